@@ -1,0 +1,4 @@
+//! Sans-IO client state machines for Amazon Cognito user pools.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod srp;
