@@ -1,4 +1,33 @@
-//! Sans-IO client state machines for Amazon Cognito user pools.
+#![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod config;
+mod error;
+pub mod operation;
+mod random;
+mod refresh;
+mod request;
+mod response;
+pub mod secret_hash;
+mod secret;
+mod service_error;
+pub mod sign_in;
 pub mod srp;
+mod time;
+mod tokens;
+mod wire;
+
+pub use config::{ConfigError, PoolConfig};
+pub use error::{ApiMisuse, Error, InvalidResponse, PeerMisbehaved};
+pub use operation::{Authorization, Operation};
+#[cfg(feature = "getrandom")]
+pub use random::OsRandom;
+pub use random::{RandomError, SecureRandom};
+pub use refresh::{Refresh, RefreshFlow};
+pub use request::{CONTENT_TYPE, Request};
+pub use response::HttpResponse;
+pub use secret::SecretString;
+pub use service_error::{ErrorKind, ServiceError};
+pub use sign_in::{AuthFlow, Challenge, ChallengeAnswer, CodeDelivery, MfaType, SignIn, Status, Step, SuspendedSignIn};
+pub use time::UnixTime;
+pub use tokens::{Claims, NewDeviceMetadata, Tokens};

@@ -1,0 +1,265 @@
+//! Challenges Cognito asks during sign-in, typed, and the answers the app gives.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::PeerMisbehaved;
+use crate::secret::SecretString;
+
+/// A challenge the app must answer with [`SignIn::answer`](crate::SignIn::answer).
+///
+/// New challenge names the service adds arrive as [`Challenge::Unsupported`], never as an
+/// error, so an app can still show something and start over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Challenge {
+    /// `SMS_MFA`: a code was sent by SMS. Answer with [`ChallengeAnswer::Code`].
+    SmsMfa(CodeDelivery),
+    /// `SOFTWARE_TOKEN_MFA`: the code from the user's authenticator app.
+    /// Answer with [`ChallengeAnswer::Code`].
+    SoftwareTokenMfa,
+    /// `EMAIL_OTP`: a code was e-mailed. Answer with [`ChallengeAnswer::Code`].
+    EmailOtp(CodeDelivery),
+    /// `SMS_OTP` (passwordless USER_AUTH): a code was sent by SMS. Answer with
+    /// [`ChallengeAnswer::Code`].
+    SmsOtp(CodeDelivery),
+    /// `SELECT_MFA_TYPE`: the user picks one of these. Answer with
+    /// [`ChallengeAnswer::SelectMfaType`].
+    SelectMfaType(Vec<MfaType>),
+    /// `MFA_SETUP`: the user must enrol one of these factors before signing in.
+    MfaSetup(Vec<MfaType>),
+    /// `NEW_PASSWORD_REQUIRED`: the user must choose a password (an admin-created account).
+    /// Answer with [`ChallengeAnswer::NewPassword`], giving every name in `required_attributes`.
+    NewPasswordRequired {
+        /// The user's current attributes, minus those that must not be sent back.
+        user_attributes: BTreeMap<String, String>,
+        /// Attributes the user must supply (names without the `userAttributes.` prefix).
+        required_attributes: Vec<String>,
+    },
+    /// `CUSTOM_CHALLENGE`: the public parameters your Create-Auth-Challenge trigger set.
+    /// Answer with [`ChallengeAnswer::Custom`].
+    Custom(BTreeMap<String, String>),
+    /// `SELECT_CHALLENGE` (USER_AUTH): the first factors the user may use.
+    SelectChallenge(Vec<String>),
+    /// `WEB_AUTHN`: pass `credential_request_options` (PublicKeyCredentialRequestOptions JSON)
+    /// to the platform authenticator and answer with [`ChallengeAnswer::WebAuthnCredential`].
+    WebAuthn {
+        /// `CREDENTIAL_REQUEST_OPTIONS`, JSON.
+        credential_request_options: String,
+    },
+    /// `DEVICE_SRP_AUTH`: the pool wants a remembered device's proof, but this sign-in has no
+    /// device credentials. Start again with the device, or without `DEVICE_KEY`.
+    DeviceSrpAuth,
+    /// A challenge this crate does not know.
+    Unsupported {
+        /// `ChallengeName` as sent.
+        name: String,
+        /// `ChallengeParameters` as sent.
+        parameters: BTreeMap<String, String>,
+    },
+}
+
+/// Where a one-time code was sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CodeDelivery {
+    /// `CODE_DELIVERY_DESTINATION`, masked (`+*******1234`, `a***@e***`).
+    pub destination: Option<String>,
+    /// `CODE_DELIVERY_DELIVERY_MEDIUM`: `SMS` or `EMAIL`.
+    pub medium: Option<String>,
+}
+
+/// A second factor.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum MfaType {
+    /// `SMS_MFA`.
+    Sms,
+    /// `SOFTWARE_TOKEN_MFA` (TOTP).
+    SoftwareToken,
+    /// `EMAIL_OTP`.
+    Email,
+    /// A name this crate does not know.
+    Other(String),
+}
+
+impl MfaType {
+    /// The challenge name Cognito uses for it.
+    pub fn challenge_name(&self) -> &str {
+        match self {
+            MfaType::Sms => "SMS_MFA",
+            MfaType::SoftwareToken => "SOFTWARE_TOKEN_MFA",
+            MfaType::Email => "EMAIL_OTP",
+            MfaType::Other(name) => name,
+        }
+    }
+
+    fn from_name(name: &str) -> Self {
+        match name {
+            "SMS_MFA" => MfaType::Sms,
+            "SOFTWARE_TOKEN_MFA" => MfaType::SoftwareToken,
+            "EMAIL_OTP" | "EMAIL_MFA" => MfaType::Email,
+            other => MfaType::Other(other.to_owned()),
+        }
+    }
+}
+
+/// The app's answer to a [`Challenge`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChallengeAnswer {
+    /// The one-time code for SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP or SMS_OTP.
+    Code(SecretString),
+    /// The chosen factor for SELECT_MFA_TYPE.
+    SelectMfaType(MfaType),
+    /// The new password and the required attributes for NEW_PASSWORD_REQUIRED.
+    NewPassword {
+        /// The password the user chose.
+        password: SecretString,
+        /// Values for the required attributes (and any writable attribute to change).
+        attributes: BTreeMap<String, String>,
+    },
+    /// The answer to a CUSTOM_CHALLENGE.
+    Custom(SecretString),
+    /// The authenticator's response (AuthenticationResponseJSON) to a WEB_AUTHN challenge.
+    WebAuthnCredential(String),
+}
+
+impl ChallengeAnswer {
+    /// A one-time code.
+    pub fn code(code: impl Into<String>) -> Self {
+        ChallengeAnswer::Code(SecretString::new(code))
+    }
+}
+
+/// Attributes Cognito sends in NEW_PASSWORD_REQUIRED that it refuses to take back.
+const READ_ONLY_ATTRIBUTES: &[&str] = &["email_verified", "phone_number_verified", "sub"];
+
+/// True for attributes Cognito never takes back in NEW_PASSWORD_REQUIRED.
+pub(crate) fn is_read_only_attribute(name: &str) -> bool {
+    READ_ONLY_ATTRIBUTES.contains(&name)
+}
+
+/// The prefix of NEW_PASSWORD_REQUIRED attribute keys.
+pub(crate) const USER_ATTRIBUTES_PREFIX: &str = "userAttributes.";
+
+impl Challenge {
+    /// Types a challenge from its name and parameters (and, for SELECT_CHALLENGE, the
+    /// response's `AvailableChallenges`).
+    pub(crate) fn parse(
+        name: &str,
+        parameters: &BTreeMap<String, String>,
+        available: &[String],
+    ) -> Result<Self, PeerMisbehaved> {
+        let delivery = || CodeDelivery {
+            destination: parameters.get("CODE_DELIVERY_DESTINATION").cloned(),
+            medium: parameters.get("CODE_DELIVERY_DELIVERY_MEDIUM").cloned(),
+        };
+        Ok(match name {
+            "SMS_MFA" => Challenge::SmsMfa(delivery()),
+            "SOFTWARE_TOKEN_MFA" => Challenge::SoftwareTokenMfa,
+            "EMAIL_OTP" => Challenge::EmailOtp(delivery()),
+            "SMS_OTP" => Challenge::SmsOtp(delivery()),
+            "SELECT_MFA_TYPE" => Challenge::SelectMfaType(mfa_list(name, parameters, "MFAS_CAN_CHOOSE")?),
+            "MFA_SETUP" => Challenge::MfaSetup(mfa_list(name, parameters, "MFAS_CAN_SETUP")?),
+            "NEW_PASSWORD_REQUIRED" => new_password_required(name, parameters)?,
+            "CUSTOM_CHALLENGE" => Challenge::Custom(parameters.clone()),
+            "SELECT_CHALLENGE" => Challenge::SelectChallenge(available.to_vec()),
+            "WEB_AUTHN" => Challenge::WebAuthn {
+                credential_request_options: parameters
+                    .get("CREDENTIAL_REQUEST_OPTIONS")
+                    .cloned()
+                    .ok_or_else(|| missing(name, "CREDENTIAL_REQUEST_OPTIONS"))?,
+            },
+            "DEVICE_SRP_AUTH" => Challenge::DeviceSrpAuth,
+            _ => Challenge::Unsupported { name: name.to_owned(), parameters: parameters.clone() },
+        })
+    }
+}
+
+fn missing(challenge: &str, parameter: &'static str) -> PeerMisbehaved {
+    PeerMisbehaved::MissingChallengeParameter { challenge: challenge.to_owned(), parameter }
+}
+
+fn invalid(challenge: &str, parameter: &'static str, reason: impl Into<String>) -> PeerMisbehaved {
+    PeerMisbehaved::InvalidChallengeParameter { challenge: challenge.to_owned(), parameter, reason: reason.into() }
+}
+
+/// A JSON array of strings, as documented; moto sends a Python list (`['SMS_MFA']`), which
+/// is read too. An absent parameter is an empty list.
+fn string_list(challenge: &str, parameters: &BTreeMap<String, String>, key: &'static str) -> Result<Vec<String>, PeerMisbehaved> {
+    let Some(raw) = parameters.get(key) else { return Ok(Vec::new()) };
+    serde_json::from_str::<Vec<String>>(raw)
+        .or_else(|_| serde_json::from_str::<Vec<String>>(&raw.replace('\'', "\"")))
+        .map_err(|e| invalid(challenge, key, e.to_string()))
+}
+
+fn mfa_list(challenge: &str, parameters: &BTreeMap<String, String>, key: &'static str) -> Result<Vec<MfaType>, PeerMisbehaved> {
+    Ok(string_list(challenge, parameters, key)?.iter().map(|n| MfaType::from_name(n)).collect())
+}
+
+fn new_password_required(name: &str, parameters: &BTreeMap<String, String>) -> Result<Challenge, PeerMisbehaved> {
+    let mut user_attributes = BTreeMap::new();
+    if let Some(raw) = parameters.get("userAttributes") {
+        let map: BTreeMap<String, serde_json::Value> =
+            serde_json::from_str(raw).map_err(|e| invalid(name, "userAttributes", e.to_string()))?;
+        for (key, value) in map {
+            if is_read_only_attribute(&key) {
+                continue;
+            }
+            let value = match value {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            user_attributes.insert(key, value);
+        }
+    }
+    let required_attributes = string_list(name, parameters, "requiredAttributes")?
+        .into_iter()
+        .map(|a| a.strip_prefix(USER_ATTRIBUTES_PREFIX).map_or(a.clone(), str::to_owned))
+        .collect();
+    Ok(Challenge::NewPasswordRequired { user_attributes, required_attributes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn mfa_lists_json_and_python_style() {
+        let c = Challenge::parse("MFA_SETUP", &params(&[("MFAS_CAN_SETUP", "['SOFTWARE_TOKEN_MFA']")]), &[]);
+        assert_eq!(c, Ok(Challenge::MfaSetup(vec![MfaType::SoftwareToken])));
+        let c = Challenge::parse("SELECT_MFA_TYPE", &params(&[("MFAS_CAN_CHOOSE", r#"["SMS_MFA","EMAIL_OTP"]"#)]), &[]);
+        assert_eq!(c, Ok(Challenge::SelectMfaType(vec![MfaType::Sms, MfaType::Email])));
+        let c = Challenge::parse("SELECT_MFA_TYPE", &params(&[("MFAS_CAN_CHOOSE", "[1,")]), &[]);
+        assert!(matches!(c, Err(PeerMisbehaved::InvalidChallengeParameter { .. })));
+    }
+
+    #[test]
+    fn new_password_drops_read_only_and_strips_prefix() {
+        let c = Challenge::parse(
+            "NEW_PASSWORD_REQUIRED",
+            &params(&[
+                ("userAttributes", r#"{"email":"a@b.c","email_verified":"true","age":3}"#),
+                ("requiredAttributes", r#"["userAttributes.name"]"#),
+            ]),
+            &[],
+        );
+        let expected = Challenge::NewPasswordRequired {
+            user_attributes: params(&[("email", "a@b.c"), ("age", "3")]),
+            required_attributes: vec!["name".to_owned()],
+        };
+        assert_eq!(c, Ok(expected));
+    }
+
+    #[test]
+    fn unknown_names_are_unsupported_not_errors() {
+        let c = Challenge::parse("QUANTUM_MFA", &params(&[("X", "1")]), &[]);
+        assert_eq!(c, Ok(Challenge::Unsupported { name: "QUANTUM_MFA".into(), parameters: params(&[("X", "1")]) }));
+    }
+}

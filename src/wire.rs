@@ -1,0 +1,144 @@
+//! Private mirrors of Cognito's JSON shapes (PascalCase member names, as in the model).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::RequestContext;
+use crate::secret::SecretString;
+
+/// Keys of AuthParameters and ChallengeResponses, and challenge parameter names.
+pub(crate) mod keys {
+    pub(crate) const USERNAME: &str = "USERNAME";
+    pub(crate) const PASSWORD: &str = "PASSWORD";
+    pub(crate) const SRP_A: &str = "SRP_A";
+    pub(crate) const SRP_B: &str = "SRP_B";
+    pub(crate) const SALT: &str = "SALT";
+    pub(crate) const SECRET_BLOCK: &str = "SECRET_BLOCK";
+    pub(crate) const USER_ID_FOR_SRP: &str = "USER_ID_FOR_SRP";
+    pub(crate) const SECRET_HASH: &str = "SECRET_HASH";
+    pub(crate) const DEVICE_KEY: &str = "DEVICE_KEY";
+    pub(crate) const REFRESH_TOKEN: &str = "REFRESH_TOKEN";
+    pub(crate) const PASSWORD_CLAIM_SECRET_BLOCK: &str = "PASSWORD_CLAIM_SECRET_BLOCK";
+    pub(crate) const PASSWORD_CLAIM_SIGNATURE: &str = "PASSWORD_CLAIM_SIGNATURE";
+    pub(crate) const TIMESTAMP: &str = "TIMESTAMP";
+    pub(crate) const ANSWER: &str = "ANSWER";
+}
+
+/// `AnalyticsMetadata`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct AnalyticsMetadata<'a> {
+    pub(crate) analytics_endpoint_id: &'a str,
+}
+
+/// `UserContextData`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct UserContextData<'a> {
+    pub(crate) encoded_data: &'a str,
+}
+
+/// The optional members shared by InitiateAuth, RespondToAuthChallenge and friends.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct Context<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) client_metadata: Option<&'a BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) analytics_metadata: Option<AnalyticsMetadata<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) user_context_data: Option<UserContextData<'a>>,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn from(context: &'a RequestContext) -> Self {
+        Self {
+            client_metadata: (!context.client_metadata.is_empty()).then_some(&context.client_metadata),
+            analytics_metadata: context
+                .analytics_endpoint_id
+                .as_deref()
+                .map(|id| AnalyticsMetadata { analytics_endpoint_id: id }),
+            user_context_data: context.user_context_data.as_deref().map(|d| UserContextData { encoded_data: d }),
+        }
+    }
+}
+
+/// `InitiateAuthRequest`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct InitiateAuth<'a> {
+    pub(crate) auth_flow: &'a str,
+    pub(crate) client_id: &'a str,
+    pub(crate) auth_parameters: BTreeMap<&'a str, &'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) session: Option<&'a str>,
+    #[serde(flatten)]
+    pub(crate) context: Context<'a>,
+}
+
+/// `RespondToAuthChallengeRequest`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RespondToAuthChallenge<'a> {
+    pub(crate) challenge_name: &'a str,
+    pub(crate) client_id: &'a str,
+    pub(crate) session: &'a str,
+    pub(crate) challenge_responses: BTreeMap<&'a str, &'a str>,
+    #[serde(flatten)]
+    pub(crate) context: Context<'a>,
+}
+
+/// `GetTokensFromRefreshTokenRequest`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct GetTokensFromRefreshToken<'a> {
+    pub(crate) refresh_token: &'a str,
+    pub(crate) client_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) client_secret: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) device_key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) client_metadata: Option<&'a BTreeMap<String, String>>,
+}
+
+/// The output of InitiateAuth and RespondToAuthChallenge.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct AuthResponse {
+    pub(crate) challenge_name: Option<String>,
+    pub(crate) session: Option<SecretString>,
+    #[serde(default)]
+    pub(crate) challenge_parameters: BTreeMap<String, String>,
+    pub(crate) authentication_result: Option<AuthenticationResult>,
+    #[serde(default)]
+    pub(crate) available_challenges: Vec<String>,
+}
+
+/// The output of GetTokensFromRefreshToken.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RefreshResponse {
+    pub(crate) authentication_result: Option<AuthenticationResult>,
+}
+
+/// `AuthenticationResultType`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct AuthenticationResult {
+    pub(crate) access_token: Option<SecretString>,
+    pub(crate) id_token: Option<SecretString>,
+    pub(crate) refresh_token: Option<SecretString>,
+    pub(crate) expires_in: Option<i64>,
+    pub(crate) token_type: Option<String>,
+    pub(crate) new_device_metadata: Option<NewDeviceMetadata>,
+}
+
+/// `NewDeviceMetadataType`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct NewDeviceMetadata {
+    pub(crate) device_key: String,
+    pub(crate) device_group_key: String,
+}
