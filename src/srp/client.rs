@@ -1,0 +1,336 @@
+//! The client side of one SRP exchange: A, then u, x, S and the key.
+
+use core::fmt;
+
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use crypto_bigint::{U256, U3072, U4096};
+use num_bigint::BigUint;
+use num_traits::Zero as _;
+use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, Zeroizing};
+
+use super::error::SrpError;
+use super::group::{Monty, group, u3072_from_be};
+use super::kdf::{hkdf_16, hmac_sha256, password_x};
+use super::pad::{pad_bytes, parse_hex, to_hex_minimal};
+use super::secret::EphemeralSecret;
+
+/// Exponent bits of `x` (a SHA-256 output).
+const X_BITS: u32 = 256;
+/// Exponent bits of `u·x` (two SHA-256 outputs).
+const UX_BITS: u32 = 512;
+
+/// One client SRP session: the secret `a` and the public `A = g^a mod N`.
+///
+/// `Send + Sync`; `Debug` shows only `A`.
+pub struct SrpClient {
+    a: EphemeralSecret,
+    a_padded: Vec<u8>,
+    a_hex: String,
+}
+
+impl SrpClient {
+    /// Computes `A = g^a mod N` with constant-time Montgomery exponentiation
+    /// (the exponent bound is `8 ×` the byte length of `a`, a public value).
+    ///
+    /// Errors with [`SrpError::IllegalA`] if `A mod N == 0` (impossible for
+    /// `0 < a < N`, checked as the reference clients do).
+    pub fn new(a: EphemeralSecret) -> Result<Self, SrpError> {
+        let grp = group();
+        let big_a = grp.g.pow_bounded_exp(a.value(), a.bits()).retrieve();
+        if big_a == U3072::ZERO {
+            return Err(SrpError::IllegalA);
+        }
+        let bytes = big_a.to_be_bytes();
+        let a_padded = pad_bytes(bytes.as_slice());
+        let a_hex = to_hex_minimal(bytes.as_slice());
+        Ok(Self { a, a_padded, a_hex })
+    }
+
+    /// SRP_A as sent to Cognito: lower-case hex, no leading zeros.
+    pub fn public_a_hex(&self) -> &str {
+        &self.a_hex
+    }
+
+    /// Derives u, x, S and the 16-byte key from a PASSWORD_VERIFIER (or
+    /// DEVICE_PASSWORD_VERIFIER) challenge.
+    ///
+    /// * `u = H(padHex(A) | padHex(B))` with B as sent (not reduced);
+    /// * `x = H(padHex(salt) | H(pool_name | user_id | ":" | password))`;
+    /// * `S = (B − k·g^x)^(a + u·x) mod N`, base reduced into `[0, N)`, the
+    ///   exponent computed exactly (not reduced), all in constant time;
+    /// * `key = HKDF-SHA256(ikm = padHex(S), salt = padHex(u), "Caldera Derived Key")[..16]`.
+    ///
+    /// SALT and SRP_B may have any length up to
+    /// [`MAX_HEX_DIGITS`](super::MAX_HEX_DIGITS) hex digits, either case, odd
+    /// or even digit count; SRP_B ≥ N is reduced mod N.
+    ///
+    /// # Errors
+    /// [`SrpError::EmptyValue`], [`SrpError::InvalidHex`],
+    /// [`SrpError::NegativeValue`], [`SrpError::ValueTooLarge`] for malformed
+    /// SALT / SRP_B; [`SrpError::IllegalB`] if `B mod N == 0`;
+    /// [`SrpError::IllegalU`] if `u == 0`.
+    pub fn derive(&self, input: &VerifierInput<'_>) -> Result<Derivation, SrpError> {
+        let grp = group();
+        let b_bytes = parse_hex(input.srp_b_hex, "SRP_B")?;
+        let salt_bytes = parse_hex(input.salt_hex, "SALT")?;
+
+        let b_reduced = BigUint::from_bytes_be(&b_bytes) % &grp.n_big;
+        if b_reduced.is_zero() {
+            return Err(SrpError::IllegalB);
+        }
+        let b_reduced = u3072_from_be(&b_reduced.to_bytes_be()).ok_or(SrpError::IllegalB)?;
+
+        let mut h = Sha256::new();
+        h.update(&self.a_padded);
+        h.update(pad_bytes(&b_bytes));
+        let u: [u8; 32] = h.finalize().into();
+        check_u(&u)?;
+
+        let x = password_x(
+            input.pool_name,
+            input.user_id,
+            input.password,
+            &pad_bytes(&salt_bytes),
+        );
+        Ok(self.derive_from_parts(&b_reduced, u, x))
+    }
+
+    /// The secret part of [`derive`](Self::derive), once B is reduced and u, x known.
+    fn derive_from_parts(&self, b: &U3072, u: [u8; 32], x: Zeroizing<[u8; 32]>) -> Derivation {
+        let grp = group();
+        let mut x_int = U256::from_be_slice(x.as_slice());
+        let u_int = U256::from_be_slice(&u);
+
+        // base = (B − k·g^x) mod N, in [0, N).
+        let mut gx = grp.g.pow_bounded_exp(&x_int, X_BITS);
+        let mut kgx = grp.k.mul(&gx);
+        let mut base = Monty::new(b, &grp.params).sub(&kgx);
+
+        // exp = a + u·x, exactly (at most 3073 bits), in a 4096-bit integer.
+        let (mut lo, mut hi) = u_int.widening_mul(&x_int);
+        let mut ux: crypto_bigint::U512 = lo.concat(&hi);
+        let mut exp: U4096 = self
+            .a
+            .value()
+            .resize::<{ U4096::LIMBS }>()
+            .wrapping_add(&ux.resize::<{ U4096::LIMBS }>());
+        let bound = self.a.bits().max(UX_BITS) + 1;
+
+        let mut s_monty = base.pow_bounded_exp(&exp, bound);
+        let s = s_monty.retrieve();
+
+        let mut s_bytes = s.to_be_bytes();
+        let ikm = Zeroizing::new(pad_bytes(s_bytes.as_slice()));
+        let key = hkdf_16(&ikm, &pad_bytes(&u));
+
+        x_int.zeroize();
+        gx.zeroize();
+        kgx.zeroize();
+        base.zeroize();
+        lo.zeroize();
+        hi.zeroize();
+        ux.zeroize();
+        exp.zeroize();
+        s_monty.zeroize();
+        s_bytes.zeroize();
+
+        Derivation { u, x: *x, s, key }
+    }
+}
+
+/// `u == 0` is fatal (the session key would not depend on the password).
+fn check_u(u: &[u8; 32]) -> Result<(), SrpError> {
+    if u.iter().all(|&b| b == 0) {
+        Err(SrpError::IllegalU)
+    } else {
+        Ok(())
+    }
+}
+
+impl fmt::Debug for SrpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SrpClient")
+            .field("a", &self.a)
+            .field("public_a_hex", &self.a_hex)
+            .finish()
+    }
+}
+
+/// The server's PASSWORD_VERIFIER (or DEVICE_PASSWORD_VERIFIER) values plus
+/// the password, as [`SrpClient::derive`] needs them.
+#[derive(Clone, Copy)]
+pub struct VerifierInput<'a> {
+    /// The user-pool ID after the first `_` (`us-east-1_AbC123` → `AbC123`),
+    /// or the DeviceGroupKey for device SRP.
+    pub pool_name: &'a str,
+    /// USER_ID_FOR_SRP (Cognito's internal user name), or the DeviceKey.
+    pub user_id: &'a str,
+    /// The password, or the device's random password.
+    pub password: &'a str,
+    /// SALT as sent (hex).
+    pub salt_hex: &'a str,
+    /// SRP_B as sent (hex).
+    pub srp_b_hex: &'a str,
+}
+
+impl fmt::Debug for VerifierInput<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifierInput")
+            .field("pool_name", &self.pool_name)
+            .field("user_id", &self.user_id)
+            .field("password", &"<redacted>")
+            .field("salt_hex", &self.salt_hex)
+            .field("srp_b_hex", &self.srp_b_hex)
+            .finish()
+    }
+}
+
+/// u, x, S and the derived key of one exchange; zeroized on drop, `Debug`
+/// redacted.
+pub struct Derivation {
+    u: [u8; 32],
+    x: [u8; 32],
+    s: U3072,
+    key: [u8; 16],
+}
+
+impl Derivation {
+    /// u, lower-case hex without leading zeros.
+    pub fn u_hex(&self) -> String {
+        to_hex_minimal(&self.u)
+    }
+
+    /// x (secret), lower-case hex without leading zeros.
+    pub fn x_hex(&self) -> String {
+        to_hex_minimal(&self.x)
+    }
+
+    /// The premaster secret S, lower-case hex without leading zeros.
+    pub fn premaster_hex(&self) -> String {
+        let mut bytes = self.s.to_be_bytes();
+        let hex = to_hex_minimal(bytes.as_slice());
+        bytes.zeroize();
+        hex
+    }
+
+    /// The 16-byte HKDF key.
+    pub fn key(&self) -> &[u8; 16] {
+        &self.key
+    }
+
+    /// PASSWORD_CLAIM_SIGNATURE = standard base64 (padded) of
+    /// HMAC-SHA256(key, pool_name | user_id | secret_block | timestamp).
+    ///
+    /// `secret_block` is the *decoded* SECRET_BLOCK (see
+    /// [`decode_secret_block`]); `timestamp` the exact TIMESTAMP string sent.
+    pub fn signature(
+        &self,
+        pool_name: &str,
+        user_id: &str,
+        secret_block: &[u8],
+        timestamp: &str,
+    ) -> String {
+        let mac = hmac_sha256(
+            &self.key,
+            &[
+                pool_name.as_bytes(),
+                user_id.as_bytes(),
+                secret_block,
+                timestamp.as_bytes(),
+            ],
+        );
+        base64::engine::general_purpose::STANDARD.encode(mac)
+    }
+}
+
+impl Drop for Derivation {
+    fn drop(&mut self) {
+        self.x.zeroize();
+        self.s.zeroize();
+        self.key.zeroize();
+    }
+}
+
+impl fmt::Debug for Derivation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Derivation(<redacted>)")
+    }
+}
+
+/// Standard alphabet, padding optional, non-zero trailing bits tolerated.
+const LENIENT_B64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// Decodes SECRET_BLOCK for the signature, leniently, as Amplify JS v6 does:
+/// surrounding whitespace is ignored, the standard and the URL-safe alphabets
+/// are both accepted (`-` is read as `+`, `_` as `/`, even mixed), and `=`
+/// padding is optional. Anything else — an empty string, characters outside
+/// both alphabets, a length that no base64 string can have — is
+/// [`SrpError::SecretBlock`].
+///
+/// Note on mock servers: moto sends a UUID (`xxxxxxxx-xxxx-…`, 36 characters)
+/// as SECRET_BLOCK. Under the URL-safe reading that *is* valid base64, so it is
+/// accepted and decodes to the same 27 bytes Amplify JS v6 computes (pycognito
+/// instead drops the `-` characters and gets 24 different bytes; moto checks
+/// neither). The real service always sends standard base64.
+pub fn decode_secret_block(b64: &str) -> Result<Vec<u8>, SrpError> {
+    let trimmed = b64.trim();
+    if trimmed.is_empty() {
+        return Err(SrpError::SecretBlock);
+    }
+    let mapped: String = trimmed
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            other => other,
+        })
+        .collect();
+    LENIENT_B64
+        .decode(mapped.as_bytes())
+        .map_err(|_| SrpError::SecretBlock)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn u_zero_is_rejected() {
+        assert_eq!(check_u(&[0; 32]), Err(SrpError::IllegalU));
+        let mut one = [0; 32];
+        one[31] = 1;
+        assert_eq!(check_u(&one), Ok(()));
+    }
+
+    #[test]
+    fn secret_block_leniency() {
+        let expect = Ok(vec![0xfb, 0xff]);
+        assert_eq!(decode_secret_block("+/8="), expect);
+        assert_eq!(decode_secret_block("-_8="), expect);
+        assert_eq!(decode_secret_block("+/8"), expect);
+        assert_eq!(decode_secret_block("  -/8=\n"), expect);
+        assert_eq!(decode_secret_block(""), Err(SrpError::SecretBlock));
+        assert_eq!(decode_secret_block("   "), Err(SrpError::SecretBlock));
+        assert_eq!(decode_secret_block("ab$d"), Err(SrpError::SecretBlock));
+        assert_eq!(decode_secret_block("a"), Err(SrpError::SecretBlock));
+        assert_eq!(decode_secret_block("ab cd"), Err(SrpError::SecretBlock));
+        let moto = decode_secret_block("3f2b8c1e-5d6a-4b7c-9e0f-a1b2c3d4e5f6");
+        assert_eq!(moto.map(|v| v.len()), Ok(27));
+    }
+
+    #[test]
+    fn client_is_send_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<SrpClient>();
+        check::<Derivation>();
+        check::<EphemeralSecret>();
+    }
+}
