@@ -53,14 +53,19 @@ impl PoolConfig {
     ///
     /// # Errors
     /// When the pool id has no `_` or an empty region or name, or the client id is empty.
-    pub fn new(user_pool_id: impl Into<String>, client_id: impl Into<String>) -> Result<Self, ConfigError> {
+    pub fn new(
+        user_pool_id: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> Result<Self, ConfigError> {
         let user_pool_id = user_pool_id.into();
         let client_id = client_id.into();
         let region = match user_pool_id.split_once('_') {
             Some((region, name))
                 if !name.is_empty()
                     && !region.is_empty()
-                    && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+                    && region
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
             {
                 region.to_owned()
             }
@@ -137,12 +142,16 @@ impl PoolConfig {
 
     /// The region, the part of the pool id before `_`.
     pub fn region(&self) -> &str {
-        self.user_pool_id.split_once('_').map_or("", |(region, _)| region)
+        self.user_pool_id
+            .split_once('_')
+            .map_or("", |(region, _)| region)
     }
 
     /// The pool name used by SRP, the part of the pool id after `_`.
     pub fn pool_name(&self) -> &str {
-        self.user_pool_id.split_once('_').map_or("", |(_, name)| name)
+        self.user_pool_id
+            .split_once('_')
+            .map_or("", |(_, name)| name)
     }
 
     /// The app client id.
@@ -176,15 +185,26 @@ impl fmt::Debug for PoolConfig {
         f.debug_struct("PoolConfig")
             .field("user_pool_id", &self.user_pool_id)
             .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
             .field("url", &self.url)
             .finish_non_exhaustive()
     }
 }
 
 fn regional_url(region: &str, fips: bool) -> String {
-    let host = if fips { "cognito-idp-fips" } else { "cognito-idp" };
-    let suffix = if region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
+    let host = if fips {
+        "cognito-idp-fips"
+    } else {
+        "cognito-idp"
+    };
+    let suffix = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
     format!("https://{host}.{region}.{suffix}/")
 }
 
@@ -208,17 +228,35 @@ mod tests {
         assert_eq!(c.region(), "eu-west-2");
         assert_eq!(c.pool_name(), "Xy1");
         assert_eq!(c.url(), "https://cognito-idp.eu-west-2.amazonaws.com/");
-        assert_eq!(c.clone().with_fips().url(), "https://cognito-idp-fips.eu-west-2.amazonaws.com/");
+        assert_eq!(
+            c.clone().with_fips().url(),
+            "https://cognito-idp-fips.eu-west-2.amazonaws.com/"
+        );
         let cn = PoolConfig::new("cn-north-1_Q", "cid").map(|c| c.url().to_owned());
-        assert_eq!(cn.as_deref(), Ok("https://cognito-idp.cn-north-1.amazonaws.com.cn/"));
+        assert_eq!(
+            cn.as_deref(),
+            Ok("https://cognito-idp.cn-north-1.amazonaws.com.cn/")
+        );
     }
 
     #[test]
     fn bad_ids_are_rejected() {
-        assert!(matches!(PoolConfig::new("nounderscore", "c"), Err(ConfigError::UserPoolId(_))));
-        assert!(matches!(PoolConfig::new("_x", "c"), Err(ConfigError::UserPoolId(_))));
-        assert!(matches!(PoolConfig::new("us-east-1_", "c"), Err(ConfigError::UserPoolId(_))));
-        assert_eq!(PoolConfig::new("us-east-1_a", "").err(), Some(ConfigError::EmptyClientId));
+        assert!(matches!(
+            PoolConfig::new("nounderscore", "c"),
+            Err(ConfigError::UserPoolId(_))
+        ));
+        assert!(matches!(
+            PoolConfig::new("_x", "c"),
+            Err(ConfigError::UserPoolId(_))
+        ));
+        assert!(matches!(
+            PoolConfig::new("us-east-1_", "c"),
+            Err(ConfigError::UserPoolId(_))
+        ));
+        assert_eq!(
+            PoolConfig::new("us-east-1_a", "").err(),
+            Some(ConfigError::EmptyClientId)
+        );
     }
 
     #[test]

@@ -64,7 +64,10 @@ pub struct InvalidResponse {
 
 impl InvalidResponse {
     pub(crate) fn new(operation: Operation, reason: impl Into<String>) -> Self {
-        Self { operation, reason: reason.into() }
+        Self {
+            operation,
+            reason: reason.into(),
+        }
     }
 
     /// The operation whose response it was.

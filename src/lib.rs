@@ -8,8 +8,8 @@ mod random;
 mod refresh;
 mod request;
 mod response;
-pub mod secret_hash;
 mod secret;
+pub mod secret_hash;
 mod service_error;
 pub mod sign_in;
 pub mod srp;
@@ -28,6 +28,9 @@ pub use request::{CONTENT_TYPE, Request};
 pub use response::HttpResponse;
 pub use secret::SecretString;
 pub use service_error::{ErrorKind, ServiceError};
-pub use sign_in::{AuthFlow, Challenge, ChallengeAnswer, CodeDelivery, MfaType, SignIn, Status, Step, SuspendedSignIn};
+pub use sign_in::{
+    AuthFlow, Challenge, ChallengeAnswer, CodeDelivery, MfaType, SignIn, Status, Step,
+    SuspendedSignIn,
+};
 pub use time::UnixTime;
 pub use tokens::{Claims, NewDeviceMetadata, Tokens};

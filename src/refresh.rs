@@ -71,7 +71,10 @@ impl Refresh {
 
     /// Refreshes a stored refresh token. For REFRESH_TOKEN_AUTH with a client secret, also
     /// call [`with_internal_username`](Self::with_internal_username).
-    pub fn from_refresh_token(config: Arc<PoolConfig>, refresh_token: impl Into<SecretString>) -> Self {
+    pub fn from_refresh_token(
+        config: Arc<PoolConfig>,
+        refresh_token: impl Into<SecretString>,
+    ) -> Self {
         Self {
             config,
             refresh_token: refresh_token.into(),
@@ -171,17 +174,23 @@ impl Refresh {
     /// [`Error::Service`] (RefreshTokenReuseException, NotAuthorizedException "Invalid
     /// Refresh Token", throttling...), [`Error::InvalidResponse`], [`Error::PeerMisbehaved`].
     /// Final: make a new `Refresh` to try again.
-    pub fn handle_response(&mut self, response: HttpResponse<'_>, now: UnixTime) -> Result<Tokens, Error> {
+    pub fn handle_response(
+        &mut self,
+        response: HttpResponse<'_>,
+        now: UnixTime,
+    ) -> Result<Tokens, Error> {
         let operation = match &self.state {
             RefreshState::Sent(operation) => *operation,
             RefreshState::Failed(e) => return Err(e.clone()),
             _ => return Err(ApiMisuse::NoRequestInFlight.into()),
         };
         let result = match operation {
-            Operation::GetTokensFromRefreshToken => {
-                response.parse::<wire::RefreshResponse>(operation).map(|r| r.authentication_result)
-            }
-            _ => response.parse::<wire::AuthResponse>(operation).map(|r| r.authentication_result),
+            Operation::GetTokensFromRefreshToken => response
+                .parse::<wire::RefreshResponse>(operation)
+                .map(|r| r.authentication_result),
+            _ => response
+                .parse::<wire::AuthResponse>(operation)
+                .map(|r| r.authentication_result),
         };
         let outcome = result
             .and_then(|r| r.ok_or_else(|| PeerMisbehaved::NoResult.into()))

@@ -23,12 +23,20 @@ pub struct Request {
 
 impl Request {
     /// Serializes `input` (an operation's input shape) into a request for `config`'s endpoint.
-    pub(crate) fn new<T: Serialize + ?Sized>(config: &PoolConfig, operation: Operation, input: &T) -> Self {
+    pub(crate) fn new<T: Serialize + ?Sized>(
+        config: &PoolConfig,
+        operation: Operation,
+        input: &T,
+    ) -> Self {
         // Reserve up front so serialization does not leave reallocated copies of secrets behind.
         let mut body = Zeroizing::new(Vec::with_capacity(4096));
         // Writing derived `Serialize` structs of strings and maps into a Vec cannot fail.
         let _ = serde_json::to_writer(&mut *body, input);
-        Self { operation, url: config.url().to_owned(), body }
+        Self {
+            operation,
+            url: config.url().to_owned(),
+            body,
+        }
     }
 
     /// A request with a body built by the caller, for operations this crate does not type.
@@ -60,7 +68,10 @@ impl Request {
     /// The headers to send: `Content-Type` and `X-Amz-Target`. Your HTTP client adds `Host`
     /// and `Content-Length`.
     pub fn headers(&self) -> [(&'static str, &'static str); 2] {
-        [("Content-Type", CONTENT_TYPE), ("X-Amz-Target", self.target())]
+        [
+            ("Content-Type", CONTENT_TYPE),
+            ("X-Amz-Target", self.target()),
+        ]
     }
 
     /// The JSON body.
@@ -74,7 +85,10 @@ impl fmt::Debug for Request {
         f.debug_struct("Request")
             .field("operation", &self.operation)
             .field("url", &self.url)
-            .field("body", &format_args!("<{} bytes, redacted>", self.body.len()))
+            .field(
+                "body",
+                &format_args!("<{} bytes, redacted>", self.body.len()),
+            )
             .finish()
     }
 }
@@ -88,8 +102,14 @@ impl From<Request> for http::Request<Vec<u8>> {
             *out.uri_mut() = uri;
         }
         let headers = out.headers_mut();
-        headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(CONTENT_TYPE));
-        headers.insert("x-amz-target", http::HeaderValue::from_static(request.target()));
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static(CONTENT_TYPE),
+        );
+        headers.insert(
+            "x-amz-target",
+            http::HeaderValue::from_static(request.target()),
+        );
         out
     }
 }

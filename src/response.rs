@@ -27,7 +27,12 @@ pub struct HttpResponse<'a> {
 impl<'a> HttpResponse<'a> {
     /// A response with this status and body.
     pub fn new(status: u16, body: &'a [u8]) -> Self {
-        Self { status, body, error_type: None, request_id: None }
+        Self {
+            status,
+            body,
+            error_type: None,
+            request_id: None,
+        }
     }
 
     /// Adds a response header; names are matched case-insensitively, unknown ones dropped.
@@ -56,8 +61,13 @@ impl<'a> HttpResponse<'a> {
     pub(crate) fn parse<T: DeserializeOwned>(&self, operation: Operation) -> Result<T, Error> {
         self.check(operation)?;
         // An empty 2xx body is an empty object for operations without output.
-        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { self.body };
-        serde_json::from_slice(body).map_err(|e| InvalidResponse::new(operation, e.to_string()).into())
+        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            self.body
+        };
+        serde_json::from_slice(body)
+            .map_err(|e| InvalidResponse::new(operation, e.to_string()).into())
     }
 
     /// Succeeds for 2xx; turns anything else into a [`ServiceError`].
@@ -65,7 +75,12 @@ impl<'a> HttpResponse<'a> {
         if (200..300).contains(&self.status) {
             Ok(())
         } else {
-            Err(Error::Service(ServiceError::parse(self.status, self.error_type, self.request_id, self.body)))
+            Err(Error::Service(ServiceError::parse(
+                self.status,
+                self.error_type,
+                self.request_id,
+                self.body,
+            )))
         }
     }
 }

@@ -38,124 +38,124 @@ macro_rules! error_kinds {
 }
 
 error_kinds! {
-    /// Thrown when you don't have sufficient permissions to perform the requested operation.
-    AccessDenied => "AccessDeniedException",
-    /// Thrown when a user tries to confirm the account with an email address or phone number that has already been supplied as an alias for a different user profile.
-    AliasExists => "AliasExistsException",
-    /// Thrown when a verification code fails to deliver successfully.
-    CodeDeliveryFailure => "CodeDeliveryFailureException",
-    /// Thrown if the provided code doesn't match what the server was expecting.
-    CodeMismatch => "CodeMismatchException",
-    /// Thrown if two or more modifications are happening concurrently.
-    ConcurrentModification => "ConcurrentModificationException",
-    /// Thrown when a user attempts to confirm a device with a device key that already exists.
-    DeviceKeyExists => "DeviceKeyExistsException",
-    /// Thrown when the provider is already supported by the user pool.
-    DuplicateProvider => "DuplicateProviderException",
-    /// Thrown when there is a code mismatch and the service fails to configure the software token TOTP multi-factor authentication (MFA).
-    EnableSoftwareTokenMfa => "EnableSoftwareTokenMFAException",
-    /// Thrown if a code has expired.
-    ExpiredCode => "ExpiredCodeException",
-    /// Thrown when a feature you attempted to configure isn't available in your current feature plan.
-    FeatureUnavailableInTier => "FeatureUnavailableInTierException",
-    /// Thrown when WAF doesn't allow your request based on a web ACL that's associated with your user pool.
-    Forbidden => "ForbiddenException",
-    /// Thrown when Amazon Cognito encounters a group that already exists in the user pool.
-    GroupExists => "GroupExistsException",
-    /// Thrown when Amazon Cognito encounters an internal error.
-    InternalError => "InternalErrorException",
-    /// Thrown when Amazon Cognito encounters an internal server error.
-    InternalServer => "InternalServerException",
-    /// Thrown when Amazon Cognito isn't allowed to use your email identity.
-    InvalidEmailRoleAccessPolicy => "InvalidEmailRoleAccessPolicyException",
-    /// Thrown when Amazon Cognito encounters an invalid Lambda response.
-    InvalidLambdaResponse => "InvalidLambdaResponseException",
-    /// Thrown when the specified OAuth flow is not valid.
-    InvalidOAuthFlow => "InvalidOAuthFlowException",
-    /// Thrown when the Amazon Cognito service encounters an invalid parameter.
-    InvalidParameter => "InvalidParameterException",
-    /// Thrown when Amazon Cognito encounters an invalid password.
-    InvalidPassword => "InvalidPasswordException",
-    /// Thrown when the role provided for SMS configuration doesn't have permission to publish using Amazon SNS.
-    InvalidSmsRoleAccessPolicy => "InvalidSmsRoleAccessPolicyException",
-    /// Thrown when the trust relationship is not valid for the role provided for SMS configuration.
-    InvalidSmsRoleTrustRelationship => "InvalidSmsRoleTrustRelationshipException",
-    /// Thrown when the user pool configuration is not valid.
-    InvalidUserPoolConfiguration => "InvalidUserPoolConfigurationException",
-    /// Thrown when a user exceeds the limit for a requested Amazon Web Services resource.
-    LimitExceeded => "LimitExceededException",
-    /// Thrown when Amazon Cognito can't find a multi-factor authentication (MFA) method.
-    MfaMethodNotFound => "MFAMethodNotFoundException",
-    /// Thrown when you attempt to apply a managed login branding style to an app client that already has an assigned style.
-    ManagedLoginBrandingExists => "ManagedLoginBrandingExistsException",
-    /// Thrown when a user isn't authorized.
-    NotAuthorized => "NotAuthorizedException",
-    /// Thrown when an operation is not available in the current region or for the current user pool configuration.
-    OperationNotEnabled => "OperationNotEnabledException",
-    /// The message returned when a user's new password matches a previous password and doesn't comply with the password-history policy.
-    PasswordHistoryPolicyViolation => "PasswordHistoryPolicyViolationException",
-    /// Thrown when a password reset is required.
-    PasswordResetRequired => "PasswordResetRequiredException",
-    /// Thrown when a precondition is not met.
-    PreconditionNotMet => "PreconditionNotMetException",
-    /// Thrown when your application requests token refresh with a refresh token that has been invalidated by refresh-token rotation.
-    RefreshTokenReuse => "RefreshTokenReuseException",
-    /// Thrown when the Amazon Cognito service can't find the requested resource.
-    ResourceNotFound => "ResourceNotFoundException",
-    /// Thrown when the specified scope doesn't exist.
-    ScopeDoesNotExist => "ScopeDoesNotExistException",
-    /// The request exceeded your account's service quota.
-    ServiceQuotaExceeded => "ServiceQuotaExceededException",
-    /// Thrown when the software token time-based one-time password (TOTP) multi-factor authentication (MFA) isn't activated for the user pool.
-    SoftwareTokenMfaNotFound => "SoftwareTokenMFANotFoundException",
-    /// Terms document names must be unique to the app client.
-    TermsExists => "TermsExistsException",
-    /// Thrown when you've attempted to change your feature plan but the operation isn't permitted.
-    TierChangeNotAllowed => "TierChangeNotAllowedException",
-    /// Thrown when the user has made too many failed attempts for a given action, such as sign-in.
-    TooManyFailedAttempts => "TooManyFailedAttemptsException",
-    /// Thrown when the user has made too many requests for a given operation.
-    TooManyRequests => "TooManyRequestsException",
-    /// Thrown when the request isn't authorized.
-    Unauthorized => "UnauthorizedException",
-    /// Thrown when Amazon Cognito encounters an unexpected exception with Lambda.
-    UnexpectedLambda => "UnexpectedLambdaException",
-    /// Thrown when the specified identifier isn't supported.
-    UnsupportedIdentityProvider => "UnsupportedIdentityProviderException",
-    /// Thrown when you attempt to perform an operation that isn't enabled for the user pool client.
-    UnsupportedOperation => "UnsupportedOperationException",
-    /// Thrown when an unsupported token is passed to an operation.
-    UnsupportedTokenType => "UnsupportedTokenTypeException",
-    /// The request failed because the user is in an unsupported state.
-    UnsupportedUserState => "UnsupportedUserStateException",
-    /// Thrown when you're trying to modify a user pool while a user import job is in progress for that pool.
-    UserImportInProgress => "UserImportInProgressException",
-    /// Thrown when the Amazon Cognito service encounters a user validation exception with the Lambda service.
-    UserLambdaValidation => "UserLambdaValidationException",
-    /// Thrown when a user isn't confirmed successfully.
-    UserNotConfirmed => "UserNotConfirmedException",
-    /// Thrown when a user isn't found.
-    UserNotFound => "UserNotFoundException",
-    /// Thrown when user pool add-ons aren't enabled.
-    UserPoolAddOnNotEnabled => "UserPoolAddOnNotEnabledException",
-    /// Thrown when a user pool tag can't be set or updated.
-    UserPoolTagging => "UserPoolTaggingException",
-    /// Thrown when Amazon Cognito encounters a user name that already exists in the user pool.
-    UsernameExists => "UsernameExistsException",
-    /// Thrown when the challenge from StartWebAuthn registration has expired.
-    WebAuthnChallengeNotFound => "WebAuthnChallengeNotFoundException",
-    /// Thrown when the access token is for a different client than the one in the original StartWebAuthnRegistration request.
-    WebAuthnClientMismatch => "WebAuthnClientMismatchException",
-    /// Thrown when a user pool doesn't have a configured relying party id or a user pool domain.
-    WebAuthnConfigurationMissing => "WebAuthnConfigurationMissingException",
-    /// Thrown when a user presents passkey credentials from an unsupported device or provider.
-    WebAuthnCredentialNotSupported => "WebAuthnCredentialNotSupportedException",
-    /// Thrown when the passkey feature isn't enabled for the user pool.
-    WebAuthnNotEnabled => "WebAuthnNotEnabledException",
-    /// Thrown when the passkey credential's registration origin does not align with the user pool relying party id.
-    WebAuthnOriginNotAllowed => "WebAuthnOriginNotAllowedException",
-    /// Thrown when the given passkey credential is associated with a different relying party ID than the user pool relying party ID.
-    WebAuthnRelyingPartyMismatch => "WebAuthnRelyingPartyMismatchException",}
+/// Thrown when you don't have sufficient permissions to perform the requested operation.
+AccessDenied => "AccessDeniedException",
+/// Thrown when a user tries to confirm the account with an email address or phone number that has already been supplied as an alias for a different user profile.
+AliasExists => "AliasExistsException",
+/// Thrown when a verification code fails to deliver successfully.
+CodeDeliveryFailure => "CodeDeliveryFailureException",
+/// Thrown if the provided code doesn't match what the server was expecting.
+CodeMismatch => "CodeMismatchException",
+/// Thrown if two or more modifications are happening concurrently.
+ConcurrentModification => "ConcurrentModificationException",
+/// Thrown when a user attempts to confirm a device with a device key that already exists.
+DeviceKeyExists => "DeviceKeyExistsException",
+/// Thrown when the provider is already supported by the user pool.
+DuplicateProvider => "DuplicateProviderException",
+/// Thrown when there is a code mismatch and the service fails to configure the software token TOTP multi-factor authentication (MFA).
+EnableSoftwareTokenMfa => "EnableSoftwareTokenMFAException",
+/// Thrown if a code has expired.
+ExpiredCode => "ExpiredCodeException",
+/// Thrown when a feature you attempted to configure isn't available in your current feature plan.
+FeatureUnavailableInTier => "FeatureUnavailableInTierException",
+/// Thrown when WAF doesn't allow your request based on a web ACL that's associated with your user pool.
+Forbidden => "ForbiddenException",
+/// Thrown when Amazon Cognito encounters a group that already exists in the user pool.
+GroupExists => "GroupExistsException",
+/// Thrown when Amazon Cognito encounters an internal error.
+InternalError => "InternalErrorException",
+/// Thrown when Amazon Cognito encounters an internal server error.
+InternalServer => "InternalServerException",
+/// Thrown when Amazon Cognito isn't allowed to use your email identity.
+InvalidEmailRoleAccessPolicy => "InvalidEmailRoleAccessPolicyException",
+/// Thrown when Amazon Cognito encounters an invalid Lambda response.
+InvalidLambdaResponse => "InvalidLambdaResponseException",
+/// Thrown when the specified OAuth flow is not valid.
+InvalidOAuthFlow => "InvalidOAuthFlowException",
+/// Thrown when the Amazon Cognito service encounters an invalid parameter.
+InvalidParameter => "InvalidParameterException",
+/// Thrown when Amazon Cognito encounters an invalid password.
+InvalidPassword => "InvalidPasswordException",
+/// Thrown when the role provided for SMS configuration doesn't have permission to publish using Amazon SNS.
+InvalidSmsRoleAccessPolicy => "InvalidSmsRoleAccessPolicyException",
+/// Thrown when the trust relationship is not valid for the role provided for SMS configuration.
+InvalidSmsRoleTrustRelationship => "InvalidSmsRoleTrustRelationshipException",
+/// Thrown when the user pool configuration is not valid.
+InvalidUserPoolConfiguration => "InvalidUserPoolConfigurationException",
+/// Thrown when a user exceeds the limit for a requested Amazon Web Services resource.
+LimitExceeded => "LimitExceededException",
+/// Thrown when Amazon Cognito can't find a multi-factor authentication (MFA) method.
+MfaMethodNotFound => "MFAMethodNotFoundException",
+/// Thrown when you attempt to apply a managed login branding style to an app client that already has an assigned style.
+ManagedLoginBrandingExists => "ManagedLoginBrandingExistsException",
+/// Thrown when a user isn't authorized.
+NotAuthorized => "NotAuthorizedException",
+/// Thrown when an operation is not available in the current region or for the current user pool configuration.
+OperationNotEnabled => "OperationNotEnabledException",
+/// The message returned when a user's new password matches a previous password and doesn't comply with the password-history policy.
+PasswordHistoryPolicyViolation => "PasswordHistoryPolicyViolationException",
+/// Thrown when a password reset is required.
+PasswordResetRequired => "PasswordResetRequiredException",
+/// Thrown when a precondition is not met.
+PreconditionNotMet => "PreconditionNotMetException",
+/// Thrown when your application requests token refresh with a refresh token that has been invalidated by refresh-token rotation.
+RefreshTokenReuse => "RefreshTokenReuseException",
+/// Thrown when the Amazon Cognito service can't find the requested resource.
+ResourceNotFound => "ResourceNotFoundException",
+/// Thrown when the specified scope doesn't exist.
+ScopeDoesNotExist => "ScopeDoesNotExistException",
+/// The request exceeded your account's service quota.
+ServiceQuotaExceeded => "ServiceQuotaExceededException",
+/// Thrown when the software token time-based one-time password (TOTP) multi-factor authentication (MFA) isn't activated for the user pool.
+SoftwareTokenMfaNotFound => "SoftwareTokenMFANotFoundException",
+/// Terms document names must be unique to the app client.
+TermsExists => "TermsExistsException",
+/// Thrown when you've attempted to change your feature plan but the operation isn't permitted.
+TierChangeNotAllowed => "TierChangeNotAllowedException",
+/// Thrown when the user has made too many failed attempts for a given action, such as sign-in.
+TooManyFailedAttempts => "TooManyFailedAttemptsException",
+/// Thrown when the user has made too many requests for a given operation.
+TooManyRequests => "TooManyRequestsException",
+/// Thrown when the request isn't authorized.
+Unauthorized => "UnauthorizedException",
+/// Thrown when Amazon Cognito encounters an unexpected exception with Lambda.
+UnexpectedLambda => "UnexpectedLambdaException",
+/// Thrown when the specified identifier isn't supported.
+UnsupportedIdentityProvider => "UnsupportedIdentityProviderException",
+/// Thrown when you attempt to perform an operation that isn't enabled for the user pool client.
+UnsupportedOperation => "UnsupportedOperationException",
+/// Thrown when an unsupported token is passed to an operation.
+UnsupportedTokenType => "UnsupportedTokenTypeException",
+/// The request failed because the user is in an unsupported state.
+UnsupportedUserState => "UnsupportedUserStateException",
+/// Thrown when you're trying to modify a user pool while a user import job is in progress for that pool.
+UserImportInProgress => "UserImportInProgressException",
+/// Thrown when the Amazon Cognito service encounters a user validation exception with the Lambda service.
+UserLambdaValidation => "UserLambdaValidationException",
+/// Thrown when a user isn't confirmed successfully.
+UserNotConfirmed => "UserNotConfirmedException",
+/// Thrown when a user isn't found.
+UserNotFound => "UserNotFoundException",
+/// Thrown when user pool add-ons aren't enabled.
+UserPoolAddOnNotEnabled => "UserPoolAddOnNotEnabledException",
+/// Thrown when a user pool tag can't be set or updated.
+UserPoolTagging => "UserPoolTaggingException",
+/// Thrown when Amazon Cognito encounters a user name that already exists in the user pool.
+UsernameExists => "UsernameExistsException",
+/// Thrown when the challenge from StartWebAuthn registration has expired.
+WebAuthnChallengeNotFound => "WebAuthnChallengeNotFoundException",
+/// Thrown when the access token is for a different client than the one in the original StartWebAuthnRegistration request.
+WebAuthnClientMismatch => "WebAuthnClientMismatchException",
+/// Thrown when a user pool doesn't have a configured relying party id or a user pool domain.
+WebAuthnConfigurationMissing => "WebAuthnConfigurationMissingException",
+/// Thrown when a user presents passkey credentials from an unsupported device or provider.
+WebAuthnCredentialNotSupported => "WebAuthnCredentialNotSupportedException",
+/// Thrown when the passkey feature isn't enabled for the user pool.
+WebAuthnNotEnabled => "WebAuthnNotEnabledException",
+/// Thrown when the passkey credential's registration origin does not align with the user pool relying party id.
+WebAuthnOriginNotAllowed => "WebAuthnOriginNotAllowedException",
+/// Thrown when the given passkey credential is associated with a different relying party ID than the user pool relying party ID.
+WebAuthnRelyingPartyMismatch => "WebAuthnRelyingPartyMismatchException",}
 
 /// An error response from Cognito: its kind, message, HTTP status and request id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,13 +169,23 @@ pub struct ServiceError {
 impl ServiceError {
     /// Builds an error from its parts (for tests and for servers speaking the protocol).
     pub fn new(kind: ErrorKind, message: impl Into<String>, status: u16) -> Self {
-        Self { kind, message: message.into(), status, request_id: None }
+        Self {
+            kind,
+            message: message.into(),
+            status,
+            request_id: None,
+        }
     }
 
     /// Parses a non-2xx response. The code comes from the `x-amzn-ErrorType` header, else the
     /// body's `code`, else its `__type`; it is cut at the first `:` and only what follows a `#`
     /// is kept. The message is the body's `message`, `Message` or `errorMessage`.
-    pub(crate) fn parse(status: u16, error_type: Option<&str>, request_id: Option<&str>, body: &[u8]) -> Self {
+    pub(crate) fn parse(
+        status: u16,
+        error_type: Option<&str>,
+        request_id: Option<&str>,
+        body: &[u8],
+    ) -> Self {
         #[derive(serde::Deserialize)]
         struct Body {
             code: Option<String>,
@@ -189,7 +199,10 @@ impl ServiceError {
             Some(b) => (b.code.or(b.type_), b.message),
             None => (None, None),
         };
-        let code = error_type.map(str::to_owned).or(body_code).unwrap_or_default();
+        let code = error_type
+            .map(str::to_owned)
+            .or(body_code)
+            .unwrap_or_default();
         let kind = ErrorKind::from_code(sanitize_code(&code));
         Self {
             kind,
@@ -232,14 +245,18 @@ impl ServiceError {
     /// True when the message says a device key is unknown ("Device does not exist."): the app
     /// should forget the stored device and sign in without it.
     pub fn is_device_not_found(&self) -> bool {
-        self.kind == ErrorKind::ResourceNotFound && self.message.to_ascii_lowercase().contains("device")
+        self.kind == ErrorKind::ResourceNotFound
+            && self.message.to_ascii_lowercase().contains("device")
     }
 
     /// What a person can do about it, when there is something specific to say.
     fn hint(&self) -> Option<&'static str> {
         let message = self.message.to_ascii_lowercase();
         Some(match &self.kind {
-            ErrorKind::NotAuthorized if message.contains("secret hash") || message.contains("secret was not received") => {
+            ErrorKind::NotAuthorized
+                if message.contains("secret hash")
+                    || message.contains("secret was not received") =>
+            {
                 "the app client has a secret: configure it with PoolConfig::with_client_secret"
             }
             ErrorKind::NotAuthorized if message.contains("session") => {
@@ -252,7 +269,9 @@ impl ServiceError {
                 "the refresh token is no longer valid: sign in again"
             }
             ErrorKind::UserNotConfirmed => "confirm the sign-up with the code that was sent",
-            ErrorKind::PasswordResetRequired => "reset the password (ForgotPassword) before signing in",
+            ErrorKind::PasswordResetRequired => {
+                "reset the password (ForgotPassword) before signing in"
+            }
             ErrorKind::InvalidParameter if message.contains("flow") => {
                 "enable this auth flow on the app client (ExplicitAuthFlows)"
             }
@@ -308,9 +327,19 @@ mod tests {
 
     #[test]
     fn code_before_type_and_namespace_cut() {
-        let e = ServiceError::parse(400, None, None, br#"{"code":"a#CodeMismatchException","__type":"X"}"#);
+        let e = ServiceError::parse(
+            400,
+            None,
+            None,
+            br#"{"code":"a#CodeMismatchException","__type":"X"}"#,
+        );
         assert_eq!(e.kind(), &ErrorKind::CodeMismatch);
-        let e = ServiceError::parse(400, None, None, br#"{"__type":"com.amazonaws#ExpiredCodeException","Message":"gone"}"#);
+        let e = ServiceError::parse(
+            400,
+            None,
+            None,
+            br#"{"__type":"com.amazonaws#ExpiredCodeException","Message":"gone"}"#,
+        );
         assert_eq!(e.kind(), &ErrorKind::ExpiredCode);
         assert_eq!(e.message(), "gone");
     }

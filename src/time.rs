@@ -13,7 +13,10 @@ pub struct UnixTime(pub u64);
 impl UnixTime {
     /// Converts a `SystemTime` the caller read; instants before 1970 become 0.
     pub fn from_system_time(time: std::time::SystemTime) -> Self {
-        Self(time.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()))
+        Self(
+            time.duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+        )
     }
 
     /// Seconds since the epoch.

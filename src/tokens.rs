@@ -82,8 +82,12 @@ impl Tokens {
         now: UnixTime,
         previous_refresh: Option<SecretString>,
     ) -> Result<Self, Error> {
-        let access_token = result.access_token.ok_or(PeerMisbehaved::IncompleteTokens("AccessToken"))?;
-        let id_token = result.id_token.ok_or(PeerMisbehaved::IncompleteTokens("IdToken"))?;
+        let access_token = result
+            .access_token
+            .ok_or(PeerMisbehaved::IncompleteTokens("AccessToken"))?;
+        let id_token = result
+            .id_token
+            .ok_or(PeerMisbehaved::IncompleteTokens("IdToken"))?;
         let expires_in = u64::try_from(result.expires_in.unwrap_or(3600)).unwrap_or(0);
         Ok(Self {
             id_token,
@@ -139,7 +143,12 @@ impl Claims {
     /// # Errors
     /// When `jwt` is not three dot-separated parts, or the payload is not base64url JSON.
     pub fn decode(jwt: &str) -> Result<Self, Error> {
-        let invalid = |reason: &str| InvalidResponse::new(Operation::InitiateAuth, format!("token is not a JWT: {reason}"));
+        let invalid = |reason: &str| {
+            InvalidResponse::new(
+                Operation::InitiateAuth,
+                format!("token is not a JWT: {reason}"),
+            )
+        };
         let mut parts = jwt.split('.');
         let payload = match (parts.next(), parts.next(), parts.next(), parts.next()) {
             (Some(_), Some(payload), Some(_), None) => payload,
@@ -158,7 +167,11 @@ mod tests {
 
     fn jwt(payload: &str) -> String {
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        format!("{}.{}.sig", b64.encode(br#"{"alg":"RS256"}"#), b64.encode(payload))
+        format!(
+            "{}.{}.sig",
+            b64.encode(br#"{"alg":"RS256"}"#),
+            b64.encode(payload)
+        )
     }
 
     #[test]
@@ -173,7 +186,9 @@ mod tests {
             expires_at: UnixTime(3600),
             new_device: None,
         };
-        let access = tokens.access_claims().unwrap_or_else(|e| unreachable!("{e}"));
+        let access = tokens
+            .access_claims()
+            .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(access.exp, Some(10));
         assert_eq!(access.token_use.as_deref(), Some("access"));
         assert_eq!(tokens.internal_username().as_deref(), Some("internal"));

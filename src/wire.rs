@@ -54,12 +54,17 @@ pub(crate) struct Context<'a> {
 impl<'a> Context<'a> {
     pub(crate) fn from(context: &'a RequestContext) -> Self {
         Self {
-            client_metadata: (!context.client_metadata.is_empty()).then_some(&context.client_metadata),
-            analytics_metadata: context
-                .analytics_endpoint_id
+            client_metadata: (!context.client_metadata.is_empty())
+                .then_some(&context.client_metadata),
+            analytics_metadata: context.analytics_endpoint_id.as_deref().map(|id| {
+                AnalyticsMetadata {
+                    analytics_endpoint_id: id,
+                }
+            }),
+            user_context_data: context
+                .user_context_data
                 .as_deref()
-                .map(|id| AnalyticsMetadata { analytics_endpoint_id: id }),
-            user_context_data: context.user_context_data.as_deref().map(|d| UserContextData { encoded_data: d }),
+                .map(|d| UserContextData { encoded_data: d }),
         }
     }
 }

@@ -161,49 +161,79 @@ impl Challenge {
             "SOFTWARE_TOKEN_MFA" => Challenge::SoftwareTokenMfa,
             "EMAIL_OTP" => Challenge::EmailOtp(delivery()),
             "SMS_OTP" => Challenge::SmsOtp(delivery()),
-            "SELECT_MFA_TYPE" => Challenge::SelectMfaType(mfa_list(name, parameters, "MFAS_CAN_CHOOSE")?),
+            "SELECT_MFA_TYPE" => {
+                Challenge::SelectMfaType(mfa_list(name, parameters, "MFAS_CAN_CHOOSE")?)
+            }
             "MFA_SETUP" => Challenge::MfaSetup(mfa_list(name, parameters, "MFAS_CAN_SETUP")?),
             "NEW_PASSWORD_REQUIRED" => new_password_required(name, parameters)?,
             "CUSTOM_CHALLENGE" => Challenge::Custom(parameters.clone()),
             "SELECT_CHALLENGE" => Challenge::SelectChallenge(available.to_vec()),
-            "WEB_AUTHN" => Challenge::WebAuthn {
-                credential_request_options: parameters
-                    .get("CREDENTIAL_REQUEST_OPTIONS")
-                    .cloned()
-                    .ok_or_else(|| missing(name, "CREDENTIAL_REQUEST_OPTIONS"))?,
-            },
+            "WEB_AUTHN" => {
+                Challenge::WebAuthn {
+                    credential_request_options: parameters
+                        .get("CREDENTIAL_REQUEST_OPTIONS")
+                        .cloned()
+                        .ok_or_else(|| missing(name, "CREDENTIAL_REQUEST_OPTIONS"))?,
+                }
+            }
             "DEVICE_SRP_AUTH" => Challenge::DeviceSrpAuth,
-            _ => Challenge::Unsupported { name: name.to_owned(), parameters: parameters.clone() },
+            _ => Challenge::Unsupported {
+                name: name.to_owned(),
+                parameters: parameters.clone(),
+            },
         })
     }
 }
 
 fn missing(challenge: &str, parameter: &'static str) -> PeerMisbehaved {
-    PeerMisbehaved::MissingChallengeParameter { challenge: challenge.to_owned(), parameter }
+    PeerMisbehaved::MissingChallengeParameter {
+        challenge: challenge.to_owned(),
+        parameter,
+    }
 }
 
 fn invalid(challenge: &str, parameter: &'static str, reason: impl Into<String>) -> PeerMisbehaved {
-    PeerMisbehaved::InvalidChallengeParameter { challenge: challenge.to_owned(), parameter, reason: reason.into() }
+    PeerMisbehaved::InvalidChallengeParameter {
+        challenge: challenge.to_owned(),
+        parameter,
+        reason: reason.into(),
+    }
 }
 
 /// A JSON array of strings, as documented; moto sends a Python list (`['SMS_MFA']`), which
 /// is read too. An absent parameter is an empty list.
-fn string_list(challenge: &str, parameters: &BTreeMap<String, String>, key: &'static str) -> Result<Vec<String>, PeerMisbehaved> {
-    let Some(raw) = parameters.get(key) else { return Ok(Vec::new()) };
+fn string_list(
+    challenge: &str,
+    parameters: &BTreeMap<String, String>,
+    key: &'static str,
+) -> Result<Vec<String>, PeerMisbehaved> {
+    let Some(raw) = parameters.get(key) else {
+        return Ok(Vec::new());
+    };
     serde_json::from_str::<Vec<String>>(raw)
         .or_else(|_| serde_json::from_str::<Vec<String>>(&raw.replace('\'', "\"")))
         .map_err(|e| invalid(challenge, key, e.to_string()))
 }
 
-fn mfa_list(challenge: &str, parameters: &BTreeMap<String, String>, key: &'static str) -> Result<Vec<MfaType>, PeerMisbehaved> {
-    Ok(string_list(challenge, parameters, key)?.iter().map(|n| MfaType::from_name(n)).collect())
+fn mfa_list(
+    challenge: &str,
+    parameters: &BTreeMap<String, String>,
+    key: &'static str,
+) -> Result<Vec<MfaType>, PeerMisbehaved> {
+    Ok(string_list(challenge, parameters, key)?
+        .iter()
+        .map(|n| MfaType::from_name(n))
+        .collect())
 }
 
-fn new_password_required(name: &str, parameters: &BTreeMap<String, String>) -> Result<Challenge, PeerMisbehaved> {
+fn new_password_required(
+    name: &str,
+    parameters: &BTreeMap<String, String>,
+) -> Result<Challenge, PeerMisbehaved> {
     let mut user_attributes = BTreeMap::new();
     if let Some(raw) = parameters.get("userAttributes") {
-        let map: BTreeMap<String, serde_json::Value> =
-            serde_json::from_str(raw).map_err(|e| invalid(name, "userAttributes", e.to_string()))?;
+        let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(raw)
+            .map_err(|e| invalid(name, "userAttributes", e.to_string()))?;
         for (key, value) in map {
             if is_read_only_attribute(&key) {
                 continue;
@@ -217,9 +247,15 @@ fn new_password_required(name: &str, parameters: &BTreeMap<String, String>) -> R
     }
     let required_attributes = string_list(name, parameters, "requiredAttributes")?
         .into_iter()
-        .map(|a| a.strip_prefix(USER_ATTRIBUTES_PREFIX).map_or(a.clone(), str::to_owned))
+        .map(|a| {
+            a.strip_prefix(USER_ATTRIBUTES_PREFIX)
+                .map_or(a.clone(), str::to_owned)
+        })
         .collect();
-    Ok(Challenge::NewPasswordRequired { user_attributes, required_attributes })
+    Ok(Challenge::NewPasswordRequired {
+        user_attributes,
+        required_attributes,
+    })
 }
 
 #[cfg(test)]
@@ -227,17 +263,38 @@ mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
     fn mfa_lists_json_and_python_style() {
-        let c = Challenge::parse("MFA_SETUP", &params(&[("MFAS_CAN_SETUP", "['SOFTWARE_TOKEN_MFA']")]), &[]);
+        let c = Challenge::parse(
+            "MFA_SETUP",
+            &params(&[("MFAS_CAN_SETUP", "['SOFTWARE_TOKEN_MFA']")]),
+            &[],
+        );
         assert_eq!(c, Ok(Challenge::MfaSetup(vec![MfaType::SoftwareToken])));
-        let c = Challenge::parse("SELECT_MFA_TYPE", &params(&[("MFAS_CAN_CHOOSE", r#"["SMS_MFA","EMAIL_OTP"]"#)]), &[]);
-        assert_eq!(c, Ok(Challenge::SelectMfaType(vec![MfaType::Sms, MfaType::Email])));
-        let c = Challenge::parse("SELECT_MFA_TYPE", &params(&[("MFAS_CAN_CHOOSE", "[1,")]), &[]);
-        assert!(matches!(c, Err(PeerMisbehaved::InvalidChallengeParameter { .. })));
+        let c = Challenge::parse(
+            "SELECT_MFA_TYPE",
+            &params(&[("MFAS_CAN_CHOOSE", r#"["SMS_MFA","EMAIL_OTP"]"#)]),
+            &[],
+        );
+        assert_eq!(
+            c,
+            Ok(Challenge::SelectMfaType(vec![MfaType::Sms, MfaType::Email]))
+        );
+        let c = Challenge::parse(
+            "SELECT_MFA_TYPE",
+            &params(&[("MFAS_CAN_CHOOSE", "[1,")]),
+            &[],
+        );
+        assert!(matches!(
+            c,
+            Err(PeerMisbehaved::InvalidChallengeParameter { .. })
+        ));
     }
 
     #[test]
@@ -245,7 +302,10 @@ mod tests {
         let c = Challenge::parse(
             "NEW_PASSWORD_REQUIRED",
             &params(&[
-                ("userAttributes", r#"{"email":"a@b.c","email_verified":"true","age":3}"#),
+                (
+                    "userAttributes",
+                    r#"{"email":"a@b.c","email_verified":"true","age":3}"#,
+                ),
                 ("requiredAttributes", r#"["userAttributes.name"]"#),
             ]),
             &[],
@@ -260,6 +320,12 @@ mod tests {
     #[test]
     fn unknown_names_are_unsupported_not_errors() {
         let c = Challenge::parse("QUANTUM_MFA", &params(&[("X", "1")]), &[]);
-        assert_eq!(c, Ok(Challenge::Unsupported { name: "QUANTUM_MFA".into(), parameters: params(&[("X", "1")]) }));
+        assert_eq!(
+            c,
+            Ok(Challenge::Unsupported {
+                name: "QUANTUM_MFA".into(),
+                parameters: params(&[("X", "1")])
+            })
+        );
     }
 }

@@ -131,9 +131,18 @@ impl SuspendedSignIn {
 impl SignIn {
     /// A sign-in for `username` (or an alias: e-mail, phone) with `password`, by
     /// USER_SRP_AUTH unless [`with_flow`](Self::with_flow) says otherwise.
-    pub fn new(config: Arc<PoolConfig>, username: impl Into<String>, password: impl Into<SecretString>) -> Self {
+    pub fn new(
+        config: Arc<PoolConfig>,
+        username: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
         Self {
-            ctx: Context { config, username: username.into(), user_id: None, device_key: None },
+            ctx: Context {
+                config,
+                username: username.into(),
+                user_id: None,
+                device_key: None,
+            },
             state: State::start(AuthFlow::UserSrp, password.into()),
         }
     }
@@ -175,7 +184,11 @@ impl SignIn {
     /// [`Error::InvalidResponse`], [`Error::PeerMisbehaved`] or [`Error::Srp`] for responses that
     /// cannot be used. All are final except CodeMismatchException after an answer. Without a
     /// request in flight: [`ApiMisuse::NoRequestInFlight`], which changes nothing.
-    pub fn handle_response(&mut self, response: HttpResponse<'_>, now: UnixTime) -> Result<Step, Error> {
+    pub fn handle_response(
+        &mut self,
+        response: HttpResponse<'_>,
+        now: UnixTime,
+    ) -> Result<Step, Error> {
         if !matches!(self.state, State::ExpectAuthResponse(_)) {
             return Err(self.misuse(ApiMisuse::NoRequestInFlight));
         }
@@ -222,7 +235,9 @@ impl SignIn {
     /// machine holds the password, which is never serialized, and Cognito expects the proof
     /// within seconds anyway).
     pub fn suspend(&self) -> Option<SuspendedSignIn> {
-        let State::AwaitAnswer(pending) = &self.state else { return None };
+        let State::AwaitAnswer(pending) = &self.state else {
+            return None;
+        };
         Some(SuspendedSignIn {
             username: self.ctx.username.clone(),
             user_id: self.ctx.user_id.clone(),

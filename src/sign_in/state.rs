@@ -103,23 +103,34 @@ impl State {
         received_at: UnixTime,
     ) -> Result<Self, Error> {
         let challenge = Challenge::parse(&name, &parameters, &available)?;
-        Ok(State::AwaitAnswer(Box::new(AwaitAnswer { name, session, challenge, parameters, available, received_at })))
+        Ok(State::AwaitAnswer(Box::new(AwaitAnswer {
+            name,
+            session,
+            challenge,
+            parameters,
+            available,
+            received_at,
+        })))
     }
 
     /// After `answer` built a request: wait for its response, remembering the challenge.
     pub(super) fn answered(self) -> Self {
         match self {
-            State::AwaitAnswer(pending) => State::ExpectAuthResponse(Box::new(ExpectAuthResponse {
-                operation: Operation::RespondToAuthChallenge,
-                srp: None,
-                answered: Some(pending),
-            })),
+            State::AwaitAnswer(pending) => {
+                State::ExpectAuthResponse(Box::new(ExpectAuthResponse {
+                    operation: Operation::RespondToAuthChallenge,
+                    srp: None,
+                    answered: Some(pending),
+                }))
+            }
             other => other,
         }
     }
 
     pub(super) fn start_request(self, ctx: &mut Context) -> Outcome<Request> {
-        let State::Start(start) = self else { return fatal(crate::ApiMisuse::AlreadyStarted) };
+        let State::Start(start) = self else {
+            return fatal(crate::ApiMisuse::AlreadyStarted);
+        };
         let Start { flow, password } = *start;
         let config = &ctx.config;
         let secret_hash = config.secret_hash(&ctx.username);
@@ -157,20 +168,35 @@ impl State {
         );
         // USER_PASSWORD_AUTH needs the password no more; SRP keeps it until PASSWORD_VERIFIER.
         let srp = srp.map(|client| PendingSrp { client, password });
-        let next = ExpectAuthResponse { operation: Operation::InitiateAuth, srp, answered: None };
+        let next = ExpectAuthResponse {
+            operation: Operation::InitiateAuth,
+            srp,
+            answered: None,
+        };
         Ok((State::ExpectAuthResponse(Box::new(next)), request))
     }
 
-    pub(super) fn handle_response(self, ctx: &mut Context, response: HttpResponse<'_>, now: UnixTime) -> Outcome<Step> {
-        let State::ExpectAuthResponse(expect) = self else { return fatal(crate::ApiMisuse::NoRequestInFlight) };
-        let ExpectAuthResponse { operation, srp, answered } = *expect;
+    pub(super) fn handle_response(
+        self,
+        ctx: &mut Context,
+        response: HttpResponse<'_>,
+        now: UnixTime,
+    ) -> Outcome<Step> {
+        let State::ExpectAuthResponse(expect) = self else {
+            return fatal(crate::ApiMisuse::NoRequestInFlight);
+        };
+        let ExpectAuthResponse {
+            operation,
+            srp,
+            answered,
+        } = *expect;
         let parsed: wire::AuthResponse = match response.parse(operation) {
             Ok(parsed) => parsed,
             Err(Error::Service(e)) => {
                 return match (e.kind(), answered) {
-                    (ErrorKind::CodeMismatch, Some(pending)) if pending.takes_code() => {
-                        Err(Box::new((Some(State::AwaitAnswer(pending)), Error::Service(e))))
-                    }
+                    (ErrorKind::CodeMismatch, Some(pending)) if pending.takes_code() => Err(
+                        Box::new((Some(State::AwaitAnswer(pending)), Error::Service(e))),
+                    ),
                     (ErrorKind::UserNotConfirmed, _) => Ok((State::Done, Step::ConfirmSignUp)),
                     (ErrorKind::PasswordResetRequired, _) => Ok((State::Done, Step::ResetPassword)),
                     _ => fatal(e),
@@ -184,21 +210,37 @@ impl State {
                 Err(e) => fatal(e),
             };
         }
-        let Some(name) = parsed.challenge_name else { return fatal(PeerMisbehaved::NoResult) };
-        let Some(session) = parsed.session else { return fatal(PeerMisbehaved::MissingSession(name)) };
+        let Some(name) = parsed.challenge_name else {
+            return fatal(PeerMisbehaved::NoResult);
+        };
+        let Some(session) = parsed.session else {
+            return fatal(PeerMisbehaved::MissingSession(name));
+        };
         let parameters = parsed.challenge_parameters;
         if name == "PASSWORD_VERIFIER" {
-            let Some(srp) = srp else { return fatal(PeerMisbehaved::UnexpectedChallenge(name)) };
+            let Some(srp) = srp else {
+                return fatal(PeerMisbehaved::UnexpectedChallenge(name));
+            };
             return match password_verifier(ctx, srp, &parameters, &session, now) {
                 Ok(request) => {
-                    let next = ExpectAuthResponse { operation: Operation::RespondToAuthChallenge, srp: None, answered: None };
-                    Ok((State::ExpectAuthResponse(Box::new(next)), Step::Send(request)))
+                    let next = ExpectAuthResponse {
+                        operation: Operation::RespondToAuthChallenge,
+                        srp: None,
+                        answered: None,
+                    };
+                    Ok((
+                        State::ExpectAuthResponse(Box::new(next)),
+                        Step::Send(request),
+                    ))
                 }
                 Err(e) => fatal(e),
             };
         }
         // Later challenges name the user by Cognito's internal name; use it from now on.
-        if let Some(user_id) = parameters.get(keys::USERNAME).or_else(|| parameters.get(keys::USER_ID_FOR_SRP)) {
+        if let Some(user_id) = parameters
+            .get(keys::USERNAME)
+            .or_else(|| parameters.get(keys::USER_ID_FOR_SRP))
+        {
             ctx.user_id = Some(user_id.clone());
         }
         match State::await_answer(name, session, parameters, parsed.available_challenges, now) {
@@ -216,7 +258,10 @@ impl State {
 
 /// Draws a 256-bit `a` and computes A.
 fn new_srp_client(ctx: &Context) -> Result<SrpClient, Error> {
-    let random = ctx.config.random().ok_or(crate::ApiMisuse::NoRandomSource)?;
+    let random = ctx
+        .config
+        .random()
+        .ok_or(crate::ApiMisuse::NoRandomSource)?;
     let mut bytes = Zeroizing::new([0u8; EphemeralSecret::DEFAULT_LEN]);
     // a = 0 has probability 2^-256; draw again rather than fail.
     for _ in 0..4 {
@@ -237,9 +282,11 @@ fn password_verifier(
     now: UnixTime,
 ) -> Result<Request, Error> {
     let get = |key: &'static str| {
-        parameters.get(key).map(String::as_str).ok_or_else(|| PeerMisbehaved::MissingChallengeParameter {
-            challenge: "PASSWORD_VERIFIER".to_owned(),
-            parameter: key,
+        parameters.get(key).map(String::as_str).ok_or_else(|| {
+            PeerMisbehaved::MissingChallengeParameter {
+                challenge: "PASSWORD_VERIFIER".to_owned(),
+                parameter: key,
+            }
         })
     };
     let user_id = get(keys::USER_ID_FOR_SRP)?;
@@ -255,7 +302,8 @@ fn password_verifier(
     let timestamp = srp::format_timestamp(now.as_secs())?;
     let derivation = srp.client.derive(&input)?;
     drop(srp);
-    let signature = derivation.signature(ctx.config.pool_name(), user_id, &secret_block, &timestamp);
+    let signature =
+        derivation.signature(ctx.config.pool_name(), user_id, &secret_block, &timestamp);
     // The signature, USERNAME and SECRET_HASH all use the internal name, never the alias typed.
     ctx.user_id = Some(user_id.to_owned());
     Ok(respond(
@@ -272,7 +320,12 @@ fn password_verifier(
 
 /// A RespondToAuthChallenge request: USERNAME, SECRET_HASH over that same name, DEVICE_KEY,
 /// and the challenge's own responses.
-pub(super) fn respond(ctx: &Context, name: &str, session: &SecretString, extra: &[(Cow<'_, str>, &str)]) -> Request {
+pub(super) fn respond(
+    ctx: &Context,
+    name: &str,
+    session: &SecretString,
+    extra: &[(Cow<'_, str>, &str)],
+) -> Request {
     let username = ctx.response_username();
     let secret_hash = ctx.config.secret_hash(username);
     let mut responses: BTreeMap<&str, &str> = BTreeMap::new();
@@ -304,7 +357,10 @@ impl AwaitAnswer {
     fn takes_code(&self) -> bool {
         matches!(
             self.challenge,
-            Challenge::SmsMfa(_) | Challenge::SoftwareTokenMfa | Challenge::EmailOtp(_) | Challenge::SmsOtp(_)
+            Challenge::SmsMfa(_)
+                | Challenge::SoftwareTokenMfa
+                | Challenge::EmailOtp(_)
+                | Challenge::SmsOtp(_)
         )
     }
 
@@ -335,19 +391,31 @@ impl AwaitAnswer {
                 extra.push((keys::ANSWER.into(), choice.challenge_name()));
             }
             (
-                Challenge::NewPasswordRequired { user_attributes, required_attributes },
-                ChallengeAnswer::NewPassword { password, attributes },
+                Challenge::NewPasswordRequired {
+                    user_attributes,
+                    required_attributes,
+                },
+                ChallengeAnswer::NewPassword {
+                    password,
+                    attributes,
+                },
             ) => {
                 if password.is_empty() {
                     return Err(Error::InvalidInput("the new password is empty".into()));
                 }
-                if let Some(missing) = required_attributes.iter().find(|name| !attributes.contains_key(*name)) {
-                    return Err(Error::InvalidInput(format!("the required attribute {missing} is missing")));
+                if let Some(missing) = required_attributes
+                    .iter()
+                    .find(|name| !attributes.contains_key(*name))
+                {
+                    return Err(Error::InvalidInput(format!(
+                        "the required attribute {missing} is missing"
+                    )));
                 }
                 extra.push(("NEW_PASSWORD".into(), password.expose()));
                 for (name, value) in attributes {
                     // Cognito refuses read-only attributes and changes to ones already set.
-                    let already_set = user_attributes.contains_key(name) && !required_attributes.contains(name);
+                    let already_set =
+                        user_attributes.contains_key(name) && !required_attributes.contains(name);
                     if is_read_only_attribute(name) || already_set {
                         continue;
                     }
