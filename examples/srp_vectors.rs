@@ -68,7 +68,7 @@ fn main() -> ExitCode {
         match check_group(group) {
             Ok(diffs) if diffs.is_empty() => {}
             Ok(diffs) => {
-                println!("group: {} differ", diffs.join(", "));
+                println!("group: {}", describe(&diffs));
                 failed += 1;
             }
             Err(e) => {
@@ -90,7 +90,7 @@ fn main() -> ExitCode {
             match result {
                 Ok(diffs) if diffs.is_empty() => passed += 1,
                 Ok(diffs) => {
-                    println!("{name}[{i}]: {} differ", diffs.join(", "));
+                    println!("{name}[{i}]: {}", describe(&diffs));
                     failed += 1;
                 }
                 Err(e) => {
@@ -105,6 +105,15 @@ fn main() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// "value differs: u" / "values differ: u, s".
+fn describe(diffs: &[String]) -> String {
+    if diffs.len() == 1 {
+        format!("value differs: {}", diffs.join(""))
+    } else {
+        format!("values differ: {}", diffs.join(", "))
     }
 }
 

@@ -448,3 +448,46 @@ fn secrets_are_redacted() -> TestResult {
     }
     Ok(())
 }
+
+/// padHex of a BigUint (oracle side).
+fn pad_big(n: &BigUint) -> Vec<u8> {
+    let mut b = n.to_bytes_be();
+    if b.first().is_some_and(|&x| x & 0x80 != 0) {
+        b.insert(0, 0);
+    }
+    b
+}
+
+/// Client-side num-bigint oracle for inputs outside the vectors: a 256-bit a,
+/// and SRP_B ≥ N (u hashes B as sent, S uses B mod N).
+#[test]
+fn client_oracle_b_above_n_and_short_a() -> TestResult {
+    let (case, pool) = first_case()?;
+    let n = group_n()?;
+    let g = BigUint::from(2u8);
+    let k = big("538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6")?;
+    let x = big(field(&case, "x")?)?;
+    let b_sent = big(field(&case, "srp_b")?)? + &n * 3u8;
+    let a_bytes = [0xa5u8; EphemeralSecret::DEFAULT_LEN];
+    let a = BigUint::from_bytes_be(&a_bytes);
+    let client = SrpClient::new(EphemeralSecret::from_be_bytes(&a_bytes)?)?;
+    let d = client.derive(&VerifierInput {
+        pool_name: &pool,
+        user_id: field(&case, "user_id_for_srp")?,
+        password: field(&case, "password")?,
+        salt_hex: field(&case, "salt")?,
+        srp_b_hex: &b_sent.to_str_radix(16),
+    })?;
+    let big_a = g.modpow(&a, &n);
+    let mut h = Sha256::new();
+    h.update(pad_big(&big_a));
+    h.update(pad_big(&b_sent));
+    let u = BigUint::from_bytes_be(&h.finalize());
+    let kgx = &k * g.modpow(&x, &n) % &n;
+    let base = (&b_sent % &n + &n - kgx) % &n;
+    let s = base.modpow(&(&a + &u * &x), &n);
+    assert_eq!(d.u_hex(), u.to_str_radix(16));
+    assert_eq!(d.x_hex(), field(&case, "x")?);
+    assert_eq!(d.premaster_hex(), s.to_str_radix(16));
+    Ok(())
+}
