@@ -2,6 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod config;
+mod device;
 mod error;
 pub mod operation;
 mod random;
@@ -15,9 +16,11 @@ pub mod sign_in;
 pub mod srp;
 mod time;
 mod tokens;
+pub mod totp;
 mod wire;
 
 pub use config::{ConfigError, PoolConfig};
+pub use device::{ConfirmedDevice, DeviceConfirmation, DeviceCredentials, DeviceStore};
 pub use error::{ApiMisuse, Error, InvalidResponse, PeerMisbehaved};
 pub use operation::{Authorization, Operation};
 #[cfg(feature = "getrandom")]

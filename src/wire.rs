@@ -23,6 +23,8 @@ pub(crate) mod keys {
     pub(crate) const PASSWORD_CLAIM_SIGNATURE: &str = "PASSWORD_CLAIM_SIGNATURE";
     pub(crate) const TIMESTAMP: &str = "TIMESTAMP";
     pub(crate) const ANSWER: &str = "ANSWER";
+    pub(crate) const CHALLENGE_NAME: &str = "CHALLENGE_NAME";
+    pub(crate) const PREFERRED_CHALLENGE: &str = "PREFERRED_CHALLENGE";
 }
 
 /// `AnalyticsMetadata`.
@@ -53,9 +55,17 @@ pub(crate) struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub(crate) fn from(context: &'a RequestContext) -> Self {
+        Self::with_metadata(context, None)
+    }
+
+    /// The configuration's context, with `metadata` instead of its ClientMetadata when given.
+    pub(crate) fn with_metadata(
+        context: &'a RequestContext,
+        metadata: Option<&'a BTreeMap<String, String>>,
+    ) -> Self {
+        let metadata = metadata.unwrap_or(&context.client_metadata);
         Self {
-            client_metadata: (!context.client_metadata.is_empty())
-                .then_some(&context.client_metadata),
+            client_metadata: (!metadata.is_empty()).then_some(metadata),
             analytics_metadata: context.analytics_endpoint_id.as_deref().map(|id| {
                 AnalyticsMetadata {
                     analytics_endpoint_id: id,
@@ -146,4 +156,73 @@ pub(crate) struct AuthenticationResult {
 pub(crate) struct NewDeviceMetadata {
     pub(crate) device_key: String,
     pub(crate) device_group_key: String,
+}
+
+/// `AssociateSoftwareTokenRequest` inside a sign-in (with the challenge Session).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct AssociateSoftwareTokenWithSession<'a> {
+    pub(crate) session: &'a str,
+}
+
+/// `AssociateSoftwareTokenResponse`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct AssociateSoftwareTokenResponse {
+    pub(crate) secret_code: Option<SecretString>,
+    pub(crate) session: Option<SecretString>,
+}
+
+/// `VerifySoftwareTokenRequest` inside a sign-in.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct VerifySoftwareTokenWithSession<'a> {
+    pub(crate) session: &'a str,
+    pub(crate) user_code: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) friendly_device_name: Option<&'a str>,
+}
+
+/// `VerifySoftwareTokenResponse`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct VerifySoftwareTokenResponse {
+    pub(crate) status: Option<String>,
+    pub(crate) session: Option<SecretString>,
+}
+
+/// `DeviceSecretVerifierConfigType`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct DeviceSecretVerifierConfig<'a> {
+    pub(crate) password_verifier: &'a str,
+    pub(crate) salt: &'a str,
+}
+
+/// `ConfirmDeviceRequest`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ConfirmDevice<'a> {
+    pub(crate) access_token: &'a str,
+    pub(crate) device_key: &'a str,
+    pub(crate) device_secret_verifier_config: DeviceSecretVerifierConfig<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) device_name: Option<&'a str>,
+}
+
+/// `ConfirmDeviceResponse`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ConfirmDeviceResponse {
+    #[serde(default)]
+    pub(crate) user_confirmation_necessary: bool,
+}
+
+/// `UpdateDeviceStatusRequest`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct UpdateDeviceStatus<'a> {
+    pub(crate) access_token: &'a str,
+    pub(crate) device_key: &'a str,
+    pub(crate) device_remembered_status: &'a str,
 }

@@ -27,7 +27,8 @@ pub enum Challenge {
     /// `SELECT_MFA_TYPE`: the user picks one of these. Answer with
     /// [`ChallengeAnswer::SelectMfaType`].
     SelectMfaType(Vec<MfaType>),
-    /// `MFA_SETUP`: the user must enrol one of these factors before signing in.
+    /// `MFA_SETUP`: the user must enrol one of these factors before signing in. Answer with
+    /// [`ChallengeAnswer::SetUpTotp`] or [`ChallengeAnswer::SetUpEmail`].
     MfaSetup(Vec<MfaType>),
     /// `NEW_PASSWORD_REQUIRED`: the user must choose a password (an admin-created account).
     /// Answer with [`ChallengeAnswer::NewPassword`], giving every name in `required_attributes`.
@@ -40,8 +41,13 @@ pub enum Challenge {
     /// `CUSTOM_CHALLENGE`: the public parameters your Create-Auth-Challenge trigger set.
     /// Answer with [`ChallengeAnswer::Custom`].
     Custom(BTreeMap<String, String>),
-    /// `SELECT_CHALLENGE` (USER_AUTH): the first factors the user may use.
-    SelectChallenge(Vec<String>),
+    /// `SELECT_CHALLENGE` (USER_AUTH): the first factors the user may use. Answer with
+    /// [`ChallengeAnswer::SelectFirstFactor`], or with [`ChallengeAnswer::Password`] to use a
+    /// password (by SRP when offered).
+    SelectChallenge(Vec<FirstFactor>),
+    /// TOTP enrolment during MFA_SETUP, after [`ChallengeAnswer::SetUpTotp`]: show the secret
+    /// (or its QR code), then answer with [`ChallengeAnswer::VerifyTotp`].
+    TotpSetup(TotpSetup),
     /// `WEB_AUTHN`: pass `credential_request_options` (PublicKeyCredentialRequestOptions JSON)
     /// to the platform authenticator and answer with [`ChallengeAnswer::WebAuthnCredential`].
     WebAuthn {
@@ -124,12 +130,103 @@ pub enum ChallengeAnswer {
     Custom(SecretString),
     /// The authenticator's response (AuthenticationResponseJSON) to a WEB_AUTHN challenge.
     WebAuthnCredential(String),
+    /// MFA_SETUP: enrol an authenticator app. The machine calls AssociateSoftwareToken and
+    /// answers with [`Challenge::TotpSetup`].
+    SetUpTotp,
+    /// TOTP enrolment: the first code from the authenticator app, and an optional name for it.
+    /// The machine calls VerifySoftwareToken, then completes MFA_SETUP itself.
+    VerifyTotp {
+        /// The 6-digit code.
+        code: SecretString,
+        /// `FriendlyDeviceName` shown in the user's MFA settings.
+        friendly_name: Option<String>,
+    },
+    /// MFA_SETUP: use e-mail codes, sent to this address.
+    SetUpEmail(String),
+    /// SELECT_CHALLENGE: the first factor to use. PASSWORD and PASSWORD_SRP use the password
+    /// the sign-in was created with.
+    SelectFirstFactor(FirstFactor),
+    /// SELECT_CHALLENGE: sign in with this password, by SRP when the pool offers it (the
+    /// password then never leaves the device), else by PASSWORD.
+    Password(SecretString),
 }
 
 impl ChallengeAnswer {
     /// A one-time code.
     pub fn code(code: impl Into<String>) -> Self {
         ChallengeAnswer::Code(SecretString::new(code))
+    }
+}
+
+/// A first factor of choice-based sign-in (USER_AUTH).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum FirstFactor {
+    /// `PASSWORD`: the password, sent over TLS.
+    Password,
+    /// `PASSWORD_SRP`: the password, proven by SRP.
+    PasswordSrp,
+    /// `EMAIL_OTP`: a code by e-mail.
+    EmailOtp,
+    /// `SMS_OTP`: a code by SMS.
+    SmsOtp,
+    /// `WEB_AUTHN`: a passkey.
+    WebAuthn,
+    /// A factor this crate does not know.
+    Other(String),
+}
+
+impl FirstFactor {
+    /// The name Cognito uses.
+    pub fn name(&self) -> &str {
+        match self {
+            FirstFactor::Password => "PASSWORD",
+            FirstFactor::PasswordSrp => "PASSWORD_SRP",
+            FirstFactor::EmailOtp => "EMAIL_OTP",
+            FirstFactor::SmsOtp => "SMS_OTP",
+            FirstFactor::WebAuthn => "WEB_AUTHN",
+            FirstFactor::Other(name) => name,
+        }
+    }
+
+    pub(crate) fn from_name(name: &str) -> Self {
+        match name {
+            "PASSWORD" => FirstFactor::Password,
+            "PASSWORD_SRP" => FirstFactor::PasswordSrp,
+            "EMAIL_OTP" => FirstFactor::EmailOtp,
+            "SMS_OTP" => FirstFactor::SmsOtp,
+            "WEB_AUTHN" => FirstFactor::WebAuthn,
+            other => FirstFactor::Other(other.to_owned()),
+        }
+    }
+}
+
+/// An authenticator-app secret being enrolled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotpSetup {
+    secret: SecretString,
+    issuer: String,
+    account: String,
+}
+
+impl TotpSetup {
+    pub(crate) fn new(secret: SecretString, issuer: String, account: String) -> Self {
+        Self {
+            secret,
+            issuer,
+            account,
+        }
+    }
+
+    /// The base32 secret (`SecretCode`), for manual entry.
+    pub fn secret(&self) -> &SecretString {
+        &self.secret
+    }
+
+    /// The `otpauth://totp/...` URI to show as a QR code (SHA1, 6 digits, 30 s). The issuer
+    /// and account label come from [`SignIn::with_totp_label`](crate::SignIn::with_totp_label).
+    pub fn uri(&self) -> String {
+        crate::totp::otpauth_uri(self.secret.expose(), &self.issuer, &self.account)
     }
 }
 
@@ -167,7 +264,12 @@ impl Challenge {
             "MFA_SETUP" => Challenge::MfaSetup(mfa_list(name, parameters, "MFAS_CAN_SETUP")?),
             "NEW_PASSWORD_REQUIRED" => new_password_required(name, parameters)?,
             "CUSTOM_CHALLENGE" => Challenge::Custom(parameters.clone()),
-            "SELECT_CHALLENGE" => Challenge::SelectChallenge(available.to_vec()),
+            "SELECT_CHALLENGE" => Challenge::SelectChallenge(
+                available
+                    .iter()
+                    .map(|n| FirstFactor::from_name(n))
+                    .collect(),
+            ),
             "WEB_AUTHN" => {
                 Challenge::WebAuthn {
                     credential_request_options: parameters

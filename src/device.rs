@@ -1,0 +1,248 @@
+//! Remembered devices: the credentials an app stores, and confirming a new device.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::config::PoolConfig;
+use crate::error::{ApiMisuse, Error};
+use crate::operation::Operation;
+use crate::request::Request;
+use crate::response::HttpResponse;
+use crate::secret::SecretString;
+use crate::srp::DeviceVerifier;
+use crate::tokens::Tokens;
+use crate::wire;
+
+/// What an app stores for a remembered device: the key and group Cognito assigned and the
+/// random device secret only this device knows. Serializable for a keychain or a file; the
+/// secret is zeroized on drop and redacted in `Debug`.
+///
+/// Store it under the user's `sub` (see [`DeviceStore`]), not under the alias typed: the same
+/// person may sign in as `jane@example.com` or `+15555550100`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceCredentials {
+    /// `DeviceKey`, `<region>_<uuid>`.
+    pub device_key: String,
+    /// `DeviceGroupKey`.
+    pub device_group_key: String,
+    /// The random secret whose SRP verifier was registered with ConfirmDevice.
+    pub device_password: SecretString,
+    /// The `sub` of the user the device belongs to.
+    pub user_sub: String,
+}
+
+/// Device credentials of several users on this device, keyed by `sub`, with the aliases each
+/// was signed in with. Serializable.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceStore {
+    by_sub: BTreeMap<String, DeviceCredentials>,
+    aliases: BTreeMap<String, String>,
+}
+
+impl DeviceStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The device for the name the user typed (an alias seen before, or the sub itself).
+    pub fn for_username(&self, typed: &str) -> Option<&DeviceCredentials> {
+        let sub = self.aliases.get(typed).map_or(typed, String::as_str);
+        self.by_sub.get(sub)
+    }
+
+    /// Stores `credentials` under their `user_sub`, reachable also by `typed`.
+    pub fn insert(&mut self, typed: &str, credentials: DeviceCredentials) {
+        self.aliases
+            .insert(typed.to_owned(), credentials.user_sub.clone());
+        self.by_sub
+            .insert(credentials.user_sub.clone(), credentials);
+    }
+
+    /// Remembers that `typed` names the user `sub` (after any sign-in).
+    pub fn link_alias(&mut self, typed: &str, sub: &str) {
+        self.aliases.insert(typed.to_owned(), sub.to_owned());
+    }
+
+    /// Forgets the device with this key (after Cognito said it does not exist).
+    pub fn remove_device(&mut self, device_key: &str) -> Option<DeviceCredentials> {
+        let sub = self
+            .by_sub
+            .iter()
+            .find(|(_, c)| c.device_key == device_key)
+            .map(|(s, _)| s.clone())?;
+        self.by_sub.remove(&sub)
+    }
+}
+
+/// Confirms the device Cognito named in [`Tokens::new_device`], then optionally remembers it:
+/// 1. [`start`](Self::start) gives ConfirmDevice (a fresh device secret and salt are drawn and
+///    their SRP verifier registered);
+/// 2. [`handle_response`](Self::handle_response) gives the [`DeviceCredentials`] to store and
+///    whether the pool asks the user (UserConfirmationNecessary);
+/// 3. if so, [`remember`](Self::remember) gives UpdateDeviceStatus and
+///    [`handle_status_response`](Self::handle_status_response) reads its reply.
+#[derive(Debug)]
+pub struct DeviceConfirmation {
+    config: Arc<PoolConfig>,
+    access_token: SecretString,
+    credentials: Option<DeviceCredentials>,
+    stage: Stage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Ready,
+    ExpectConfirm,
+    Confirmed,
+    ExpectStatus,
+    Done,
+}
+
+/// The result of ConfirmDevice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConfirmedDevice {
+    /// What to store.
+    pub credentials: DeviceCredentials,
+    /// True when the pool remembers devices only if the user agrees: ask, then call
+    /// [`DeviceConfirmation::remember`]. False: the device is already remembered.
+    pub user_confirmation_necessary: bool,
+}
+
+impl DeviceConfirmation {
+    /// For tokens that carry `NewDeviceMetadata`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the tokens name no new device or carry no `sub`.
+    pub fn new(config: Arc<PoolConfig>, tokens: &Tokens) -> Result<Self, Error> {
+        let device = tokens
+            .new_device
+            .as_ref()
+            .ok_or_else(|| Error::InvalidInput("these tokens carry no NewDeviceMetadata".into()))?;
+        let user_sub = tokens
+            .access_claims()
+            .ok()
+            .and_then(|c| c.sub)
+            .or_else(|| tokens.id_claims().ok().and_then(|c| c.sub))
+            .ok_or_else(|| {
+                Error::InvalidInput("the tokens carry no sub to key the device by".into())
+            })?;
+        Ok(Self {
+            config,
+            access_token: tokens.access_token.clone(),
+            credentials: Some(DeviceCredentials {
+                device_key: device.device_key.clone(),
+                device_group_key: device.device_group_key.clone(),
+                device_password: SecretString::new(String::new()),
+                user_sub,
+            }),
+            stage: Stage::Ready,
+        })
+    }
+
+    /// The ConfirmDevice request. Draws 40 random bytes for the device secret (base64, as the
+    /// Amplify libraries do) and 16 for the salt.
+    ///
+    /// # Errors
+    /// [`ApiMisuse::AlreadyStarted`]; [`Error::Random`]; [`Error::Srp`] (not expected).
+    pub fn start(&mut self, device_name: Option<&str>) -> Result<Request, Error> {
+        if self.stage != Stage::Ready {
+            return Err(ApiMisuse::AlreadyStarted.into());
+        }
+        let credentials = self.credentials.as_mut().ok_or(ApiMisuse::Finished)?;
+        let random = self.config.random().ok_or(ApiMisuse::NoRandomSource)?;
+        let mut secret = Zeroizing::new([0u8; 40]);
+        let mut salt = Zeroizing::new([0u8; 16]);
+        random.fill(secret.as_mut())?;
+        random.fill(salt.as_mut())?;
+        let password =
+            SecretString::new(base64::engine::general_purpose::STANDARD.encode(secret.as_ref()));
+        let verifier = DeviceVerifier::compute(
+            &credentials.device_group_key,
+            &credentials.device_key,
+            password.expose(),
+            salt.as_ref(),
+        )?;
+        credentials.device_password = password;
+        let request = Request::new(
+            &self.config,
+            Operation::ConfirmDevice,
+            &wire::ConfirmDevice {
+                access_token: self.access_token.expose(),
+                device_key: &credentials.device_key,
+                device_secret_verifier_config: wire::DeviceSecretVerifierConfig {
+                    password_verifier: verifier.password_verifier_b64(),
+                    salt: verifier.salt_b64(),
+                },
+                device_name,
+            },
+        );
+        self.stage = Stage::ExpectConfirm;
+        Ok(request)
+    }
+
+    /// Reads ConfirmDevice's reply.
+    ///
+    /// # Errors
+    /// [`Error::Service`] (e.g. DeviceKeyExistsException, NotAuthorizedException),
+    /// [`Error::InvalidResponse`]; [`ApiMisuse::NoRequestInFlight`] out of turn.
+    pub fn handle_response(
+        &mut self,
+        response: HttpResponse<'_>,
+    ) -> Result<ConfirmedDevice, Error> {
+        if self.stage != Stage::ExpectConfirm {
+            return Err(ApiMisuse::NoRequestInFlight.into());
+        }
+        let parsed: wire::ConfirmDeviceResponse = response.parse(Operation::ConfirmDevice)?;
+        let credentials = self.credentials.clone().ok_or(ApiMisuse::Finished)?;
+        self.stage = Stage::Confirmed;
+        Ok(ConfirmedDevice {
+            credentials,
+            user_confirmation_necessary: parsed.user_confirmation_necessary,
+        })
+    }
+
+    /// UpdateDeviceStatus: `remembered` or `not_remembered`, as the user chose.
+    ///
+    /// # Errors
+    /// [`ApiMisuse::NoRequestInFlight`] before the device is confirmed.
+    pub fn remember(&mut self, remember: bool) -> Result<Request, Error> {
+        if self.stage != Stage::Confirmed {
+            return Err(ApiMisuse::NoRequestInFlight.into());
+        }
+        let credentials = self.credentials.as_ref().ok_or(ApiMisuse::Finished)?;
+        let request = Request::new(
+            &self.config,
+            Operation::UpdateDeviceStatus,
+            &wire::UpdateDeviceStatus {
+                access_token: self.access_token.expose(),
+                device_key: &credentials.device_key,
+                device_remembered_status: if remember {
+                    "remembered"
+                } else {
+                    "not_remembered"
+                },
+            },
+        );
+        self.stage = Stage::ExpectStatus;
+        Ok(request)
+    }
+
+    /// Reads UpdateDeviceStatus's (empty) reply.
+    ///
+    /// # Errors
+    /// [`Error::Service`]; [`ApiMisuse::NoRequestInFlight`] out of turn.
+    pub fn handle_status_response(&mut self, response: HttpResponse<'_>) -> Result<(), Error> {
+        if self.stage != Stage::ExpectStatus {
+            return Err(ApiMisuse::NoRequestInFlight.into());
+        }
+        response.check(Operation::UpdateDeviceStatus)?;
+        self.stage = Stage::Done;
+        Ok(())
+    }
+}

@@ -1,0 +1,252 @@
+//! Requests the machine builds: InitiateAuth, challenge responses, and the SRP proofs it
+//! answers by itself (PASSWORD_VERIFIER, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use zeroize::Zeroizing;
+
+use super::{AuthFlow, Context, FirstFactor};
+use crate::error::{Error, PeerMisbehaved};
+use crate::operation::Operation;
+use crate::request::Request;
+use crate::secret::SecretString;
+use crate::srp::{self, EphemeralSecret, SrpClient, VerifierInput};
+use crate::time::UnixTime;
+use crate::wire::{self, keys};
+
+/// A response key and value.
+pub(super) type Pair<'a> = (Cow<'a, str>, &'a str);
+
+/// InitiateAuth for `flow`, and the SRP client when SRP_A was sent.
+pub(super) fn initiate(
+    ctx: &mut Context,
+    flow: AuthFlow,
+    preferred: Option<&FirstFactor>,
+    session: Option<&SecretString>,
+) -> Result<(Request, Option<SrpClient>), Error> {
+    let srp = match (flow, preferred) {
+        (AuthFlow::UserSrp | AuthFlow::CustomWithSrp, _)
+        | (AuthFlow::UserAuth, Some(FirstFactor::PasswordSrp)) => Some(new_srp_client(ctx)?),
+        _ => None,
+    };
+    // USER_PASSWORD_AUTH sends the password now and keeps no copy.
+    let password = match (flow, preferred) {
+        (AuthFlow::UserPassword, _) | (AuthFlow::UserAuth, Some(FirstFactor::Password)) => {
+            Some(ctx.password.take().ok_or_else(no_password)?)
+        }
+        _ => None,
+    };
+    if srp.is_some() && ctx.password.is_none() {
+        return Err(no_password());
+    }
+    let config = &ctx.config;
+    let secret_hash = config.secret_hash(&ctx.username);
+    let mut parameters = BTreeMap::new();
+    parameters.insert(keys::USERNAME, ctx.username.as_str());
+    if let Some(hash) = &secret_hash {
+        parameters.insert(keys::SECRET_HASH, hash.as_str());
+    }
+    if let Some(device) = &ctx.device {
+        parameters.insert(keys::DEVICE_KEY, device.device_key.as_str());
+    }
+    if let Some(client) = &srp {
+        parameters.insert(keys::SRP_A, client.public_a_hex());
+    }
+    if let Some(password) = &password {
+        parameters.insert(keys::PASSWORD, password.expose());
+    }
+    if flow == AuthFlow::CustomWithSrp {
+        parameters.insert(keys::CHALLENGE_NAME, "SRP_A");
+    }
+    if let Some(preferred) = preferred.filter(|_| flow == AuthFlow::UserAuth) {
+        parameters.insert(keys::PREFERRED_CHALLENGE, preferred.name());
+    }
+    let auth_flow = match flow {
+        AuthFlow::UserSrp => "USER_SRP_AUTH",
+        AuthFlow::UserPassword => "USER_PASSWORD_AUTH",
+        AuthFlow::CustomWithSrp | AuthFlow::CustomWithoutSrp => "CUSTOM_AUTH",
+        AuthFlow::UserAuth => "USER_AUTH",
+    };
+    let request = Request::new(
+        config,
+        Operation::InitiateAuth,
+        &wire::InitiateAuth {
+            auth_flow,
+            client_id: config.client_id(),
+            auth_parameters: parameters,
+            session: session.map(SecretString::expose),
+            context: ctx.wire_context(),
+        },
+    );
+    Ok((request, srp))
+}
+
+pub(super) fn no_password() -> Error {
+    Error::InvalidInput("this step needs a password: create the SignIn with one".into())
+}
+
+/// Draws a 256-bit `a` and computes A.
+pub(super) fn new_srp_client(ctx: &Context) -> Result<SrpClient, Error> {
+    let random = ctx
+        .config
+        .random()
+        .ok_or(crate::ApiMisuse::NoRandomSource)?;
+    let mut bytes = Zeroizing::new([0u8; EphemeralSecret::DEFAULT_LEN]);
+    // a = 0 has probability 2^-256; draw again rather than fail.
+    for _ in 0..4 {
+        random.fill(bytes.as_mut())?;
+        if let Ok(a) = EphemeralSecret::from_be_bytes(bytes.as_ref()) {
+            return Ok(SrpClient::new(a)?);
+        }
+    }
+    Err(crate::RandomError.into())
+}
+
+/// Answers PASSWORD_VERIFIER (user SRP) or DEVICE_PASSWORD_VERIFIER (device SRP). The user's
+/// password is taken out of the context here and zeroized once x is computed.
+pub(super) fn password_verifier(
+    ctx: &mut Context,
+    name: &str,
+    client: SrpClient,
+    parameters: &BTreeMap<String, String>,
+    session: &SecretString,
+    now: UnixTime,
+) -> Result<Request, Error> {
+    let get = |key: &'static str| {
+        parameters.get(key).map(String::as_str).ok_or_else(|| {
+            PeerMisbehaved::MissingChallengeParameter {
+                challenge: name.to_owned(),
+                parameter: key,
+            }
+        })
+    };
+    let device = name == "DEVICE_PASSWORD_VERIFIER";
+    let secret_block_b64 = get(keys::SECRET_BLOCK)?;
+    let salt_hex = get(keys::SALT)?;
+    let srp_b_hex = get(keys::SRP_B)?;
+    let secret_block = srp::decode_secret_block(secret_block_b64)?;
+    let timestamp = srp::format_timestamp(now.as_secs())?;
+    let (signature, user_id) = if device {
+        let credentials = ctx
+            .device
+            .as_ref()
+            .ok_or_else(|| PeerMisbehaved::UnexpectedChallenge(name.to_owned()))?;
+        let input = VerifierInput {
+            pool_name: &credentials.device_group_key,
+            user_id: &credentials.device_key,
+            password: credentials.device_password.expose(),
+            salt_hex,
+            srp_b_hex,
+        };
+        let signature = client.derive(&input)?.signature(
+            input.pool_name,
+            input.user_id,
+            &secret_block,
+            &timestamp,
+        );
+        // The response names the user as the challenge does.
+        (signature, get(keys::USERNAME).ok().map(str::to_owned))
+    } else {
+        let user_id = get(keys::USER_ID_FOR_SRP)?;
+        let pool_name = ctx.config.pool_name();
+        let derivation = {
+            let password = ctx.password.take().ok_or_else(no_password)?;
+            client.derive(&VerifierInput {
+                pool_name,
+                user_id,
+                password: password.expose(),
+                salt_hex,
+                srp_b_hex,
+            })
+        };
+        let signature = derivation?.signature(pool_name, user_id, &secret_block, &timestamp);
+        // The signature, USERNAME and SECRET_HASH all use the internal name, never the alias.
+        (signature, Some(user_id.to_owned()))
+    };
+    drop(client);
+    if let Some(user_id) = user_id {
+        ctx.user_id = Some(user_id);
+    }
+    Ok(respond(
+        ctx,
+        name,
+        session,
+        &[
+            (keys::PASSWORD_CLAIM_SECRET_BLOCK.into(), secret_block_b64),
+            (keys::PASSWORD_CLAIM_SIGNATURE.into(), &signature),
+            (keys::TIMESTAMP.into(), &timestamp),
+        ],
+    ))
+}
+
+/// Answers DEVICE_SRP_AUTH with a fresh `a`, as the Amplify libraries do.
+pub(super) fn device_srp_auth(
+    ctx: &Context,
+    session: &SecretString,
+) -> Result<(Request, SrpClient), Error> {
+    let client = new_srp_client(ctx)?;
+    let request = respond(
+        ctx,
+        "DEVICE_SRP_AUTH",
+        session,
+        &[(keys::SRP_A.into(), client.public_a_hex())],
+    );
+    Ok((request, client))
+}
+
+/// A RespondToAuthChallenge request: USERNAME, SECRET_HASH over that same name, DEVICE_KEY,
+/// and the challenge's own responses.
+pub(super) fn respond(
+    ctx: &Context,
+    name: &str,
+    session: &SecretString,
+    extra: &[Pair<'_>],
+) -> Request {
+    let username = ctx.response_username();
+    let secret_hash = ctx.config.secret_hash(username);
+    let mut responses: BTreeMap<&str, &str> = BTreeMap::new();
+    responses.insert(keys::USERNAME, username);
+    for (key, value) in extra {
+        responses.insert(key, value);
+    }
+    if let Some(hash) = &secret_hash {
+        responses.insert(keys::SECRET_HASH, hash);
+    }
+    if let Some(device) = &ctx.device {
+        responses.insert(keys::DEVICE_KEY, &device.device_key);
+    }
+    Request::new(
+        &ctx.config,
+        Operation::RespondToAuthChallenge,
+        &wire::RespondToAuthChallenge {
+            challenge_name: name,
+            client_id: ctx.config.client_id(),
+            session: session.expose(),
+            challenge_responses: responses,
+            context: ctx.wire_context(),
+        },
+    )
+}
+
+/// The same request without DEVICE_KEY, after Cognito said the device does not exist.
+pub(super) fn without_device_key(
+    ctx: &Context,
+    operation: Operation,
+    body: &[u8],
+) -> Result<Request, Error> {
+    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        Error::InvalidInput(format!(
+            "cannot rebuild the request without the device: {e}"
+        ))
+    })?;
+    for member in ["AuthParameters", "ChallengeResponses"] {
+        if let Some(map) = value
+            .get_mut(member)
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            map.remove(keys::DEVICE_KEY);
+        }
+    }
+    Ok(Request::new(&ctx.config, operation, &value))
+}
