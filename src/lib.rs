@@ -32,8 +32,8 @@ pub use response::HttpResponse;
 pub use secret::SecretString;
 pub use service_error::{ErrorKind, ServiceError};
 pub use sign_in::{
-    AuthFlow, Challenge, ChallengeAnswer, CodeDelivery, MfaType, SignIn, Status, Step,
-    SuspendedSignIn,
+    AuthFlow, Challenge, ChallengeAnswer, CodeDelivery, FirstFactor, MfaType, SignIn, Status, Step,
+    SuspendedSignIn, TotpSetup,
 };
 pub use time::UnixTime;
 pub use tokens::{Claims, NewDeviceMetadata, Tokens};

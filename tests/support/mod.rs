@@ -120,6 +120,34 @@ impl SrpServer {
         }
     }
 
+    /// The server half for a verifier registered by the client (ConfirmDevice).
+    pub fn from_verifier(pool_name: &str, user_id: &str, salt: BigUint, verifier: BigUint) -> Self {
+        let n = n();
+        let g = BigUint::from(2u8);
+        let k = h(&[&pad(&n), &pad(&g)]);
+        let b = BigUint::parse_bytes(
+            b"5b1c9b3e5d2f4a6b8c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2c",
+            16,
+        )
+        .unwrap();
+        let big_b = (&k * &verifier + g.modpow(&b, &n)) % &n;
+        Self {
+            pool_name: pool_name.to_owned(),
+            user_id: user_id.to_owned(),
+            salt,
+            verifier,
+            b,
+            big_b,
+            secret_block: (100u8..164).collect(),
+        }
+    }
+
+    /// x for a password, computed independently: H(pad(salt) ‖ H(pool ‖ user ‖ ":" ‖ password)).
+    pub fn x_for(pool_name: &str, user_id: &str, password: &str, salt: &BigUint) -> BigUint {
+        let inner = Sha256::digest(format!("{pool_name}{user_id}:{password}").as_bytes());
+        h(&[&pad(salt), &inner])
+    }
+
     /// PASSWORD_VERIFIER ChallengeParameters.
     pub fn challenge_parameters(&self) -> Value {
         json!({
