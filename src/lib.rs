@@ -15,6 +15,7 @@ mod service_error;
 pub mod sign_in;
 pub mod srp;
 mod time;
+mod token_manager;
 mod tokens;
 pub mod totp;
 mod wire;
@@ -36,4 +37,5 @@ pub use sign_in::{
     SuspendedSignIn, TotpSetup,
 };
 pub use time::UnixTime;
+pub use token_manager::{RefreshOutcome, TokenManager};
 pub use tokens::{Claims, NewDeviceMetadata, Tokens};

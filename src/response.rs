@@ -5,9 +5,10 @@ use serde::de::DeserializeOwned;
 use crate::error::{Error, InvalidResponse};
 use crate::operation::Operation;
 use crate::service_error::ServiceError;
+use crate::time::UnixTime;
 
 /// The parts of an HTTP response the machines read: the status, the body, and the
-/// `x-amzn-ErrorType` and `x-amzn-RequestId` headers (pass every header to
+/// `x-amzn-ErrorType`, `x-amzn-RequestId` and `Date` headers (pass every header to
 /// [`header`](Self::header); the others are ignored).
 ///
 /// ```
@@ -22,6 +23,7 @@ pub struct HttpResponse<'a> {
     body: &'a [u8],
     error_type: Option<&'a str>,
     request_id: Option<&'a str>,
+    date: Option<&'a str>,
 }
 
 impl<'a> HttpResponse<'a> {
@@ -32,6 +34,7 @@ impl<'a> HttpResponse<'a> {
             body,
             error_type: None,
             request_id: None,
+            date: None,
         }
     }
 
@@ -42,6 +45,8 @@ impl<'a> HttpResponse<'a> {
             self.error_type = Some(value);
         } else if name.eq_ignore_ascii_case("x-amzn-requestid") {
             self.request_id = Some(value);
+        } else if name.eq_ignore_ascii_case("date") {
+            self.date = Some(value);
         }
         self
     }
@@ -54,6 +59,12 @@ impl<'a> HttpResponse<'a> {
     /// The body.
     pub fn body(&self) -> &'a [u8] {
         self.body
+    }
+
+    /// The service's clock, from the `Date` header, when the response has a readable one.
+    /// The SRP TIMESTAMP is dated by it, so a device whose clock is off still signs in.
+    pub fn server_time(&self) -> Option<UnixTime> {
+        self.date.and_then(crate::time::parse_http_date)
     }
 
     /// Parses the body of a 2xx response into `T`; any other status becomes

@@ -239,7 +239,16 @@ fn auth_response(
     match name.as_str() {
         "PASSWORD_VERIFIER" | "DEVICE_PASSWORD_VERIFIER" => {
             let client = srp.ok_or_else(|| PeerMisbehaved::UnexpectedChallenge(name.clone()))?;
-            let request = steps::password_verifier(ctx, &name, client, &parameters, &session, now)?;
+            // Date the proof by the service's clock when it told us, else by the caller's.
+            let timestamp_time = response.server_time().unwrap_or(now);
+            let request = steps::password_verifier(
+                ctx,
+                &name,
+                client,
+                &parameters,
+                &session,
+                timestamp_time,
+            )?;
             let expect = Expect::new(ctx, &request, None, None);
             return Ok((State::Expect(expect), Step::Send(request)));
         }
