@@ -52,7 +52,7 @@ fn password_sign_in(internal: &str) -> Tokens {
     )
 }
 
-/// 1. TIMESTAMP: English, UTC, 24-hour, day not zero-padded, whatever the locale.
+/// Pain point 1: TIMESTAMP: English, UTC, 24-hour, day not zero-padded, whatever the locale.
 #[test]
 fn p01_timestamp_format() {
     // 2023-09-05 16:30:00 UTC: the hour that Chrome's Intl printed as "24", a single-digit day.
@@ -70,7 +70,7 @@ fn p01_timestamp_format() {
     );
 }
 
-/// 2. Big-integer encodings: padHex sign byte, odd-length hex, negative values refused.
+/// Pain point 2: Big-integer encodings: padHex sign byte, odd-length hex, negative values refused.
 #[test]
 fn p02_hex_padding() {
     assert_eq!(pad_hex("80").unwrap(), vec![0x00, 0x80]);
@@ -83,7 +83,7 @@ fn p02_hex_padding() {
     );
 }
 
-/// 3. USER_ID_FOR_SRP, not the alias, in the proof, USERNAME and SECRET_HASH.
+/// Pain point 3: USER_ID_FOR_SRP, not the alias, in the proof, USERNAME and SECRET_HASH.
 #[test]
 fn p03_user_id_for_srp() {
     let internal = "0f9e8d7c-6b5a-4000-8000-123456789abc";
@@ -109,7 +109,7 @@ fn p03_user_id_for_srp() {
     );
 }
 
-/// 4. SECRET_HASH: on every request of a client with a secret, and over the internal name on
+/// Pain point 4: SECRET_HASH: on every request of a client with a secret, and over the internal name on
 /// REFRESH_TOKEN_AUTH.
 #[test]
 fn p04_secret_hash_everywhere_and_on_refresh() {
@@ -128,7 +128,7 @@ fn p04_secret_hash_everywhere_and_on_refresh() {
     );
 }
 
-/// 5. A device forgotten elsewhere never locks the user out, and devices are kept by sub.
+/// Pain point 5: A device forgotten elsewhere never locks the user out, and devices are kept by sub.
 #[test]
 fn p05_forgotten_device_and_keying_by_sub() {
     let device = DeviceCredentials {
@@ -159,7 +159,7 @@ fn p05_forgotten_device_and_keying_by_sub() {
     assert!(store.for_username("sub-5").is_some());
 }
 
-/// 6. Device SRP is built in: DEVICE_SRP_AUTH is answered by the machine.
+/// Pain point 6: Device SRP is built in: DEVICE_SRP_AUTH is answered by the machine.
 #[test]
 fn p06_device_srp_is_answered() {
     let device = DeviceCredentials {
@@ -187,7 +187,7 @@ fn expiring_manager() -> TokenManager {
     TokenManager::new(config(true), password_sign_in("internal-7"))
 }
 
-/// 7. Throttling or a server fault never signs the user out; a dead refresh token does.
+/// Pain point 7: Throttling or a server fault never signs the user out; a dead refresh token does.
 #[test]
 fn p07_refresh_failures_are_classified() {
     let later = UnixTime(NOW.0 + 3500);
@@ -218,7 +218,7 @@ fn p07_refresh_failures_are_classified() {
     assert!(manager.tokens().is_none());
 }
 
-/// 8. Concurrent callers get one refresh request, not one each.
+/// Pain point 8: Concurrent callers get one refresh request, not one each.
 #[test]
 fn p08_single_flight_refresh() {
     let mut manager = expiring_manager();
@@ -236,7 +236,7 @@ fn p08_single_flight_refresh() {
     assert!(manager.is_refreshing());
 }
 
-/// 9. Rotation: GetTokensFromRefreshToken by default, the rotated token replaces the old one.
+/// Pain point 9: Rotation: GetTokensFromRefreshToken by default, the rotated token replaces the old one.
 #[test]
 fn p09_rotation() {
     let mut manager = expiring_manager();
@@ -266,7 +266,7 @@ fn p09_rotation() {
     );
 }
 
-/// 10. SRP is cheap: a 256-bit a (benchmarked in benches/); here, the default a is 256 bits.
+/// Pain point 10: SRP is cheap: a 256-bit a (benchmarked in benches/); here, the default a is 256 bits.
 #[test]
 fn p10_default_ephemeral_is_256_bits() {
     assert_eq!(cognito_auth::srp::EphemeralSecret::DEFAULT_LEN, 32);
@@ -274,7 +274,7 @@ fn p10_default_ephemeral_is_256_bits() {
     assert!(SrpClient::new(a).is_ok());
 }
 
-/// 11. Each step is answered with the Session of the response before it.
+/// Pain point 11: Each step is answered with the Session of the response before it.
 #[test]
 fn p11_session_threading() {
     let mut sign_in = SignIn::new(config(false), "z", "pw").with_flow(AuthFlow::UserPassword);
@@ -298,7 +298,7 @@ fn p11_session_threading() {
     }
 }
 
-/// 12. A challenge this crate does not know is a value, not a crash.
+/// Pain point 12: A challenge this crate does not know is a value, not a crash.
 #[test]
 fn p12_new_challenges_do_not_crash() {
     let mut sign_in = SignIn::new(config(false), "w", "pw").with_flow(AuthFlow::UserPassword);
@@ -313,7 +313,7 @@ fn p12_new_challenges_do_not_crash() {
     ));
 }
 
-/// 13. NEW_PASSWORD_REQUIRED: read-only attributes dropped, required ones demanded.
+/// Pain point 13: NEW_PASSWORD_REQUIRED: read-only attributes dropped, required ones demanded.
 #[test]
 fn p13_new_password_attributes() {
     let mut sign_in = SignIn::new(config(false), "v", "pw").with_flow(AuthFlow::UserPassword);
@@ -352,7 +352,7 @@ fn p13_new_password_attributes() {
     );
 }
 
-/// 14. One error code, several meanings: the message tells lock-out from wrong password.
+/// Pain point 14: One error code, several meanings: the message tells lock-out from wrong password.
 #[test]
 fn p14_errors_say_what_happened() {
     let parse = |message: &str| {
@@ -374,7 +374,7 @@ fn p14_errors_say_what_happened() {
     assert!(!wrong.to_string().contains("locked out"), "{wrong}");
 }
 
-/// 15. Clock: time is passed in, and the SRP TIMESTAMP follows the service's Date header when
+/// Pain point 15: Clock: time is passed in, and the SRP TIMESTAMP follows the service's Date header when
 /// the device clock is wrong.
 #[test]
 fn p15_clock_skew() {
