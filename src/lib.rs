@@ -1,9 +1,11 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod account;
 mod config;
 mod error;
 pub mod operation;
+mod operation_errors;
 mod random;
 mod refresh;
 mod request;
