@@ -6,8 +6,6 @@ use serde::{Deserialize, Serialize};
 use super::call;
 use super::types::{Empty, MfaOption, open_enum};
 use crate::config::PoolConfig;
-#[allow(unused_imports)] // doc links
-use crate::operation::Operation;
 use crate::secret::SecretString;
 
 /// Who enrols: a signed-in user (access token) or a sign-in waiting at MFA_SETUP (Session).
@@ -38,7 +36,7 @@ impl Principal {
 /// [`SetUserMfaPreference`] to turn TOTP on.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html).
-/// Modeled errors ([`Operation::errors`]): `ConcurrentModificationException`, `InvalidParameterException`, `NotAuthorizedException`, `ResourceNotFoundException`, `InternalErrorException`, `SoftwareTokenMFANotFoundException`, `ForbiddenException`, `OperationNotEnabledException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ConcurrentModificationException`, `InvalidParameterException`, `NotAuthorizedException`, `ResourceNotFoundException`, `InternalErrorException`, `SoftwareTokenMFANotFoundException`, `ForbiddenException`, `OperationNotEnabledException`.
 #[derive(Debug, Clone)]
 pub struct AssociateSoftwareToken {
     principal: Principal,
@@ -97,7 +95,7 @@ pub struct SoftwareTokenSecret {
 /// `VerifySoftwareToken`: proves the authenticator app works with a code from it.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifySoftwareToken.html).
-/// Modeled errors ([`Operation::errors`]): `InvalidParameterException`, `ResourceNotFoundException`, `InvalidUserPoolConfigurationException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `InternalErrorException`, `EnableSoftwareTokenMFAException`, `NotAuthorizedException`, `SoftwareTokenMFANotFoundException`, `CodeMismatchException`, `ForbiddenException`, `OperationNotEnabledException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `InvalidParameterException`, `ResourceNotFoundException`, `InvalidUserPoolConfigurationException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `InternalErrorException`, `EnableSoftwareTokenMFAException`, `NotAuthorizedException`, `SoftwareTokenMFANotFoundException`, `CodeMismatchException`, `ForbiddenException`, `OperationNotEnabledException`.
 #[derive(Debug, Clone)]
 pub struct VerifySoftwareToken {
     principal: Principal,
@@ -233,7 +231,7 @@ struct WebAuthnMfaSettings {
 /// Methods left unset are not changed.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserMFAPreference.html).
-/// Modeled errors ([`Operation::errors`]): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
 #[derive(Debug, Clone)]
 pub struct SetUserMfaPreference {
     access_token: SecretString,
@@ -315,7 +313,7 @@ struct SetUserMfaPreferenceWire<'a> {
 /// supported; use [`SetUserMfaPreference`].
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserSettings.html).
-/// Modeled errors ([`Operation::errors`]): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
 #[derive(Debug, Clone)]
 pub struct SetUserSettings {
     access_token: SecretString,

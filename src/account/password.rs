@@ -9,8 +9,6 @@ use super::types::{CodeDeliveryDetails, CodeSent, Empty};
 use super::{Call, call, wire};
 use crate::config::PoolConfig;
 use crate::error::{ApiMisuse, Error};
-#[allow(unused_imports)] // doc links
-use crate::operation::Operation;
 use crate::request::Request;
 use crate::response::HttpResponse;
 use crate::secret::SecretString;
@@ -18,7 +16,7 @@ use crate::secret::SecretString;
 /// `ChangePassword`: changes the signed-in user's password.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChangePassword.html).
-/// Modeled errors ([`Operation::errors`]): `ResourceNotFoundException`, `InvalidParameterException`, `InvalidPasswordException`, `PasswordHistoryPolicyViolationException`, `NotAuthorizedException`, `TooManyRequestsException`, `LimitExceededException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `InvalidPasswordException`, `PasswordHistoryPolicyViolationException`, `NotAuthorizedException`, `TooManyRequestsException`, `LimitExceededException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
 #[derive(Debug, Clone)]
 pub struct ChangePassword {
     access_token: SecretString,
@@ -64,7 +62,7 @@ struct ChangePasswordWire<'a> {
 /// `username` when the client has a secret.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html).
-/// Modeled errors ([`Operation::errors`]): `ResourceNotFoundException`, `InvalidParameterException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `NotAuthorizedException`, `InvalidLambdaResponseException`, `TooManyRequestsException`, `LimitExceededException`, `InvalidSmsRoleAccessPolicyException`, `InvalidSmsRoleTrustRelationshipException`, `InvalidEmailRoleAccessPolicyException`, `CodeDeliveryFailureException`, `UserNotFoundException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `NotAuthorizedException`, `InvalidLambdaResponseException`, `TooManyRequestsException`, `LimitExceededException`, `InvalidSmsRoleAccessPolicyException`, `InvalidSmsRoleTrustRelationshipException`, `InvalidEmailRoleAccessPolicyException`, `CodeDeliveryFailureException`, `UserNotFoundException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
 #[derive(Debug, Clone)]
 pub struct ForgotPassword {
     username: String,
@@ -112,7 +110,7 @@ struct ForgotPasswordWire<'a> {
 /// `ConfirmForgotPassword`: sets a new password with the code from [`ForgotPassword`].
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html).
-/// Modeled errors ([`Operation::errors`]): `ResourceNotFoundException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `InvalidParameterException`, `InvalidPasswordException`, `PasswordHistoryPolicyViolationException`, `NotAuthorizedException`, `CodeMismatchException`, `ExpiredCodeException`, `TooManyFailedAttemptsException`, `InvalidLambdaResponseException`, `TooManyRequestsException`, `LimitExceededException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `InvalidParameterException`, `InvalidPasswordException`, `PasswordHistoryPolicyViolationException`, `NotAuthorizedException`, `CodeMismatchException`, `ExpiredCodeException`, `TooManyFailedAttemptsException`, `InvalidLambdaResponseException`, `TooManyRequestsException`, `LimitExceededException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
 #[derive(Debug, Clone)]
 pub struct ConfirmForgotPassword {
     username: String,

@@ -9,8 +9,6 @@ use super::types::{Attribute, AuthFactor, CodeDeliveryDetails, CodeSent, Empty, 
 use super::{call, wire};
 use crate::config::PoolConfig;
 use crate::secret::SecretString;
-#[allow(unused_imports)] // doc links
-use crate::{operation::Operation, tokens::Tokens};
 
 /// Request shape with only `AccessToken`.
 #[derive(Serialize)]
@@ -22,14 +20,14 @@ struct AccessTokenOnly<'a> {
 /// `GetUser`: the signed-in user's name, attributes and MFA settings.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUser.html).
-/// Modeled errors ([`Operation::errors`]): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
 #[derive(Debug, Clone)]
 pub struct GetUser {
     access_token: SecretString,
 }
 
 impl GetUser {
-    /// For the user of this access token ([`Tokens::access_token`]).
+    /// For the user of this access token ([`Tokens::access_token`](crate::Tokens::access_token)).
     pub fn new(access_token: impl Into<SecretString>) -> Self {
         Self {
             access_token: access_token.into(),
@@ -88,7 +86,7 @@ impl User {
 /// the pool verifies (e-mail, phone) sends a code: finish with [`VerifyUserAttribute`].
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html).
-/// Modeled errors ([`Operation::errors`]): `ResourceNotFoundException`, `InvalidParameterException`, `CodeMismatchException`, `ExpiredCodeException`, `NotAuthorizedException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `InvalidLambdaResponseException`, `TooManyRequestsException`, `AliasExistsException`, `InvalidSmsRoleAccessPolicyException`, `InvalidSmsRoleTrustRelationshipException`, `InvalidEmailRoleAccessPolicyException`, `CodeDeliveryFailureException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `CodeMismatchException`, `ExpiredCodeException`, `NotAuthorizedException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `InvalidLambdaResponseException`, `TooManyRequestsException`, `AliasExistsException`, `InvalidSmsRoleAccessPolicyException`, `InvalidSmsRoleTrustRelationshipException`, `InvalidEmailRoleAccessPolicyException`, `CodeDeliveryFailureException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
 #[derive(Debug, Clone)]
 pub struct UpdateUserAttributes {
     access_token: SecretString,
@@ -155,7 +153,7 @@ pub struct UpdateUserAttributesOutput {
 /// `VerifyUserAttribute`: confirms an attribute with the code Cognito sent.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifyUserAttribute.html).
-/// Modeled errors ([`Operation::errors`]): `ResourceNotFoundException`, `InvalidParameterException`, `CodeMismatchException`, `ExpiredCodeException`, `NotAuthorizedException`, `TooManyRequestsException`, `LimitExceededException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `AliasExistsException`, `ForbiddenException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `CodeMismatchException`, `ExpiredCodeException`, `NotAuthorizedException`, `TooManyRequestsException`, `LimitExceededException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `AliasExistsException`, `ForbiddenException`.
 #[derive(Debug, Clone)]
 pub struct VerifyUserAttribute {
     access_token: SecretString,
@@ -198,7 +196,7 @@ struct VerifyUserAttributeWire<'a> {
 /// `GetUserAttributeVerificationCode`: (re)sends the code that verifies an attribute.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAttributeVerificationCode.html).
-/// Modeled errors ([`Operation::errors`]): `ResourceNotFoundException`, `InvalidParameterException`, `TooManyRequestsException`, `NotAuthorizedException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `InvalidLambdaResponseException`, `InvalidSmsRoleAccessPolicyException`, `InvalidSmsRoleTrustRelationshipException`, `InvalidEmailRoleAccessPolicyException`, `CodeDeliveryFailureException`, `LimitExceededException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `TooManyRequestsException`, `NotAuthorizedException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `InvalidLambdaResponseException`, `InvalidSmsRoleAccessPolicyException`, `InvalidSmsRoleTrustRelationshipException`, `InvalidEmailRoleAccessPolicyException`, `CodeDeliveryFailureException`, `LimitExceededException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
 #[derive(Debug, Clone)]
 pub struct GetUserAttributeVerificationCode {
     access_token: SecretString,
@@ -249,7 +247,7 @@ struct GetUserAttributeVerificationCodeWire<'a> {
 /// `DeleteUserAttributes`: removes attributes from the signed-in user.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserAttributes.html).
-/// Modeled errors ([`Operation::errors`]): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
 #[derive(Debug, Clone)]
 pub struct DeleteUserAttributes {
     access_token: SecretString,
@@ -311,7 +309,7 @@ access_token_call! {
     /// `DeleteUser`: deletes the signed-in user's profile. The tokens stop working.
     ///
     /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUser.html).
-    /// Modeled errors ([`Operation::errors`]): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+    /// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
     DeleteUser
 }
 call!(DeleteUser, DeleteUser, Empty);
@@ -323,7 +321,7 @@ access_token_call! {
     /// they expire.
     ///
     /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html).
-    /// Modeled errors ([`Operation::errors`]): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+    /// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
     GlobalSignOut
 }
 call!(GlobalSignOut, GlobalSignOut, Empty);
@@ -332,7 +330,7 @@ access_token_call! {
     /// `GetUserAuthFactors`: the ways the signed-in user can sign in and their MFA settings.
     ///
     /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAuthFactors.html).
-    /// Modeled errors ([`Operation::errors`]): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+    /// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
     GetUserAuthFactors
 }
 call!(GetUserAuthFactors, GetUserAuthFactors, AuthFactors);
@@ -363,14 +361,14 @@ pub struct AuthFactors {
 /// app client's raw secret (not a SECRET_HASH) when it has one.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html).
-/// Modeled errors ([`Operation::errors`]): `TooManyRequestsException`, `InternalErrorException`, `UnauthorizedException`, `InvalidParameterException`, `UnsupportedOperationException`, `UnsupportedTokenTypeException`, `ForbiddenException`, `OperationNotEnabledException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `TooManyRequestsException`, `InternalErrorException`, `UnauthorizedException`, `InvalidParameterException`, `UnsupportedOperationException`, `UnsupportedTokenTypeException`, `ForbiddenException`, `OperationNotEnabledException`.
 #[derive(Debug, Clone)]
 pub struct RevokeToken {
     refresh_token: SecretString,
 }
 
 impl RevokeToken {
-    /// Revokes `refresh_token` ([`Tokens::refresh_token`]).
+    /// Revokes `refresh_token` ([`Tokens::refresh_token`](crate::Tokens::refresh_token)).
     pub fn new(refresh_token: impl Into<SecretString>) -> Self {
         Self {
             refresh_token: refresh_token.into(),
@@ -410,7 +408,7 @@ pub enum FeedbackValue {
 /// user's, with the feedback token from the notification e-mail. Needs no access token.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateAuthEventFeedback.html).
-/// Modeled errors ([`Operation::errors`]): `InvalidParameterException`, `ResourceNotFoundException`, `TooManyRequestsException`, `NotAuthorizedException`, `UserNotFoundException`, `UserPoolAddOnNotEnabledException`, `OperationNotEnabledException`, `InternalErrorException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `InvalidParameterException`, `ResourceNotFoundException`, `TooManyRequestsException`, `NotAuthorizedException`, `UserNotFoundException`, `UserPoolAddOnNotEnabledException`, `OperationNotEnabledException`, `InternalErrorException`.
 #[derive(Debug, Clone)]
 pub struct UpdateAuthEventFeedback {
     username: String,

@@ -8,8 +8,6 @@ use super::call;
 use super::types::Empty;
 use super::user::access_token_call;
 use crate::config::PoolConfig;
-#[allow(unused_imports)] // doc links
-use crate::operation::Operation;
 use crate::secret::SecretString;
 
 /// Request shape with only `AccessToken`.
@@ -24,7 +22,7 @@ access_token_call! {
     /// authenticator. Then [`CompleteWebAuthnRegistration`] with what it returns.
     ///
     /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html).
-    /// Modeled errors ([`Operation::errors`]): `ForbiddenException`, `InternalErrorException`, `InvalidParameterException`, `LimitExceededException`, `NotAuthorizedException`, `TooManyRequestsException`, `WebAuthnNotEnabledException`, `PasswordResetRequiredException`, `WebAuthnConfigurationMissingException`, `OperationNotEnabledException`.
+    /// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ForbiddenException`, `InternalErrorException`, `InvalidParameterException`, `LimitExceededException`, `NotAuthorizedException`, `TooManyRequestsException`, `WebAuthnNotEnabledException`, `PasswordResetRequiredException`, `WebAuthnConfigurationMissingException`, `OperationNotEnabledException`.
     StartWebAuthnRegistration
 }
 call!(
@@ -45,7 +43,7 @@ pub struct StartWebAuthnRegistrationOutput {
 /// `CompleteWebAuthnRegistration`: registers the passkey the authenticator created.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html).
-/// Modeled errors ([`Operation::errors`]): `ForbiddenException`, `InternalErrorException`, `InvalidParameterException`, `LimitExceededException`, `NotAuthorizedException`, `TooManyRequestsException`, `WebAuthnNotEnabledException`, `WebAuthnChallengeNotFoundException`, `WebAuthnRelyingPartyMismatchException`, `WebAuthnClientMismatchException`, `WebAuthnOriginNotAllowedException`, `PasswordResetRequiredException`, `WebAuthnCredentialNotSupportedException`, `OperationNotEnabledException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ForbiddenException`, `InternalErrorException`, `InvalidParameterException`, `LimitExceededException`, `NotAuthorizedException`, `TooManyRequestsException`, `WebAuthnNotEnabledException`, `WebAuthnChallengeNotFoundException`, `WebAuthnRelyingPartyMismatchException`, `WebAuthnClientMismatchException`, `WebAuthnOriginNotAllowedException`, `PasswordResetRequiredException`, `WebAuthnCredentialNotSupportedException`, `OperationNotEnabledException`.
 #[derive(Debug, Clone)]
 pub struct CompleteWebAuthnRegistration {
     access_token: SecretString,
@@ -84,7 +82,7 @@ struct CompleteWire<'a> {
 /// `ListWebAuthnCredentials`: the signed-in user's passkeys, a page at a time.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListWebAuthnCredentials.html).
-/// Modeled errors ([`Operation::errors`]): `ForbiddenException`, `InternalErrorException`, `InvalidParameterException`, `TooManyRequestsException`, `LimitExceededException`, `PasswordResetRequiredException`, `NotAuthorizedException`, `OperationNotEnabledException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ForbiddenException`, `InternalErrorException`, `InvalidParameterException`, `TooManyRequestsException`, `LimitExceededException`, `PasswordResetRequiredException`, `NotAuthorizedException`, `OperationNotEnabledException`.
 #[derive(Debug, Clone)]
 pub struct ListWebAuthnCredentials {
     access_token: SecretString,
@@ -181,7 +179,7 @@ pub struct WebAuthnCredential {
 /// `DeleteWebAuthnCredential`: deletes one of the signed-in user's passkeys.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteWebAuthnCredential.html).
-/// Modeled errors ([`Operation::errors`]): `ForbiddenException`, `InternalErrorException`, `InvalidParameterException`, `TooManyRequestsException`, `LimitExceededException`, `PasswordResetRequiredException`, `NotAuthorizedException`, `ResourceNotFoundException`, `OperationNotEnabledException`.
+/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ForbiddenException`, `InternalErrorException`, `InvalidParameterException`, `TooManyRequestsException`, `LimitExceededException`, `PasswordResetRequiredException`, `NotAuthorizedException`, `ResourceNotFoundException`, `OperationNotEnabledException`.
 #[derive(Debug, Clone)]
 pub struct DeleteWebAuthnCredential {
     access_token: SecretString,
