@@ -1,10 +1,12 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod account;
 mod config;
 mod device;
 mod error;
 pub mod operation;
+mod operation_errors;
 mod random;
 mod refresh;
 mod request;
