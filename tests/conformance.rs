@@ -498,6 +498,180 @@ fn machine_requests(config: &PoolConfig) -> Vec<Request> {
     out
 }
 
+/// Feeds one reply to a sign-in and returns the request the step carries or the answer gives.
+fn step_request(sign_in: &mut SignIn, reply: Value, answer: Option<ChallengeAnswer>) -> Request {
+    match sign_in
+        .handle_response(Reply::ok(reply).as_response(), NOW)
+        .unwrap()
+    {
+        Step::Send(request) => request,
+        Step::Challenge(_) => sign_in
+            .answer(answer.expect("an answer for the challenge"))
+            .unwrap(),
+        other => panic!("unexpected step {other:?}"),
+    }
+}
+
+fn challenge(name: &str, parameters: Value) -> Value {
+    json!({"ChallengeName": name, "Session": SESSION, "ChallengeParameters": parameters})
+}
+
+/// Requests of every challenge flow and of the device machines.
+fn challenge_requests(config: &PoolConfig) -> Vec<Request> {
+    let shared = Arc::new(config.clone().with_random(Arc::new(FixedRandom::new(9))));
+    let device = cognito_auth::DeviceCredentials {
+        device_key: DEVICE_KEY.into(),
+        device_group_key: "-grpKey1".into(),
+        device_password: "device-secret".into(),
+        user_sub: "sub-bob".into(),
+    };
+    let server = SrpServer::new(config.pool_name(), "bob", "Pw-bob-123");
+    let mut out = Vec::new();
+
+    // SRP with a device: PASSWORD_VERIFIER, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER.
+    let mut sign_in = SignIn::new(shared.clone(), "bob", "Pw-bob-123").with_device(device.clone());
+    out.push(sign_in.start().unwrap());
+    out.push(step_request(
+        &mut sign_in,
+        challenge("PASSWORD_VERIFIER", server.challenge_parameters()),
+        None,
+    ));
+    out.push(step_request(
+        &mut sign_in,
+        challenge("DEVICE_SRP_AUTH", json!({"USERNAME": "bob"})),
+        None,
+    ));
+    let mut device_parameters = server.challenge_parameters();
+    device_parameters["USERNAME"] = json!("bob");
+    out.push(step_request(
+        &mut sign_in,
+        challenge("DEVICE_PASSWORD_VERIFIER", device_parameters),
+        None,
+    ));
+
+    // NEW_PASSWORD_REQUIRED, SELECT_MFA_TYPE, MFA_SETUP (TOTP and e-mail), custom, codes.
+    let mut sign_in =
+        SignIn::new(shared.clone(), "bob", "Pw-bob-123").with_flow(AuthFlow::UserPassword);
+    out.push(sign_in.start().unwrap());
+    let new_password = ChallengeAnswer::NewPassword {
+        password: "Pw-bob-456".into(),
+        attributes: BTreeMap::from([("name".to_owned(), "Bob".to_owned())]),
+    };
+    let parameters =
+        json!({"userAttributes": "{}", "requiredAttributes": "[\"userAttributes.name\"]"});
+    out.push(step_request(
+        &mut sign_in,
+        challenge("NEW_PASSWORD_REQUIRED", parameters),
+        Some(new_password),
+    ));
+    let choose = ChallengeAnswer::SelectMfaType(cognito_auth::MfaType::SoftwareToken);
+    let parameters = json!({"MFAS_CAN_CHOOSE": "[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]"});
+    out.push(step_request(
+        &mut sign_in,
+        challenge("SELECT_MFA_TYPE", parameters),
+        Some(choose),
+    ));
+    let parameters = json!({"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\",\"EMAIL_OTP\"]"});
+    out.push(step_request(
+        &mut sign_in,
+        challenge("MFA_SETUP", parameters),
+        Some(ChallengeAnswer::SetUpTotp),
+    ));
+    let secret = json!({"SecretCode": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "Session": SESSION});
+    let verify = ChallengeAnswer::VerifyTotp {
+        code: "123456".into(),
+        friendly_name: Some("phone".into()),
+    };
+    out.push(step_request(&mut sign_in, secret, Some(verify)));
+    out.push(step_request(
+        &mut sign_in,
+        json!({"Status": "SUCCESS", "Session": SESSION}),
+        None,
+    ));
+    let parameters = json!({"MFAS_CAN_SETUP": "[\"EMAIL_OTP\"]"});
+    let email = ChallengeAnswer::SetUpEmail("bob@example.com".into());
+    out.push(step_request(
+        &mut sign_in,
+        challenge("MFA_SETUP", parameters),
+        Some(email),
+    ));
+    for name in ["EMAIL_OTP", "SOFTWARE_TOKEN_MFA", "SMS_OTP"] {
+        out.push(step_request(
+            &mut sign_in,
+            challenge(name, json!({})),
+            Some(ChallengeAnswer::code("12345678")),
+        ));
+    }
+    let custom = ChallengeAnswer::Custom("42".into());
+    out.push(step_request(
+        &mut sign_in,
+        challenge("CUSTOM_CHALLENGE", json!({"q": "?"})),
+        Some(custom),
+    ));
+
+    // CUSTOM_AUTH starts, USER_AUTH starts and SELECT_CHALLENGE answers, WEB_AUTHN.
+    let mut custom =
+        SignIn::new(shared.clone(), "bob", "Pw-bob-123").with_flow(AuthFlow::CustomWithSrp);
+    out.push(custom.start().unwrap());
+    let mut custom = SignIn::passwordless(shared.clone(), "bob", AuthFlow::CustomWithoutSrp);
+    out.push(custom.start().unwrap());
+    for factor in [
+        cognito_auth::FirstFactor::Password,
+        cognito_auth::FirstFactor::PasswordSrp,
+        cognito_auth::FirstFactor::EmailOtp,
+        cognito_auth::FirstFactor::WebAuthn,
+    ] {
+        let mut user_auth = SignIn::new(shared.clone(), "bob", "Pw-bob-123")
+            .with_flow(AuthFlow::UserAuth)
+            .with_preferred_challenge(factor.clone())
+            .with_session(SESSION);
+        out.push(user_auth.start().unwrap());
+        let mut select =
+            SignIn::new(shared.clone(), "bob", "Pw-bob-123").with_flow(AuthFlow::UserAuth);
+        out.push(select.start().unwrap());
+        let reply = json!({"ChallengeName": "SELECT_CHALLENGE", "Session": SESSION,
+            "AvailableChallenges": ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "WEB_AUTHN"]});
+        out.push(step_request(
+            &mut select,
+            reply,
+            Some(ChallengeAnswer::SelectFirstFactor(factor)),
+        ));
+    }
+    let mut passkey = SignIn::passwordless(shared.clone(), "bob", AuthFlow::UserAuth);
+    out.push(passkey.start().unwrap());
+    let options = json!({"CREDENTIAL_REQUEST_OPTIONS": "{\"challenge\":\"abc\"}"});
+    let credential = ChallengeAnswer::WebAuthnCredential("{\"id\":\"cred\"}".into());
+    out.push(step_request(
+        &mut passkey,
+        challenge("WEB_AUTHN", options),
+        Some(credential),
+    ));
+
+    // Device confirmation.
+    let tokens = {
+        let mut sign_in =
+            SignIn::new(shared.clone(), "bob", "pw").with_flow(AuthFlow::UserPassword);
+        sign_in.start().unwrap();
+        let mut body = tokens_body("bob", "sub-bob", Some("refresh"));
+        body["AuthenticationResult"]["NewDeviceMetadata"] =
+            json!({"DeviceKey": DEVICE_KEY, "DeviceGroupKey": "-grpKey1"});
+        match sign_in
+            .handle_response(Reply::ok(body).as_response(), NOW)
+            .unwrap()
+        {
+            Step::Done(tokens) => *tokens,
+            other => panic!("{other:?}"),
+        }
+    };
+    let mut confirmation = cognito_auth::DeviceConfirmation::new(shared.clone(), &tokens).unwrap();
+    out.push(confirmation.start(Some("Bob's laptop")).unwrap());
+    let _ = confirmation
+        .handle_response(Reply::ok(json!({"UserConfirmationNecessary": true})).as_response())
+        .unwrap();
+    out.push(confirmation.remember(false).unwrap());
+    out
+}
+
 #[test]
 fn every_request_fits_its_input_shape() {
     let model = model();
@@ -508,6 +682,7 @@ fn every_request_fits_its_input_shape() {
         for request in account_requests(&config)
             .into_iter()
             .chain(machine_requests(&config))
+            .chain(challenge_requests(&config))
         {
             covered.insert(request.operation());
             checker.check_request(&model, &request);
