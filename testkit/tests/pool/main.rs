@@ -1,0 +1,16 @@
+//! The client library's real machines against the testkit pool.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    unreachable_pub,
+    dead_code,
+    missing_docs
+)]
+
+mod support;
+
+mod http;
+mod sign_in;
+mod sign_up;
