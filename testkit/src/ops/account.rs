@@ -193,9 +193,10 @@ impl Pool {
     }
 
     pub(crate) fn change_password(&mut self, body: &Body, cx: &mut Cx<'_>) -> ApiResult<Value> {
-        let username = self.authorize(body.str("AccessToken")?, cx.now)?;
+        let token = body.str("AccessToken")?;
         let proposed = body.str("ProposedPassword")?;
         let previous = body.opt_str("PreviousPassword")?.unwrap_or_default();
+        let username = self.authorize(token, cx.now)?;
         let pool_name = self.config.pool_name().to_owned();
         if !self
             .user_mut(&username)?
@@ -237,8 +238,9 @@ impl Pool {
         body: &Body,
         cx: &mut Cx<'_>,
     ) -> ApiResult<Value> {
-        let username = self.authorize(body.str("AccessToken")?, cx.now)?;
+        let token = body.str("AccessToken")?;
         let attributes = body.attributes("UserAttributes")?;
+        let username = self.authorize(token, cx.now)?;
         if attributes
             .iter()
             .any(|(n, _)| n == "sub" || n.ends_with("_verified"))
@@ -272,8 +274,9 @@ impl Pool {
         body: &Body,
         cx: &mut Cx<'_>,
     ) -> ApiResult<Value> {
-        let username = self.authorize(body.str("AccessToken")?, cx.now)?;
+        let token = body.str("AccessToken")?;
         let name = body.str("AttributeName")?.to_owned();
+        let username = self.authorize(token, cx.now)?;
         if self.user_mut(&username)?.attr(&name).is_none() {
             return Err(ApiError::invalid_parameter(format!(
                 "Requested attribute {name} is not set"
@@ -289,9 +292,10 @@ impl Pool {
         body: &Body,
         cx: &mut Cx<'_>,
     ) -> ApiResult<Value> {
-        let username = self.authorize(body.str("AccessToken")?, cx.now)?;
+        let token = body.str("AccessToken")?;
         let name = body.str("AttributeName")?;
         let code = body.str("Code")?;
+        let username = self.authorize(token, cx.now)?;
         self.redeem(&username, &format!("verify:{name}"), code, cx.now)?;
         let user = self.user_mut(&username)?;
         user.attributes

@@ -32,7 +32,7 @@ fn device_json(device: &Device) -> Value {
 
 impl Pool {
     pub(crate) fn confirm_device(&mut self, body: &Body, cx: &mut Cx<'_>) -> ApiResult<Value> {
-        let username = self.authorize(body.str("AccessToken")?, cx.now)?;
+        let token = body.str("AccessToken")?;
         let key = body.str("DeviceKey")?;
         let name = body.opt_str("DeviceName")?.map(String::from);
         let config = body
@@ -48,6 +48,7 @@ impl Pool {
             .ok_or_else(|| {
                 ApiError::invalid_parameter("The device verifier or salt is not a positive number")
             })?;
+        let username = self.authorize(token, cx.now)?;
         let tracking = self.config.device_tracking;
         if tracking == DeviceTracking::Off {
             return Err(ApiError::invalid_parameter(
@@ -73,7 +74,7 @@ impl Pool {
     }
 
     pub(crate) fn list_devices(&mut self, body: &Body, cx: &mut Cx<'_>) -> ApiResult<Value> {
-        let username = self.authorize(body.str("AccessToken")?, cx.now)?;
+        let token = body.str("AccessToken")?;
         let limit = body.opt_u64("Limit")?.unwrap_or(60).clamp(1, 60);
         let start: usize = match body.opt_str("PaginationToken")? {
             Some(t) => t
@@ -81,6 +82,7 @@ impl Pool {
                 .map_err(|_| ApiError::invalid_parameter("Invalid pagination token"))?,
             None => 0,
         };
+        let username = self.authorize(token, cx.now)?;
         let user = self.user_mut(&username)?;
         let confirmed: Vec<&Device> = user.devices.values().filter(|d| d.confirmed()).collect();
         let limit = usize::try_from(limit).unwrap_or(60);

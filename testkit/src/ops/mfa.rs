@@ -160,7 +160,7 @@ impl Pool {
         body: &Body,
         cx: &mut Cx<'_>,
     ) -> ApiResult<Value> {
-        let username = self.authorize(body.str("AccessToken")?, cx.now)?;
+        let token = body.str("AccessToken")?;
         let settings = [
             ("SMSMfaSettings", "SMS_MFA"),
             ("SoftwareTokenMfaSettings", "SOFTWARE_TOKEN_MFA"),
@@ -172,6 +172,7 @@ impl Pool {
                 parsed.push((factor, s.opt_bool("Enabled")?, s.opt_bool("PreferredMfa")?));
             }
         }
+        let username = self.authorize(token, cx.now)?;
         let user = self.user_mut(&username)?;
         for (factor, enabled, preferred) in parsed {
             if let Some(enabled) = enabled {

@@ -4,6 +4,7 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
+    clippy::too_many_arguments,
     unreachable_pub,
     dead_code,
     missing_docs
@@ -11,6 +12,10 @@
 
 mod support;
 
+mod challenges;
+mod devices;
 mod http;
+mod refresh;
+mod robustness;
 mod sign_in;
 mod sign_up;

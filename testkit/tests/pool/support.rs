@@ -136,3 +136,106 @@ pub fn error_code(result: Result<Step, Error>) -> String {
         other => panic!("expected a service error, got {other:?}"),
     }
 }
+
+/// A hand-driven SRP exchange with the client library's SRP math, for paths the
+/// machines do not take (odd TIMESTAMPs, device SRP).
+pub struct HandSrp {
+    pub session: String,
+    pub params: Value,
+}
+
+impl Harness {
+    /// InitiateAuth(USER_SRP_AUTH) by hand; returns the PASSWORD_VERIFIER challenge and the client.
+    pub fn srp_start(
+        &mut self,
+        client_id: &str,
+        username: &str,
+        extra: Value,
+    ) -> (cognito_auth::srp::SrpClient, HandSrp) {
+        let srp = new_srp_client(3);
+        let mut params = serde_json::json!({"USERNAME": username, "SRP_A": srp.public_a_hex()});
+        merge(&mut params, extra);
+        let body = self.ok(
+            "InitiateAuth",
+            serde_json::json!({"ClientId": client_id, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": params}),
+        );
+        assert_eq!(body["ChallengeName"], "PASSWORD_VERIFIER");
+        let session = body["Session"].as_str().unwrap().to_owned();
+        (
+            srp,
+            HandSrp {
+                session,
+                params: body["ChallengeParameters"].clone(),
+            },
+        )
+    }
+
+    /// The PASSWORD_VERIFIER (or DEVICE_PASSWORD_VERIFIER) answer for `challenge`.
+    pub fn srp_answer(
+        &mut self,
+        client_id: &str,
+        name: &str,
+        srp: &cognito_auth::srp::SrpClient,
+        challenge: &HandSrp,
+        (pool_name, user_id, password): (&str, &str, &str),
+        timestamp: &str,
+        extra: Value,
+    ) -> PoolResponse {
+        let p = &challenge.params;
+        let derivation = srp
+            .derive(&cognito_auth::srp::VerifierInput {
+                pool_name,
+                user_id,
+                password,
+                salt_hex: p["SALT"].as_str().unwrap(),
+                srp_b_hex: p["SRP_B"].as_str().unwrap(),
+            })
+            .unwrap();
+        let block = p["SECRET_BLOCK"].as_str().unwrap();
+        let decoded = cognito_auth::srp::decode_secret_block(block).unwrap();
+        let signature = derivation.signature(pool_name, user_id, &decoded, timestamp);
+        let mut responses = serde_json::json!({
+            "USERNAME": p["USERNAME"],
+            "PASSWORD_CLAIM_SECRET_BLOCK": block,
+            "PASSWORD_CLAIM_SIGNATURE": signature,
+            "TIMESTAMP": timestamp,
+        });
+        merge(&mut responses, extra);
+        self.call(
+            "RespondToAuthChallenge",
+            serde_json::json!({"ClientId": client_id, "ChallengeName": name,
+                               "Session": challenge.session, "ChallengeResponses": responses}),
+        )
+    }
+}
+
+pub fn new_srp_client(seed: u64) -> cognito_auth::srp::SrpClient {
+    let mut a = [0u8; 32];
+    SeededRng::new(seed).fill_bytes(&mut a);
+    a[0] |= 0x01;
+    cognito_auth::srp::SrpClient::new(
+        cognito_auth::srp::EphemeralSecret::from_be_bytes(&a).unwrap(),
+    )
+    .unwrap()
+}
+
+pub fn merge(into: &mut Value, extra: Value) {
+    if let (Some(into), Value::Object(extra)) = (into.as_object_mut(), extra) {
+        into.extend(extra);
+    }
+}
+
+/// Cognito's TIMESTAMP for `now`, from the client library.
+pub fn timestamp(now: u64) -> String {
+    cognito_auth::srp::format_timestamp(now).unwrap()
+}
+
+/// A TOTP code for a base32 secret at `now`.
+pub fn totp_code(secret_b32: &str, now: u64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret_b32).unwrap();
+    totp_rs::Builder::new()
+        .with_secret(secret.as_bytes())
+        .build_noncompliant()
+        .generate(now)
+        .to_string()
+}
