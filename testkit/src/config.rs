@@ -76,6 +76,15 @@ impl Config {
         serde_json::from_str(text)
     }
 
+    /// Reads a JSON configuration file.
+    ///
+    /// # Errors
+    /// When the file cannot be read (or is not valid: `ErrorKind::InvalidData`).
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
+        let text = std::fs::read_to_string(path)?;
+        Self::from_json(&text).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+
     /// Adds an app client.
     #[must_use]
     pub fn with_client(mut self, client: ClientConfig) -> Self {

@@ -13,6 +13,7 @@
 mod support;
 
 mod challenges;
+mod config;
 mod devices;
 mod http;
 mod refresh;
