@@ -1,0 +1,387 @@
+//! The pool's configuration, from code or from a JSON file (see README.md).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A whole pool: id, app clients, policies and seeded users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `<region>_<name>`, e.g. `us-east-1_TestPool1`.
+    pub pool_id: String,
+    /// App clients.
+    #[serde(default)]
+    pub clients: Vec<ClientConfig>,
+    /// Multi-factor authentication for the pool.
+    #[serde(default)]
+    pub mfa: MfaMode,
+    /// Factors the pool offers (`SOFTWARE_TOKEN_MFA`, `SMS_MFA`, `EMAIL_OTP`).
+    #[serde(default = "default_factors")]
+    pub mfa_factors: Vec<String>,
+    /// Device remembering.
+    #[serde(default)]
+    pub device_tracking: DeviceTracking,
+    /// Attributes that *are* the user name (`email`, `phone_number`): the internal
+    /// name, USER_ID_FOR_SRP, is then a UUID, and people sign in with the attribute.
+    #[serde(default)]
+    pub username_attributes: Vec<String>,
+    /// Attributes that may be typed instead of the user name once verified.
+    #[serde(default)]
+    pub alias_attributes: Vec<String>,
+    /// Attributes NEW_PASSWORD_REQUIRED asks for when the user has none.
+    #[serde(default)]
+    pub required_attributes: Vec<String>,
+    /// The password policy.
+    #[serde(default)]
+    pub password_policy: PasswordPolicy,
+    /// The `iss` claim. Default `https://cognito-idp.<region>.amazonaws.com/<pool id>`;
+    /// the HTTP server sets its own URL when this is absent.
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// Users that exist from the start.
+    #[serde(default)]
+    pub users: Vec<UserSeed>,
+}
+
+fn default_factors() -> Vec<String> {
+    ["SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP"]
+        .map(String::from)
+        .to_vec()
+}
+
+impl Config {
+    /// A pool with this id and defaults everywhere else (MFA off, devices off, no clients).
+    pub fn new(pool_id: impl Into<String>) -> Self {
+        Self {
+            pool_id: pool_id.into(),
+            clients: Vec::new(),
+            mfa: MfaMode::Off,
+            mfa_factors: default_factors(),
+            device_tracking: DeviceTracking::Off,
+            username_attributes: Vec::new(),
+            alias_attributes: Vec::new(),
+            required_attributes: Vec::new(),
+            password_policy: PasswordPolicy::default(),
+            issuer: None,
+            users: Vec::new(),
+        }
+    }
+
+    /// Reads the JSON format documented in README.md.
+    ///
+    /// # Errors
+    /// When the text is not JSON of that shape.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// Reads a JSON configuration file.
+    ///
+    /// # Errors
+    /// When the file cannot be read (or is not valid: `ErrorKind::InvalidData`).
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
+        let text = std::fs::read_to_string(path)?;
+        Self::from_json(&text).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+
+    /// Adds an app client.
+    #[must_use]
+    pub fn with_client(mut self, client: ClientConfig) -> Self {
+        self.clients.push(client);
+        self
+    }
+
+    /// Adds a user.
+    #[must_use]
+    pub fn with_user(mut self, user: UserSeed) -> Self {
+        self.users.push(user);
+        self
+    }
+
+    /// The region: the pool id before `_`.
+    pub fn region(&self) -> &str {
+        self.pool_id.split_once('_').map_or("", |(r, _)| r)
+    }
+
+    /// The SRP pool name: the pool id after `_`.
+    pub fn pool_name(&self) -> &str {
+        self.pool_id.split_once('_').map_or("", |(_, n)| n)
+    }
+}
+
+/// `off`, `optional` or `on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MfaMode {
+    /// No MFA.
+    #[default]
+    Off,
+    /// Users who enabled a factor are asked for it.
+    Optional,
+    /// Every user must pass a second factor (and set one up first: MFA_SETUP).
+    On,
+}
+
+/// `off`, `always` or `user_opt_in`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceTracking {
+    /// No NewDeviceMetadata.
+    #[default]
+    Off,
+    /// Every confirmed device is remembered.
+    Always,
+    /// ConfirmDevice answers UserConfirmationNecessary; UpdateDeviceStatus remembers.
+    UserOptIn,
+}
+
+/// One app client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+    /// The app client id.
+    pub client_id: String,
+    /// The client secret; requests must then carry SECRET_HASH.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// `ExplicitAuthFlows`; default `ALLOW_USER_SRP_AUTH`, `ALLOW_REFRESH_TOKEN_AUTH`,
+    /// `ALLOW_CUSTOM_AUTH` as the service's.
+    #[serde(default = "default_flows")]
+    pub explicit_auth_flows: Vec<String>,
+    /// Refresh-token rotation.
+    #[serde(default)]
+    pub refresh_token_rotation: Option<Rotation>,
+    /// `EnableTokenRevocation` (default true: tokens carry `origin_jti`).
+    #[serde(default = "yes")]
+    pub enable_token_revocation: bool,
+    /// `PreventUserExistenceErrors`: unknown users look like wrong passwords.
+    #[serde(default)]
+    pub prevent_user_existence_errors: bool,
+    /// Access and ID token lifetime, seconds (default 3600).
+    #[serde(default = "hour")]
+    pub token_validity_secs: u64,
+    /// Refresh token lifetime, seconds (default 30 days).
+    #[serde(default = "thirty_days")]
+    pub refresh_token_validity_secs: u64,
+    /// `AuthSessionValidity`, seconds (default 180).
+    #[serde(default = "three_minutes")]
+    pub auth_session_validity_secs: u64,
+}
+
+fn default_flows() -> Vec<String> {
+    [
+        "ALLOW_USER_SRP_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+        "ALLOW_CUSTOM_AUTH",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+fn yes() -> bool {
+    true
+}
+fn hour() -> u64 {
+    3600
+}
+fn thirty_days() -> u64 {
+    30 * 86_400
+}
+fn three_minutes() -> u64 {
+    180
+}
+
+impl ClientConfig {
+    /// A public client (no secret) with the service's defaults.
+    pub fn new(client_id: impl Into<String>) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: None,
+            explicit_auth_flows: default_flows(),
+            refresh_token_rotation: None,
+            enable_token_revocation: true,
+            prevent_user_existence_errors: false,
+            token_validity_secs: hour(),
+            refresh_token_validity_secs: thirty_days(),
+            auth_session_validity_secs: three_minutes(),
+        }
+    }
+
+    /// With a client secret.
+    #[must_use]
+    pub fn with_secret(mut self, secret: impl Into<String>) -> Self {
+        self.client_secret = Some(secret.into());
+        self
+    }
+
+    /// Also allows `USER_PASSWORD_AUTH`.
+    #[must_use]
+    pub fn allow_user_password_auth(mut self) -> Self {
+        self.explicit_auth_flows
+            .push("ALLOW_USER_PASSWORD_AUTH".to_owned());
+        self
+    }
+
+    /// Turns refresh-token rotation on with this grace period.
+    #[must_use]
+    pub fn with_rotation(mut self, retry_grace_period_seconds: u64) -> Self {
+        self.refresh_token_rotation = Some(Rotation {
+            enabled: true,
+            retry_grace_period_seconds,
+        });
+        self
+    }
+
+    pub(crate) fn allows(&self, flow: &str) -> bool {
+        self.explicit_auth_flows.iter().any(|f| f == flow)
+    }
+
+    pub(crate) fn rotation(&self) -> Option<Rotation> {
+        self.refresh_token_rotation.filter(|r| r.enabled)
+    }
+}
+
+/// `RefreshTokenRotation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rotation {
+    /// `Feature: ENABLED`.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// `RetryGracePeriodSeconds`, 0–60: how long a rotated-out token still works.
+    #[serde(default)]
+    pub retry_grace_period_seconds: u64,
+}
+
+/// The password policy (defaults: the service's: 8 characters, upper, lower, digit, symbol).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordPolicy {
+    /// Minimum length.
+    #[serde(default = "eight")]
+    pub minimum_length: usize,
+    /// Needs an upper-case letter.
+    #[serde(default = "yes")]
+    pub require_uppercase: bool,
+    /// Needs a lower-case letter.
+    #[serde(default = "yes")]
+    pub require_lowercase: bool,
+    /// Needs a digit.
+    #[serde(default = "yes")]
+    pub require_numbers: bool,
+    /// Needs a symbol.
+    #[serde(default = "yes")]
+    pub require_symbols: bool,
+}
+
+fn eight() -> usize {
+    8
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        Self {
+            minimum_length: 8,
+            require_uppercase: true,
+            require_lowercase: true,
+            require_numbers: true,
+            require_symbols: true,
+        }
+    }
+}
+
+impl PasswordPolicy {
+    /// The service's message for the first rule `password` breaks, if any.
+    pub(crate) fn violation(&self, password: &str) -> Option<&'static str> {
+        let has = |f: fn(&char) -> bool| password.chars().any(|c| f(&c));
+        if password.chars().count() < self.minimum_length {
+            Some("Password not long enough")
+        } else if self.require_uppercase && !has(char::is_ascii_uppercase) {
+            Some("Password must have uppercase characters")
+        } else if self.require_lowercase && !has(char::is_ascii_lowercase) {
+            Some("Password must have lowercase characters")
+        } else if self.require_numbers && !has(char::is_ascii_digit) {
+            Some("Password must have numeric characters")
+        } else if self.require_symbols && !has(|c| c.is_ascii_punctuation() || *c == ' ') {
+            Some("Password must have symbol characters")
+        } else {
+            None
+        }
+    }
+}
+
+/// A user that exists when the pool starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSeed {
+    /// What the user types. In a pool with `username_attributes` this is the
+    /// e-mail (or phone), and the internal name becomes a UUID.
+    pub username: String,
+    /// The password (only its SRP verifier is kept).
+    pub password: String,
+    /// `CONFIRMED` (default), `UNCONFIRMED`, `FORCE_CHANGE_PASSWORD` or `RESET_REQUIRED`.
+    #[serde(default = "confirmed")]
+    pub status: String,
+    /// Attributes (`email`, `phone_number`, `name`, `custom:x`, ...).
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+    /// The user's MFA settings.
+    #[serde(default)]
+    pub mfa: UserMfaSeed,
+}
+
+fn confirmed() -> String {
+    "CONFIRMED".to_owned()
+}
+
+impl UserSeed {
+    /// A confirmed user.
+    pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Self {
+            username: username.into(),
+            password: password.into(),
+            status: confirmed(),
+            attributes: BTreeMap::new(),
+            mfa: UserMfaSeed::default(),
+        }
+    }
+
+    /// Sets the status (`FORCE_CHANGE_PASSWORD`, ...).
+    #[must_use]
+    pub fn with_status(mut self, status: impl Into<String>) -> Self {
+        self.status = status.into();
+        self
+    }
+
+    /// Sets an attribute (`email` also sets `email_verified` unless given).
+    #[must_use]
+    pub fn with_attribute(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.attributes.insert(name.into(), value.into());
+        self
+    }
+
+    /// Registers and enables a TOTP authenticator with this base32 secret.
+    #[must_use]
+    pub fn with_totp_secret(mut self, base32: impl Into<String>) -> Self {
+        self.mfa.totp_secret = Some(base32.into());
+        self
+    }
+}
+
+/// A seeded user's MFA settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserMfaSeed {
+    /// A registered, enabled TOTP authenticator (base32 secret).
+    #[serde(default)]
+    pub totp_secret: Option<String>,
+    /// SMS MFA enabled (needs `phone_number`).
+    #[serde(default)]
+    pub sms: bool,
+    /// E-mail MFA enabled (needs `email`).
+    #[serde(default)]
+    pub email: bool,
+    /// The preferred factor's challenge name.
+    #[serde(default)]
+    pub preferred: Option<String>,
+}

@@ -1,0 +1,24 @@
+#![doc = include_str!("../README.md")]
+
+mod config;
+mod crypto;
+mod error;
+mod http;
+mod jwt;
+mod ops;
+mod outbox;
+mod pool;
+mod rng;
+mod srp;
+mod store;
+mod wire;
+
+pub use config::{
+    ClientConfig, Config, DeviceTracking, MfaMode, PasswordPolicy, Rotation, UserMfaSeed, UserSeed,
+};
+pub use error::ApiError;
+pub use http::{Clock, Server};
+pub use outbox::{Medium, Message, Purpose};
+pub use pool::{ConfigError, Pool, PoolResponse, TARGET_PREFIX};
+pub use rng::{OsRng, RngCore, SeededRng};
+pub use store::UserStatus;

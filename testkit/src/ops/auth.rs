@@ -1,0 +1,214 @@
+//! InitiateAuth and RespondToAuthChallenge: SRP, passwords, sessions.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+
+use super::param;
+use crate::crypto;
+use crate::error::{ApiError, ApiResult};
+use crate::pool::{Cx, Pool};
+use crate::srp::{self, ServerExchange, Verifier};
+use crate::store::{Session, Step};
+use crate::wire::Body;
+
+/// How far TIMESTAMP may be from `now`, seconds.
+const TIMESTAMP_TOLERANCE: u64 = 300;
+
+impl Pool {
+    pub(crate) fn initiate_auth(&mut self, body: &Body, cx: &mut Cx<'_>) -> ApiResult<Value> {
+        let client_id = body.str("ClientId")?;
+        let flow = body.str("AuthFlow")?;
+        let params = body.string_map("AuthParameters")?;
+        let client = self.client(client_id)?.clone();
+        let device_key = params.get("DEVICE_KEY").cloned();
+        match flow {
+            "USER_SRP_AUTH" => {
+                let typed = param(&params, "USERNAME")?;
+                let srp_a = param(&params, "SRP_A")?;
+                self.check_secret_hash(
+                    client_id,
+                    typed,
+                    params.get("SECRET_HASH").map(String::as_str),
+                )?;
+                let user = self.sign_in_user(typed, client.prevent_user_existence_errors)?;
+                let a = srp::parse_public_a(srp_a)
+                    .ok_or_else(|| ApiError::invalid_parameter("SRP_A is not a valid value"))?;
+                let exchange = ServerExchange::start(&user.verifier, a, cx.rng);
+                let parameters = json!({
+                    "SALT": srp::hex(&user.verifier.salt),
+                    "SRP_B": exchange.srp_b_hex(),
+                    "SECRET_BLOCK": STANDARD.encode(&exchange.secret_block),
+                    "USERNAME": user.username,
+                    "USER_ID_FOR_SRP": user.username,
+                });
+                let username = user.username.clone();
+                Ok(self.challenge(
+                    &username,
+                    client_id,
+                    device_key,
+                    Step::PasswordVerifier(exchange),
+                    parameters,
+                    cx,
+                ))
+            }
+            "USER_PASSWORD_AUTH" => {
+                if !client.allows("ALLOW_USER_PASSWORD_AUTH")
+                    && !client.allows("USER_PASSWORD_AUTH")
+                {
+                    return Err(ApiError::invalid_parameter(
+                        "USER_PASSWORD_AUTH flow not enabled for this client",
+                    ));
+                }
+                let typed = param(&params, "USERNAME")?;
+                let password = param(&params, "PASSWORD")?;
+                self.check_secret_hash(
+                    client_id,
+                    typed,
+                    params.get("SECRET_HASH").map(String::as_str),
+                )?;
+                let user = self.sign_in_user(typed, client.prevent_user_existence_errors)?;
+                if !user
+                    .verifier
+                    .matches(self.config.pool_name(), &user.username, password)
+                {
+                    return Err(ApiError::incorrect_password());
+                }
+                let username = user.username.clone();
+                self.after_password(&username, client_id, device_key, cx)
+            }
+            "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
+                self.refresh_token_auth(client_id, &params, cx)
+            }
+            "CUSTOM_AUTH" | "USER_AUTH" | "ADMIN_NO_SRP_AUTH" | "ADMIN_USER_PASSWORD_AUTH" => {
+                Err(ApiError::invalid_parameter(format!(
+                    "{flow} is not supported by cognito-auth-testkit"
+                )))
+            }
+            other => Err(ApiError::invalid_parameter(format!(
+                "1 validation error detected: Value '{other}' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]"
+            ))),
+        }
+    }
+
+    /// The user for a sign-in, or the error the client's existence-error setting asks for.
+    fn sign_in_user(&self, typed: &str, hide_existence: bool) -> ApiResult<&crate::store::User> {
+        self.find_user(typed).ok_or_else(|| {
+            if hide_existence {
+                ApiError::incorrect_password()
+            } else {
+                ApiError::user_not_found()
+            }
+        })
+    }
+
+    /// Opens a session and answers with the challenge.
+    pub(crate) fn challenge(
+        &mut self,
+        username: &str,
+        client_id: &str,
+        device_key: Option<String>,
+        step: Step,
+        parameters: Value,
+        cx: &mut Cx<'_>,
+    ) -> Value {
+        let validity = self
+            .client(client_id)
+            .map_or(180, |c| c.auth_session_validity_secs);
+        let token = crypto::opaque(cx.rng, 96);
+        let name = step.challenge_name();
+        self.sessions.insert(
+            token.clone(),
+            Session {
+                username: username.to_owned(),
+                client_id: client_id.to_owned(),
+                expires: cx.now.saturating_add(validity),
+                device_key,
+                step,
+            },
+        );
+        json!({"ChallengeName": name, "Session": token, "ChallengeParameters": parameters})
+    }
+
+    /// Takes a live session for `client_id` (single use).
+    pub(crate) fn take_session(
+        &mut self,
+        token: Option<&str>,
+        client_id: Option<&str>,
+        now: u64,
+    ) -> ApiResult<Session> {
+        let token = token
+            .ok_or_else(|| ApiError::invalid_parameter("Missing required parameter Session"))?;
+        let session = self
+            .sessions
+            .remove(token)
+            .ok_or_else(ApiError::invalid_session)?;
+        if session.expires <= now || client_id.is_some_and(|c| c != session.client_id) {
+            return Err(ApiError::invalid_session());
+        }
+        Ok(session)
+    }
+
+    pub(crate) fn respond_to_auth_challenge(
+        &mut self,
+        body: &Body,
+        cx: &mut Cx<'_>,
+    ) -> ApiResult<Value> {
+        let client_id = body.str("ClientId")?;
+        let name = body.str("ChallengeName")?;
+        let responses = body.string_map("ChallengeResponses")?;
+        self.client(client_id)?;
+        let token = body.opt_str("Session")?;
+        let session = self.take_session(token, Some(client_id), cx.now)?;
+        if session.step.challenge_name() != name {
+            return Err(ApiError::invalid_session());
+        }
+        let username = param(&responses, "USERNAME")?;
+        if username != session.username {
+            return Err(ApiError::incorrect_password());
+        }
+        self.check_secret_hash(
+            client_id,
+            username,
+            responses.get("SECRET_HASH").map(String::as_str),
+        )?;
+        let token = token.unwrap_or_default().to_owned();
+        match self.answer(session.clone(), &responses, cx) {
+            Err(e) if e.kind == "CodeMismatchException" => {
+                // A wrong one-time code leaves the same challenge open.
+                self.sessions.insert(token, session);
+                Err(e)
+            }
+            other => other,
+        }
+    }
+
+    /// Checks a PASSWORD_VERIFIER-style proof against `verifier`.
+    pub(crate) fn check_proof(
+        exchange: &ServerExchange,
+        verifier: &Verifier,
+        pool_name: &str,
+        user_id: &str,
+        responses: &std::collections::BTreeMap<String, String>,
+        now: u64,
+    ) -> ApiResult<()> {
+        let signature = param(responses, "PASSWORD_CLAIM_SIGNATURE")?;
+        let block = param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+        let timestamp = param(responses, "TIMESTAMP")?;
+        if STANDARD.decode(block).ok().as_deref() != Some(exchange.secret_block.as_slice()) {
+            return Err(ApiError::incorrect_password());
+        }
+        let at = crypto::parse_timestamp(timestamp).ok_or_else(ApiError::incorrect_password)?;
+        if at.abs_diff(now) > TIMESTAMP_TOLERANCE {
+            return Err(ApiError::incorrect_password());
+        }
+        let signature = STANDARD
+            .decode(signature)
+            .map_err(|_| ApiError::incorrect_password())?;
+        if exchange.verify(verifier, pool_name, user_id, timestamp, &signature) {
+            Ok(())
+        } else {
+            Err(ApiError::incorrect_password())
+        }
+    }
+}

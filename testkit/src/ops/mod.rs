@@ -1,0 +1,19 @@
+//! The operations, one file per family; each is an `impl Pool` block.
+
+mod account;
+mod auth;
+mod challenge;
+mod devices;
+mod mfa;
+mod tokens;
+
+use std::collections::BTreeMap;
+
+use crate::error::{ApiError, ApiResult};
+
+/// A required AuthParameters / ChallengeResponses entry.
+pub(crate) fn param<'a>(map: &'a BTreeMap<String, String>, key: &str) -> ApiResult<&'a str> {
+    map.get(key)
+        .map(String::as_str)
+        .ok_or_else(|| ApiError::invalid_parameter(format!("Missing required parameter {key}")))
+}

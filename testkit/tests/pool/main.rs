@@ -1,0 +1,22 @@
+//! The client library's real machines against the testkit pool.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::too_many_arguments,
+    unreachable_pub,
+    dead_code,
+    missing_docs
+)]
+
+mod support;
+
+mod challenges;
+mod config;
+mod devices;
+mod http;
+mod refresh;
+mod robustness;
+mod sign_in;
+mod sign_up;
