@@ -180,14 +180,20 @@ fn user_opt_in_devices_are_remembered_on_request() {
 }
 
 #[test]
-fn the_machine_reports_device_srp_auth() {
+fn the_client_machine_signs_in_through_device_srp_without_mfa() {
     let mut h = pool(DeviceTracking::Always);
     let result = sign_in_with_totp(&mut h);
-    let (key, _, _) = confirm(&mut h, &result);
-    let mut sign_in = SignIn::new(client(PUBLIC_CLIENT), "jo", PASSWORD).with_device_key(key);
+    let (key, group, _) = confirm(&mut h, &result);
+    let device = cognito_auth::DeviceCredentials {
+        device_key: key,
+        device_group_key: group,
+        device_password: DEVICE_PASSWORD.into(),
+        user_sub: "sub-of-jo".into(),
+    };
+    let mut sign_in = SignIn::new(client(PUBLIC_CLIENT), "jo", PASSWORD).with_device(device);
     let step = h.sign_in(&mut sign_in).unwrap();
     assert!(
-        matches!(step, Step::Challenge(Challenge::DeviceSrpAuth)),
-        "{step:?}"
+        matches!(step, Step::Done(_)),
+        "device SRP verified, MFA skipped: {step:?}"
     );
 }
