@@ -3,6 +3,9 @@
 
 mod config;
 mod error;
+#[cfg(any(fuzzing, feature = "__fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod operation;
 mod random;
 mod refresh;
