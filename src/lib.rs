@@ -5,6 +5,9 @@ pub mod account;
 mod config;
 mod device;
 mod error;
+#[cfg(any(fuzzing, feature = "__fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod operation;
 mod operation_errors;
 mod random;

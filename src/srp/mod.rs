@@ -43,6 +43,8 @@ mod timestamp;
 pub use client::{Derivation, SrpClient, VerifierInput, decode_secret_block};
 pub use device::DeviceVerifier;
 pub use error::SrpError;
+#[cfg(any(fuzzing, feature = "__fuzzing"))]
+pub(crate) use group::N_HEX;
 pub(crate) use kdf::hmac_sha256;
 pub use pad::{MAX_HEX_DIGITS, pad_hex};
 pub use secret::EphemeralSecret;

@@ -1,0 +1,4 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let _ = cognito_auth::fuzzing::sign_in_transcript(data);
+});

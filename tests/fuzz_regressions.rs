@@ -1,0 +1,112 @@
+//! Replays the checked-in fuzz seeds and crash regressions (`fuzz/seeds/<target>/*`) through the
+//! same drivers the cargo-fuzz targets use, on stable. The drivers assert the invariants
+//! (no panic, `Failed` sticky, no secret in `Debug`, B ≡ 0 mod N refused...).
+//!
+//! `COGNITO_FUZZ_WRITE_SEEDS=1 cargo test --features __fuzzing --test fuzz_regressions`
+//! rewrites the generated seeds after a change to the input format.
+#![allow(clippy::expect_used, clippy::panic)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use cognito_auth::Status;
+use cognito_auth::fuzzing;
+
+fn seed_dir(target: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/seeds")
+        .join(target)
+}
+
+/// Every file of the target's seed directory, sorted, with its name.
+fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = seed_dir(target);
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    let inputs: Vec<_> = files
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .expect("file name")
+                .to_string_lossy()
+                .into_owned();
+            (name, fs::read(&path).expect("readable seed"))
+        })
+        .collect();
+    assert!(!inputs.is_empty(), "no seeds for {target}");
+    inputs
+}
+
+#[test]
+fn seeds_are_checked_in_and_current() {
+    let write = std::env::var_os("COGNITO_FUZZ_WRITE_SEEDS").is_some();
+    for (target, name, bytes) in fuzzing::seeds() {
+        let path = seed_dir(target).join(&name);
+        if write {
+            fs::create_dir_all(seed_dir(target)).expect("create the seed directory");
+            fs::write(&path, &bytes).expect("write a seed");
+        }
+        let on_disk = fs::read(&path).unwrap_or_default();
+        assert!(
+            on_disk == bytes,
+            "{} is missing or stale: run with COGNITO_FUZZ_WRITE_SEEDS=1",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn sign_in_seeds() {
+    for (name, bytes) in inputs("sign_in") {
+        let status = fuzzing::sign_in_transcript(&bytes);
+        // The realistic transcripts reach where a real sign-in ends.
+        match name.as_str() {
+            "not_authorized_sticky" => assert_eq!(status, Status::Failed, "{name}"),
+            // MFA_SETUP needs AssociateSoftwareToken, which SignIn does not do: it stays open.
+            "password_mfa_setup_moto" => assert_eq!(status, Status::AwaitingAnswer, "{name}"),
+            n if n.starts_with("regression-") => {}
+            _ => assert_eq!(status, Status::Done, "{name}"),
+        }
+    }
+}
+
+#[test]
+fn parse_response_seeds() {
+    for (_, bytes) in inputs("parse_response") {
+        fuzzing::parse_response(&bytes);
+    }
+}
+
+#[test]
+fn srp_password_claim_seeds() {
+    for (_, bytes) in inputs("srp_password_claim") {
+        fuzzing::srp_password_claim(&bytes);
+    }
+}
+
+#[test]
+fn challenge_params_seeds() {
+    for (_, bytes) in inputs("challenge_params") {
+        fuzzing::challenge_params(&bytes);
+    }
+}
+
+#[test]
+fn short_and_empty_inputs() {
+    for len in 0..64u8 {
+        let bytes: Vec<u8> = (0..len).map(|i| i.wrapping_mul(97)).collect();
+        let status = fuzzing::sign_in_transcript(&bytes);
+        if len == 0 {
+            // Only `start`: the SRP InitiateAuth is out.
+            assert!(matches!(status, Status::AwaitingResponse(_)), "{status:?}");
+        }
+        fuzzing::parse_response(&bytes);
+        fuzzing::srp_password_claim(&bytes);
+        fuzzing::challenge_params(&bytes);
+    }
+}
