@@ -541,7 +541,7 @@ fn attributes(inp: &mut Input<'_>) -> BTreeMap<String, String> {
 
 /// A challenge answer of any kind.
 fn answer(inp: &mut Input<'_>) -> ChallengeAnswer {
-    match inp.byte() % 7 {
+    match inp.byte() % 12 {
         0 => ChallengeAnswer::code("123456"),
         1 => ChallengeAnswer::code(inp.string()),
         2 => ChallengeAnswer::SelectMfaType(mfa_type(inp)),
@@ -554,7 +554,16 @@ fn answer(inp: &mut Input<'_>) -> ChallengeAnswer {
             attributes: attributes(inp),
         },
         5 => ChallengeAnswer::Custom(inp.string().into()),
-        _ => ChallengeAnswer::WebAuthnCredential(inp.string()),
+        // 0..=6 keep the meaning the checked-in seeds were written with.
+        6 => ChallengeAnswer::WebAuthnCredential(inp.string()),
+        7 => ChallengeAnswer::SetUpTotp,
+        8 => ChallengeAnswer::VerifyTotp {
+            code: inp.string().into(),
+            friendly_name: Some(inp.string()),
+        },
+        9 => ChallengeAnswer::SetUpEmail(inp.string()),
+        10 => ChallengeAnswer::SelectFirstFactor(crate::FirstFactor::from_name(&inp.string())),
+        _ => ChallengeAnswer::Password(inp.string().into()),
     }
 }
 
@@ -662,7 +671,12 @@ pub fn sign_in_transcript(data: &[u8]) -> Status {
     };
     let mut sign_in = SignIn::new(config(flags & 2 != 0), USERNAME, PASSWORD).with_flow(flow);
     if flags & 4 != 0 {
-        sign_in = sign_in.with_device_key("us-east-1_device-fuzz");
+        sign_in = sign_in.with_device(crate::DeviceCredentials {
+            device_key: "us-east-1_device-fuzz".into(),
+            device_group_key: "-fuzzgroup".into(),
+            device_password: "fuzz-device-secret".into(),
+            user_sub: "fuzz-sub".into(),
+        });
     }
     let mut oracle = SignInOracle { data, failed: None };
     let started = sign_in.start();
@@ -932,6 +946,16 @@ fn answers_for(inp: &mut Input<'_>, pending: Option<&crate::Challenge>) -> Vec<C
         },
         ChallengeAnswer::Custom(inp.string().into()),
         ChallengeAnswer::WebAuthnCredential(inp.string()),
+        ChallengeAnswer::SetUpTotp,
+        ChallengeAnswer::VerifyTotp {
+            code: "123456".into(),
+            friendly_name: None,
+        },
+        ChallengeAnswer::SetUpEmail(inp.string()),
+        ChallengeAnswer::SelectFirstFactor(crate::FirstFactor::PasswordSrp),
+        ChallengeAnswer::SelectFirstFactor(crate::FirstFactor::Password),
+        ChallengeAnswer::SelectFirstFactor(crate::FirstFactor::EmailOtp),
+        ChallengeAnswer::Password(PASSWORD.into()),
     ];
     match pending {
         Some(crate::Challenge::NewPasswordRequired {
@@ -1021,9 +1045,16 @@ pub fn challenge_params(data: &[u8]) {
         match sign_in.answer(answer) {
             Ok(request) => {
                 check_request(data, &request);
+                // MFA setup answers call AssociateSoftwareToken / VerifySoftwareToken.
+                assert!(matches!(
+                    request.operation(),
+                    Operation::RespondToAuthChallenge
+                        | Operation::AssociateSoftwareToken
+                        | Operation::VerifySoftwareToken
+                ));
                 assert_eq!(
                     sign_in.status(),
-                    Status::AwaitingResponse(Operation::RespondToAuthChallenge)
+                    Status::AwaitingResponse(request.operation())
                 );
                 let again = sign_in.answer(ChallengeAnswer::code("1"));
                 assert!(again.is_err(), "answered twice");

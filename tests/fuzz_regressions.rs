@@ -67,7 +67,7 @@ fn sign_in_seeds() {
         // The realistic transcripts reach where a real sign-in ends.
         match name.as_str() {
             "not_authorized_sticky" => assert_eq!(status, Status::Failed, "{name}"),
-            // MFA_SETUP needs AssociateSoftwareToken, which SignIn does not do: it stays open.
+            // The seed answers MFA_SETUP with an answer that does not enrol: it stays open.
             "password_mfa_setup_moto" => assert_eq!(status, Status::AwaitingAnswer, "{name}"),
             n if n.starts_with("regression-") => {}
             _ => assert_eq!(status, Status::Done, "{name}"),
