@@ -233,6 +233,10 @@ fn serve_connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
     Ok(())
 }
 
+/// `GET` here lists the outbox (every code the pool "sent"), for tests in other processes.
+/// The server only listens where it is told to (loopback in practice): it is a test pool.
+pub const OUTBOX_PATH: &str = "/_testkit/outbox";
+
 fn route(request: &HttpRequest, shared: &Shared) -> PoolResponse {
     let path = request.path.split('?').next().unwrap_or("/");
     match request.method.as_str() {
@@ -241,6 +245,18 @@ fn route(request: &HttpRequest, shared: &Shared) -> PoolResponse {
             let now = (shared.clock)();
             let mut rng = lock(&shared.rng);
             lock(&shared.pool).handle(target, &request.body, now, &mut **rng)
+        }
+        "GET" if path == OUTBOX_PATH => {
+            let pool = lock(&shared.pool);
+            let messages: Vec<serde_json::Value> = pool
+                .outbox()
+                .iter()
+                .map(|m| {
+                    json!({"username": m.username, "destination": m.destination,
+                        "medium": m.medium.as_str(), "code": m.code, "sent_at": m.sent_at})
+                })
+                .collect();
+            json_response(&json!({ "messages": messages }))
         }
         "GET" => {
             let pool = lock(&shared.pool);

@@ -17,7 +17,7 @@ pub use config::{
     ClientConfig, Config, DeviceTracking, MfaMode, PasswordPolicy, Rotation, UserMfaSeed, UserSeed,
 };
 pub use error::ApiError;
-pub use http::{Clock, Server};
+pub use http::{Clock, OUTBOX_PATH, Server};
 pub use outbox::{Medium, Message, Purpose};
 pub use pool::{ConfigError, Pool, PoolResponse, TARGET_PREFIX};
 pub use rng::{OsRng, RngCore, SeededRng};

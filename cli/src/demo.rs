@@ -1,0 +1,143 @@
+//! `cognito-auth demo`: the whole journey against an embedded local pool, step by step.
+
+use cognito_auth::account::{ChangePassword, ConfirmSignUp, GlobalSignOut, SignUp};
+use cognito_auth::{Refresh, Tokens, totp};
+use cognito_auth_testkit::{ClientConfig, Config, DeviceTracking, MfaMode, Pool, Server};
+use serde_json::json;
+
+use crate::app::{App, Failure, now, qr_code, read_file};
+use crate::sign_in::{self, Flow, SignInArgs};
+
+const USER: &str = "jane@example.com";
+const FIRST_PASSWORD: &str = "Correct-Horse-42";
+const SECOND_PASSWORD: &str = "Battery-Staple-43";
+
+pub(crate) fn run(json_output: bool) -> Result<(), Failure> {
+    let mut config =
+        Config::new("us-east-1_DemoPool01").with_client(ClientConfig::new("democlient0000000001"));
+    config.mfa = MfaMode::On;
+    config.device_tracking = DeviceTracking::UserOptIn;
+    let pool = Pool::new(config, now().as_secs(), &mut cognito_auth_testkit::OsRng)
+        .map_err(|e| Failure::new(format!("the demo pool: {e}")))?;
+    let server = Server::start(pool, "127.0.0.1:0")?;
+    let pool_config =
+        cognito_auth::PoolConfig::new("us-east-1_DemoPool01", "democlient0000000001")?
+            .with_endpoint(server.url());
+    let app = App::new(pool_config, false);
+    let dir = std::env::temp_dir().join(format!("cognito-auth-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let result = journey(&app, &server, &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    server.shutdown();
+    let steps = result?;
+    if json_output {
+        println!("{}", json!({"steps": steps, "result": "ok"}));
+    } else {
+        println!(
+            "\nDemo complete: {} steps, all verified by the local pool.",
+            steps.len()
+        );
+    }
+    Ok(())
+}
+
+fn step(steps: &mut Vec<String>, text: String) {
+    println!("[{}] {text}", steps.len() + 1);
+    steps.push(text);
+}
+
+fn journey(app: &App, server: &Server, dir: &std::path::Path) -> Result<Vec<String>, Failure> {
+    let mut steps = Vec::new();
+    println!("Local user pool at {}", server.url());
+
+    let output =
+        app.call(&SignUp::new(USER, Some(FIRST_PASSWORD.into())).with_attribute("email", USER))?;
+    step(
+        &mut steps,
+        format!("signed up {USER} (sub {})", output.user_sub),
+    );
+    let code = server
+        .pool()
+        .take_code(USER)
+        .ok_or_else(|| Failure::new("no confirmation code in the outbox"))?;
+    app.call(&ConfirmSignUp::new(USER, code.as_str()))?;
+    step(
+        &mut steps,
+        format!("confirmed the sign-up with code {code} from the outbox"),
+    );
+
+    let totp_file = dir.join("totp-secret");
+    let device_file = dir.join("device.json");
+    let mut args = SignInArgs {
+        username: USER.into(),
+        password_stdin: false,
+        flow: Flow::Srp,
+        totp_secret_file: Some(totp_file.clone()),
+        new_password: None,
+        device_file: Some(device_file.clone()),
+        remember_device: true,
+        tokens_file: None,
+    };
+    let tokens = sign_in::sign_in(app, &args, FIRST_PASSWORD.into())?;
+    let secret = read_file(&totp_file)?.trim().to_owned();
+    let uri = totp::otpauth_uri(&secret, "cognito-auth demo", USER);
+    println!("{}\n{uri}", qr_code(&uri));
+    step(
+        &mut steps,
+        "SRP sign-in: the pool required MFA, a TOTP authenticator was enrolled (QR code above)"
+            .into(),
+    );
+    let device: cognito_auth::DeviceCredentials = serde_json::from_str(&read_file(&device_file)?)?;
+    step(
+        &mut steps,
+        format!(
+            "device {} confirmed by its SRP verifier and remembered",
+            device.device_key
+        ),
+    );
+
+    app.call(&GlobalSignOut::new(tokens.access_token.clone()))?;
+    step(&mut steps, "signed out everywhere (GlobalSignOut)".into());
+    let stale = refresh(app, &tokens, &device.device_key);
+    step(
+        &mut steps,
+        format!(
+            "the old refresh token is refused: {}",
+            stale.err().map(|e| e.to_string()).unwrap_or_default()
+        ),
+    );
+
+    // Sign in again: SRP, then device SRP; the remembered device skips MFA. The TOTP file now
+    // points nowhere, so an MFA challenge would fail this step instead of prompting.
+    args.totp_secret_file = Some(dir.join("no-totp-secret-here"));
+    let tokens = sign_in::sign_in(app, &args, FIRST_PASSWORD.into())?;
+    step(
+        &mut steps,
+        "signed in again through device SRP: MFA skipped".into(),
+    );
+
+    let refreshed = refresh(app, &tokens, &device.device_key)?;
+    step(
+        &mut steps,
+        format!(
+            "refreshed the tokens; the access token expires in {} s",
+            refreshed.expires_in
+        ),
+    );
+
+    app.call(&ChangePassword::new(
+        refreshed.access_token.clone(),
+        Some(FIRST_PASSWORD.into()),
+        SECOND_PASSWORD,
+    ))?;
+    step(&mut steps, "changed the password".into());
+    let _ = sign_in::sign_in(app, &args, SECOND_PASSWORD.into())?;
+    step(&mut steps, "signed in with the new password".into());
+    Ok(steps)
+}
+
+fn refresh(app: &App, tokens: &Tokens, device_key: &str) -> Result<Tokens, Failure> {
+    let mut refresh = Refresh::new(app.config.clone(), tokens)?.with_device_key(device_key);
+    let reply = app.send(&refresh.request()?)?;
+    Ok(refresh.handle_response(reply.response(), now())?)
+}
