@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use cognito_auth::{
-    AuthFlow, Challenge, ChallengeAnswer, DeviceConfirmation, DeviceCredentials, MfaType, SignIn,
-    Step, Tokens, totp,
+    AuthFlow, Challenge, ChallengeAnswer, DeviceConfirmation, DeviceCredentials, ErrorKind,
+    MfaType, SignIn, Step, Tokens, totp,
 };
 
 use crate::app::{
@@ -92,9 +92,31 @@ pub(crate) fn sign_in(app: &App, args: &SignInArgs, password: String) -> Result<
     }
     drop(password);
     let mut request = machine.start()?;
+    let mut totp_retried = false;
     let tokens = loop {
         let reply = app.send(&request)?;
-        request = match machine.handle_response(reply.response(), now())? {
+        let step = match machine.handle_response(reply.response(), now()) {
+            Ok(step) => step,
+            // A TOTP code is good once: when the code from the secret file was just used (by
+            // an enrolment), wait for the next 30-second step, as a person would, and retry once.
+            Err(error)
+                if error.is_service(&ErrorKind::CodeMismatch)
+                    && args.totp_secret_file.is_some()
+                    && !totp_retried
+                    && matches!(
+                        machine.pending_challenge(),
+                        Some(Challenge::SoftwareTokenMfa)
+                    ) =>
+            {
+                totp_retried = true;
+                let wait = 31 - now().as_secs() % 30;
+                eprintln!("The code was refused; retrying with the next one in {wait} s.");
+                std::thread::sleep(std::time::Duration::from_secs(wait));
+                Step::Challenge(Challenge::SoftwareTokenMfa)
+            }
+            Err(error) => return Err(error.into()),
+        };
+        request = match step {
             Step::Send(next) => next,
             Step::Done(tokens) => break *tokens,
             Step::Challenge(challenge) => {

@@ -174,8 +174,15 @@ impl Pool {
         )?;
         let token = token.unwrap_or_default().to_owned();
         match self.answer(session.clone(), &responses, cx) {
-            Err(e) if e.kind == "CodeMismatchException" => {
-                // A wrong one-time code leaves the same challenge open.
+            Err(e) if e.kind == "CodeMismatchException" || e == ApiError::device_not_found() => {
+                // A wrong one-time code leaves the same challenge open; so does an unknown
+                // DEVICE_KEY, which the reference clients answer by resending the same step
+                // without it (amazon-cognito-identity-js #200, Amplify's
+                // retryOnResourceNotFoundException). The session goes on without the device.
+                let mut session = session;
+                if e == ApiError::device_not_found() {
+                    session.device_key = None;
+                }
                 self.sessions.insert(token, session);
                 Err(e)
             }
