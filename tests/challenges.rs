@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use cognito_auth::{
     ApiMisuse, AuthFlow, Challenge, ChallengeAnswer, Error, ErrorKind, FirstFactor, MfaType,
-    PoolConfig, SecretString, SignIn, Status, Step, Tokens, totp,
+    PoolConfig, SecretString, SignIn, Status, Step, totp,
 };
 use serde_json::{Value, json};
 use support::*;
@@ -36,27 +36,6 @@ fn challenge_reply(name: &str, session: &str, parameters: Value) -> Reply {
 
 fn feed(sign_in: &mut SignIn, reply: Reply) -> Step {
     sign_in.handle_response(reply.as_response(), NOW).unwrap()
-}
-
-fn expect_challenge(step: Step) -> Challenge {
-    match step {
-        Step::Challenge(challenge) => challenge,
-        other => panic!("expected a challenge, got {other:?}"),
-    }
-}
-
-fn expect_send(step: Step) -> cognito_auth::Request {
-    match step {
-        Step::Send(request) => request,
-        other => panic!("expected a request, got {other:?}"),
-    }
-}
-
-fn expect_done(step: Step) -> Tokens {
-    match step {
-        Step::Done(tokens) => *tokens,
-        other => panic!("expected tokens, got {other:?}"),
-    }
 }
 
 fn responses(body: &Value) -> &serde_json::Map<String, Value> {

@@ -58,20 +58,6 @@ fn feed(sign_in: &mut SignIn, reply: Reply) -> Step {
     sign_in.handle_response(reply.as_response(), NOW).unwrap()
 }
 
-fn sent(step: Step) -> cognito_auth::Request {
-    match step {
-        Step::Send(request) => request,
-        other => panic!("expected a request, got {other:?}"),
-    }
-}
-
-fn done(step: Step) -> Tokens {
-    match step {
-        Step::Done(tokens) => *tokens,
-        other => panic!("expected tokens, got {other:?}"),
-    }
-}
-
 /// A user-SRP sign-in up to the PASSWORD_VERIFIER answer; checks DEVICE_KEY presence.
 fn password_step(sign_in: &mut SignIn, user: &SrpServer, device: Option<&str>) -> Value {
     let init = body_of(&sign_in.start().unwrap(), "InitiateAuth");
@@ -85,7 +71,7 @@ fn password_step(sign_in: &mut SignIn, user: &SrpServer, device: Option<&str>) -
     let reply = Reply::ok(
         json!({"ChallengeName": "PASSWORD_VERIFIER", "Session": "S1-dddddddddddddddddddd", "ChallengeParameters": user.challenge_parameters()}),
     );
-    let pv = body_of(&sent(feed(sign_in, reply)), "RespondToAuthChallenge");
+    let pv = body_of(&expect_send(feed(sign_in, reply)), "RespondToAuthChallenge");
     assert_eq!(
         pv["ChallengeResponses"]["PASSWORD_CLAIM_SIGNATURE"],
         user.expected_signature(&srp_a, NOW_TIMESTAMP)
@@ -105,7 +91,7 @@ fn first_sign_in_and_confirm() -> (DeviceCredentials, SrpServer) {
     let user = SrpServer::new("AbCdEfGhI", INTERNAL, "Device-Pass-1");
     let mut sign_in = SignIn::new(config(), "jane@example.com", "Device-Pass-1");
     password_step(&mut sign_in, &user, None);
-    let tokens = done(feed(&mut sign_in, Reply::ok(tokens_with(false, true))));
+    let tokens = expect_done(feed(&mut sign_in, Reply::ok(tokens_with(false, true))));
     let new_device = tokens.new_device.clone().unwrap();
     assert_eq!(
         (
@@ -195,7 +181,10 @@ fn confirm_remember_then_sign_in_through_device_srp_without_mfa() {
     let reply = Reply::ok(
         json!({"ChallengeName": "DEVICE_SRP_AUTH", "Session": "S2-dddddddddddddddddddd", "ChallengeParameters": {"USERNAME": INTERNAL}}),
     );
-    let device_auth = body_of(&sent(feed(&mut sign_in, reply)), "RespondToAuthChallenge");
+    let device_auth = body_of(
+        &expect_send(feed(&mut sign_in, reply)),
+        "RespondToAuthChallenge",
+    );
     assert_eq!(device_auth["ChallengeName"], "DEVICE_SRP_AUTH");
     assert_eq!(device_auth["Session"], "S2-dddddddddddddddddddd");
     let responses = device_auth["ChallengeResponses"].as_object().unwrap();
@@ -210,7 +199,10 @@ fn confirm_remember_then_sign_in_through_device_srp_without_mfa() {
     let reply = Reply::ok(
         json!({"ChallengeName": "DEVICE_PASSWORD_VERIFIER", "Session": "S3-dddddddddddddddddddd", "ChallengeParameters": parameters}),
     );
-    let proof = body_of(&sent(feed(&mut sign_in, reply)), "RespondToAuthChallenge");
+    let proof = body_of(
+        &expect_send(feed(&mut sign_in, reply)),
+        "RespondToAuthChallenge",
+    );
     assert_eq!(proof["ChallengeName"], "DEVICE_PASSWORD_VERIFIER");
     assert_eq!(proof["Session"], "S3-dddddddddddddddddddd");
     let responses = proof["ChallengeResponses"].as_object().unwrap();
@@ -223,7 +215,7 @@ fn confirm_remember_then_sign_in_through_device_srp_without_mfa() {
     assert_eq!(responses["USERNAME"], INTERNAL);
 
     // Tokens with no MFA challenge in between.
-    let tokens = done(feed(&mut sign_in, Reply::ok(tokens_with(true, false))));
+    let tokens = expect_done(feed(&mut sign_in, Reply::ok(tokens_with(true, false))));
     assert!(tokens.new_device.is_none());
 }
 
@@ -262,13 +254,16 @@ fn a_device_forgotten_elsewhere_is_dropped_and_the_step_resent() {
     let reply = Reply::ok(
         json!({"ChallengeName": "PASSWORD_VERIFIER", "Session": "S1-fffffffffffffffffff", "ChallengeParameters": user.challenge_parameters()}),
     );
-    let pv = body_of(&sent(feed(&mut sign_in, reply)), "RespondToAuthChallenge");
+    let pv = body_of(
+        &expect_send(feed(&mut sign_in, reply)),
+        "RespondToAuthChallenge",
+    );
     assert!(pv["ChallengeResponses"].get("DEVICE_KEY").is_none());
     assert_eq!(
         pv["ChallengeResponses"]["PASSWORD_CLAIM_SIGNATURE"],
         user.expected_signature(&srp_a, NOW_TIMESTAMP)
     );
-    let tokens = done(feed(&mut sign_in, Reply::ok(tokens_with(false, true))));
+    let tokens = expect_done(feed(&mut sign_in, Reply::ok(tokens_with(false, true))));
     assert_eq!(
         tokens.new_device.map(|d| d.device_key).as_deref(),
         Some(DEVICE_KEY),
@@ -293,7 +288,7 @@ fn a_device_forgotten_elsewhere_is_dropped_and_the_step_resent() {
         .unwrap()
         .remove("DEVICE_KEY");
     assert_eq!(resent, expected);
-    let _ = done(feed(&mut sign_in, Reply::ok(tokens_with(false, true))));
+    let _ = expect_done(feed(&mut sign_in, Reply::ok(tokens_with(false, true))));
 
     // The app deletes what it stored.
     let mut store = DeviceStore::new();
@@ -338,7 +333,7 @@ fn refresh_carries_the_device_key() {
         let mut sign_in = SignIn::new(config(), "jane@example.com", "pw")
             .with_flow(cognito_auth::AuthFlow::UserPassword);
         sign_in.start().unwrap();
-        done(feed(&mut sign_in, Reply::ok(tokens_with(true, false))))
+        expect_done(feed(&mut sign_in, Reply::ok(tokens_with(true, false))))
     };
     let mut refresh = Refresh::new(config(), &tokens).unwrap();
     let body = body_of(&refresh.request().unwrap(), "GetTokensFromRefreshToken");

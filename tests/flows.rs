@@ -28,20 +28,6 @@ fn config(secret: bool) -> Arc<PoolConfig> {
     })
 }
 
-fn expect_send(step: Step) -> cognito_auth::Request {
-    match step {
-        Step::Send(request) => request,
-        other => panic!("expected a request, got {other:?}"),
-    }
-}
-
-fn expect_done(step: Step) -> Tokens {
-    match step {
-        Step::Done(tokens) => *tokens,
-        other => panic!("expected tokens, got {other:?}"),
-    }
-}
-
 /// Drives USER_SRP_AUTH up to the PASSWORD_VERIFIER answer; returns it and SRP_A.
 fn srp_until_claim(
     sign_in: &mut SignIn,

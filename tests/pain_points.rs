@@ -31,18 +31,11 @@ fn config(secret: bool) -> Arc<PoolConfig> {
     })
 }
 
-fn done(step: Step) -> Tokens {
-    match step {
-        Step::Done(tokens) => *tokens,
-        other => panic!("expected tokens, got {other:?}"),
-    }
-}
-
 fn password_sign_in(internal: &str) -> Tokens {
     let mut sign_in =
         SignIn::new(config(true), "someone@example.com", "pw").with_flow(AuthFlow::UserPassword);
     sign_in.start().unwrap();
-    done(
+    expect_done(
         sign_in
             .handle_response(
                 Reply::ok(tokens_body(internal, "sub-1", Some("refresh-0"))).as_response(),

@@ -90,7 +90,7 @@ impl ForgotPassword {
             client_id: config.client_id(),
             secret_hash: config.secret_hash(&self.username),
             username: &self.username,
-            context: wire::Context::new(config, self.client_metadata.as_ref()),
+            context: wire::context(config, self.client_metadata.as_ref()),
         }
     }
 }
@@ -148,7 +148,7 @@ impl ConfirmForgotPassword {
             username: &self.username,
             confirmation_code: self.code.expose(),
             password: self.password.expose(),
-            context: wire::Context::new(config, self.client_metadata.as_ref()),
+            context: wire::context(config, self.client_metadata.as_ref()),
         }
     }
 }

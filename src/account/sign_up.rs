@@ -77,7 +77,7 @@ impl SignUp {
             password: self.password.as_ref().map(SecretString::expose),
             user_attributes: &self.user_attributes,
             validation_data: &self.validation_data,
-            context: wire::Context::new(config, self.client_metadata.as_ref()),
+            context: wire::context(config, self.client_metadata.as_ref()),
         }
     }
 }
@@ -173,7 +173,7 @@ impl ConfirmSignUp {
             confirmation_code: self.code.expose(),
             force_alias_creation: self.force_alias_creation,
             session: self.session.as_ref().map(SecretString::expose),
-            context: wire::Context::new(config, self.client_metadata.as_ref()),
+            context: wire::context(config, self.client_metadata.as_ref()),
         }
     }
 }
@@ -236,7 +236,7 @@ impl ResendConfirmationCode {
             client_id: config.client_id(),
             secret_hash: config.secret_hash(&self.username),
             username: &self.username,
-            context: wire::Context::new(config, self.client_metadata.as_ref()),
+            context: wire::context(config, self.client_metadata.as_ref()),
         }
     }
 }

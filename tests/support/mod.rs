@@ -14,7 +14,9 @@ use std::sync::Mutex;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use cognito_auth::{HttpResponse, RandomError, Request, SecureRandom, UnixTime};
+use cognito_auth::{
+    Challenge, HttpResponse, RandomError, Request, SecureRandom, Step, Tokens, UnixTime,
+};
 use hmac::{Hmac, Mac};
 use num_bigint::BigUint;
 use serde_json::{Value, json};
@@ -264,5 +266,29 @@ impl Reply {
 
     pub fn as_response(&self) -> HttpResponse<'_> {
         HttpResponse::new(self.status, &self.body).header("x-amzn-RequestId", "test-request-id")
+    }
+}
+
+/// The request a step carries.
+pub fn expect_send(step: Step) -> Request {
+    match step {
+        Step::Send(request) => request,
+        other => panic!("expected a request, got {other:?}"),
+    }
+}
+
+/// The tokens of a finished sign-in.
+pub fn expect_done(step: Step) -> Tokens {
+    match step {
+        Step::Done(tokens) => *tokens,
+        other => panic!("expected tokens, got {other:?}"),
+    }
+}
+
+/// The challenge a step asks.
+pub fn expect_challenge(step: Step) -> Challenge {
+    match step {
+        Step::Challenge(challenge) => challenge,
+        other => panic!("expected a challenge, got {other:?}"),
     }
 }
