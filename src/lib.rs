@@ -18,6 +18,8 @@ mod secret;
 pub mod secret_hash;
 mod service_error;
 pub mod sign_in;
+#[cfg(feature = "sigv4")]
+mod sigv4;
 pub mod srp;
 mod time;
 mod token_manager;
@@ -41,6 +43,8 @@ pub use sign_in::{
     AuthFlow, Challenge, ChallengeAnswer, CodeDelivery, FirstFactor, MfaType, SignIn, Status, Step,
     SuspendedSignIn, TotpSetup,
 };
+#[cfg(feature = "sigv4")]
+pub use sigv4::AwsCredentials;
 pub use time::UnixTime;
 pub use token_manager::{RefreshOutcome, TokenManager};
 pub use tokens::{Claims, NewDeviceMetadata, Tokens};

@@ -155,6 +155,7 @@ impl Refresh {
                     config,
                     Operation::InitiateAuth,
                     &wire::InitiateAuth {
+                        user_pool_id: None,
                         auth_flow: "REFRESH_TOKEN_AUTH",
                         client_id: config.client_id(),
                         auth_parameters: parameters,

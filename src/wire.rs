@@ -58,6 +58,12 @@ impl<'a> Context<'a> {
         Self::with_metadata(context, None)
     }
 
+    /// Without `UserContextData`: the admin operations take a server's `ContextData` instead.
+    pub(crate) fn without_user_context_data(mut self) -> Self {
+        self.user_context_data = None;
+        self
+    }
+
     /// The configuration's context, with `metadata` instead of its ClientMetadata when given.
     pub(crate) fn with_metadata(
         context: &'a RequestContext,
@@ -83,6 +89,9 @@ impl<'a> Context<'a> {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct InitiateAuth<'a> {
+    /// Only for AdminInitiateAuth.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) user_pool_id: Option<&'a str>,
     pub(crate) auth_flow: &'a str,
     pub(crate) client_id: &'a str,
     pub(crate) auth_parameters: BTreeMap<&'a str, &'a str>,
@@ -96,6 +105,9 @@ pub(crate) struct InitiateAuth<'a> {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct RespondToAuthChallenge<'a> {
+    /// Only for AdminRespondToAuthChallenge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) user_pool_id: Option<&'a str>,
     pub(crate) challenge_name: &'a str,
     pub(crate) client_id: &'a str,
     pub(crate) session: &'a str,

@@ -647,6 +647,24 @@ fn challenge_requests(config: &PoolConfig) -> Vec<Request> {
         Some(credential),
     ));
 
+    // Server-side sign-in with the admin operations.
+    let mut admin = SignIn::new(shared.clone(), "bob", "Pw-bob-123").with_admin_api();
+    out.push(admin.start().unwrap());
+    out.push(step_request(
+        &mut admin,
+        challenge("PASSWORD_VERIFIER", server.challenge_parameters()),
+        None,
+    ));
+    let mut admin = SignIn::new(shared.clone(), "bob", "Pw-bob-123")
+        .with_admin_api()
+        .with_flow(AuthFlow::UserPassword);
+    out.push(admin.start().unwrap());
+    out.push(step_request(
+        &mut admin,
+        challenge("SOFTWARE_TOKEN_MFA", json!({})),
+        Some(ChallengeAnswer::code("123456")),
+    ));
+
     // Device confirmation.
     let tokens = {
         let mut sign_in =
@@ -703,14 +721,19 @@ fn every_request_fits_its_input_shape() {
         checker.patterns_skipped
     );
     assert!(checker.patterns_checked > 100);
-    // Every unsigned operation (protocol.md §1.2) is covered; nothing SigV4 is built typed.
-    let unsigned: BTreeSet<Operation> = Operation::ALL
+    // Every unsigned operation (protocol.md §1.2) is covered; of the SigV4 ones, exactly the
+    // admin sign-in family is built typed.
+    let mut expected: BTreeSet<Operation> = Operation::ALL
         .iter()
         .copied()
         .filter(|op| op.authorization() == Authorization::Unsigned)
         .collect();
-    assert_eq!(unsigned.len(), 32);
-    assert_eq!(covered, unsigned);
+    assert_eq!(expected.len(), 32);
+    expected.extend([
+        Operation::AdminInitiateAuth,
+        Operation::AdminRespondToAuthChallenge,
+    ]);
+    assert_eq!(covered, expected);
 }
 
 #[test]

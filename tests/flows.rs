@@ -650,3 +650,49 @@ fn public_types_are_send_and_sync() {
     check::<cognito_auth::Request>();
     check::<cognito_auth::SuspendedSignIn>();
 }
+
+#[test]
+fn admin_sign_in_uses_the_admin_operations() {
+    let server = SrpServer::new("AbCdEfGhI", "alice", "pw-admin-1");
+    let config = PoolConfig::new(POOL_ID, CLIENT_ID)
+        .unwrap()
+        .with_random(Arc::new(FixedRandom::new(8)))
+        .with_client_secret(CLIENT_SECRET)
+        .with_user_context_data("app-fingerprint");
+    let config = Arc::new(config);
+    let mut sign_in = SignIn::new(config.clone(), "alice", "pw-admin-1").with_admin_api();
+    let init = body_of(&sign_in.start().unwrap(), "AdminInitiateAuth");
+    assert_eq!(init["UserPoolId"], POOL_ID);
+    assert_eq!(init["AuthFlow"], "USER_SRP_AUTH");
+    assert!(
+        init.get("UserContextData").is_none(),
+        "admin operations take ContextData, not UserContextData"
+    );
+    let srp_a = init["AuthParameters"]["SRP_A"].as_str().unwrap().to_owned();
+    let reply = Reply::ok(
+        json!({"ChallengeName": "PASSWORD_VERIFIER", "Session": "s-admin-aaaaaaaaaaaaaa",
+        "ChallengeParameters": server.challenge_parameters()}),
+    );
+    let answer = body_of(
+        &expect_send(sign_in.handle_response(reply.as_response(), NOW).unwrap()),
+        "AdminRespondToAuthChallenge",
+    );
+    assert_eq!(answer["UserPoolId"], POOL_ID);
+    assert_eq!(
+        answer["ChallengeResponses"]["PASSWORD_CLAIM_SIGNATURE"],
+        server.expected_signature(&srp_a, NOW_TIMESTAMP)
+    );
+    assert_eq!(
+        answer["ChallengeResponses"]["SECRET_HASH"],
+        secret_hash("alice")
+    );
+    let reply = Reply::ok(tokens_body("alice", "sub-a", Some("r")));
+    let _ = expect_done(sign_in.handle_response(reply.as_response(), NOW).unwrap());
+
+    let mut sign_in = SignIn::new(config, "alice", "pw-admin-1")
+        .with_admin_api()
+        .with_flow(AuthFlow::UserPassword);
+    let init = body_of(&sign_in.start().unwrap(), "AdminInitiateAuth");
+    assert_eq!(init["AuthFlow"], "ADMIN_USER_PASSWORD_AUTH");
+    assert_eq!(init["AuthParameters"]["PASSWORD"], "pw-admin-1");
+}

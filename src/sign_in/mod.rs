@@ -123,6 +123,8 @@ struct Context {
     client_metadata: Option<BTreeMap<String, String>>,
     /// Issuer and account label of the otpauth URI for TOTP enrolment.
     totp_label: Option<(String, String)>,
+    /// AdminInitiateAuth / AdminRespondToAuthChallenge instead of the public operations.
+    admin: bool,
 }
 
 impl Context {
@@ -132,7 +134,13 @@ impl Context {
     }
 
     fn wire_context(&self) -> wire::Context<'_> {
-        wire::Context::with_metadata(&self.config.context, self.client_metadata.as_ref())
+        let context =
+            wire::Context::with_metadata(&self.config.context, self.client_metadata.as_ref());
+        if self.admin {
+            context.without_user_context_data()
+        } else {
+            context
+        }
     }
 
     fn totp_label(&self) -> (String, String) {
@@ -208,6 +216,7 @@ impl SignIn {
                 device: None,
                 client_metadata: None,
                 totp_label: None,
+                admin: false,
             },
             state: State::Start(Box::new(state::Start {
                 flow,
@@ -263,6 +272,16 @@ impl SignIn {
         account: impl Into<String>,
     ) -> Self {
         self.ctx.totp_label = Some((issuer.into(), account.into()));
+        self
+    }
+
+    /// Server-side sign-in: AdminInitiateAuth and AdminRespondToAuthChallenge (with
+    /// `UserPoolId`; USER_PASSWORD_AUTH becomes ADMIN_USER_PASSWORD_AUTH). These operations need
+    /// AWS SigV4 with IAM credentials: sign each request (feature `sigv4`:
+    /// [`Request::sigv4_headers`](crate::Request)). Never use this in an app shipped to users.
+    #[must_use]
+    pub fn with_admin_api(mut self) -> Self {
+        self.ctx.admin = true;
         self
     }
 

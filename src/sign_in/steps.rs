@@ -64,14 +64,20 @@ pub(super) fn initiate(
     }
     let auth_flow = match flow {
         AuthFlow::UserSrp => "USER_SRP_AUTH",
+        AuthFlow::UserPassword if ctx.admin => "ADMIN_USER_PASSWORD_AUTH",
         AuthFlow::UserPassword => "USER_PASSWORD_AUTH",
         AuthFlow::CustomWithSrp | AuthFlow::CustomWithoutSrp => "CUSTOM_AUTH",
         AuthFlow::UserAuth => "USER_AUTH",
     };
+    let (operation, user_pool_id) = match ctx.admin {
+        true => (Operation::AdminInitiateAuth, Some(config.user_pool_id())),
+        false => (Operation::InitiateAuth, None),
+    };
     let request = Request::new(
         config,
-        Operation::InitiateAuth,
+        operation,
         &wire::InitiateAuth {
+            user_pool_id,
             auth_flow,
             client_id: config.client_id(),
             auth_parameters: parameters,
@@ -216,10 +222,18 @@ pub(super) fn respond(
     if let Some(device) = &ctx.device {
         responses.insert(keys::DEVICE_KEY, &device.device_key);
     }
+    let (operation, user_pool_id) = match ctx.admin {
+        true => (
+            Operation::AdminRespondToAuthChallenge,
+            Some(ctx.config.user_pool_id()),
+        ),
+        false => (Operation::RespondToAuthChallenge, None),
+    };
     Request::new(
         &ctx.config,
-        Operation::RespondToAuthChallenge,
+        operation,
         &wire::RespondToAuthChallenge {
+            user_pool_id,
             challenge_name: name,
             client_id: ctx.config.client_id(),
             session: session.expose(),
