@@ -32,6 +32,8 @@ os.environ["AWS_ACCESS_KEY_ID"] = "interop"
 os.environ["AWS_SECRET_ACCESS_KEY"] = "interop"
 os.environ["AWS_DEFAULT_REGION"] = REGION
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+# Loopback only, never through a proxy a machine may configure.
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 os.environ.pop("AWS_PROFILE", None)
 
 _moto = {}
