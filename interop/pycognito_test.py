@@ -11,13 +11,11 @@ What is checked, with pycognito's own SRP code (pycognito.aws_srp):
   then `AWSSRP(device_key=..., device_group_key=..., device_password=...)` answers
   DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER; a wrong device password is refused.
 
-Deviations found (see the xfail tests):
+Deviations found:
 - pycognito sends RespondToAuthChallenge for PASSWORD_VERIFIER, DEVICE_SRP_AUTH and
-  DEVICE_PASSWORD_VERIFIER without the `Session` of the previous answer (the real service
-  accepts that: the SECRET_BLOCK carries the state); the testkit pool refuses it with
-  "InvalidParameterException: Missing required parameter Session". The other tests therefore
-  give pycognito's boto3 client a botocore hook (`SessionCarry`) that adds the last Session
-  when pycognito leaves it out. Every SRP value is still pycognito's.
+  DEVICE_PASSWORD_VERIFIER without the `Session` of the previous answer. The real service
+  accepts that (the SECRET_BLOCK carries the state); the testkit pool first refused it and now
+  finds the state as the service does, so pycognito runs here as shipped.
 - pycognito 2024.5.1's `Cognito.authenticate` takes no device keys, and `AWSSRP.confirm_device`
   / `update_device_status` post to the hard-coded regional AWS URL with `requests`, ignoring
   the endpoint: the device test calls ConfirmDevice / UpdateDeviceStatus through boto3.
@@ -86,29 +84,7 @@ def endpoint(server):
     return server["endpoint"].rstrip("/")
 
 
-class SessionCarry:
-    """botocore hooks: remember the last `Session` answered; add it to a RespondToAuthChallenge
-    that pycognito sends without one."""
-
-    def __init__(self, client):
-        self.session = None
-        self.added = 0
-        client.meta.events.register("after-call.cognito-idp", self.after_call)
-        client.meta.events.register(
-            "before-parameter-build.cognito-idp.RespondToAuthChallenge", self.before
-        )
-
-    def after_call(self, parsed=None, **_):
-        if isinstance(parsed, dict) and parsed.get("Session"):
-            self.session = parsed["Session"]
-
-    def before(self, params, **_):
-        if "Session" not in params and self.session:
-            params["Session"] = self.session
-            self.added += 1
-
-
-def boto_client(server, carry=True):
+def boto_client(server):
     client = boto3.client(
         "cognito-idp",
         region_name=REGION,
@@ -116,10 +92,10 @@ def boto_client(server, carry=True):
         aws_access_key_id="interop",
         aws_secret_access_key="interop",
     )
-    return client, (SessionCarry(client) if carry else None)
+    return client
 
 
-def cognito(server, username, secret=True, carry=True):
+def cognito(server, username, secret=True):
     user = Cognito(
         POOL_ID,
         SECRET_CLIENT if secret else PUBLIC,
@@ -129,8 +105,7 @@ def cognito(server, username, secret=True, carry=True):
         secret_key="interop",
         boto3_client_kwargs={"endpoint_url": endpoint(server)},
     )
-    carrier = SessionCarry(user.client) if carry else None
-    return user, carrier
+    return user
 
 
 @contextlib.contextmanager
@@ -148,31 +123,25 @@ def error_code(excinfo):
     return excinfo.value.response["Error"]["Code"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ClientError,
-    reason="pycognito omits Session on PASSWORD_VERIFIER; the testkit pool requires it "
-    "(the real service does not)",
-)
-def test_srp_as_shipped_without_session_hook(server):
-    user, _ = cognito(server, "alice", carry=False)
-    with expect_error("RespondToAuthChallenge", "Missing required parameter Session"):
-        user.authenticate(USERS["alice"])
+def test_srp_as_shipped_without_session(server):
+    # pycognito answers PASSWORD_VERIFIER without the Session, as it does against AWS.
+    user = cognito(server, "alice", secret=False)
+    user.authenticate(USERS["alice"])
+    assert user.access_token
 
 
 def test_srp_right_password_secret_client(server):
-    user, carrier = cognito(server, "alice")
+    user = cognito(server, "alice")
     user.authenticate(USERS["alice"])  # verifies both tokens (JWKS, iss, aud, exp)
     assert user.access_token and user.id_token and user.refresh_token
     assert user.token_type == "Bearer"
     assert user.access_claims["username"] == "alice"
     assert user.access_claims["client_id"] == SECRET_CLIENT
     assert user.id_claims["aud"] == SECRET_CLIENT
-    assert carrier.added == 1  # only the PASSWORD_VERIFIER answer lacked the Session
 
 
 def test_srp_wrong_password_secret_client(server):
-    user, _ = cognito(server, "alice")
+    user = cognito(server, "alice")
     with pytest.raises(ClientError) as excinfo:
         user.authenticate("Wrong-Horse-9")
     assert error_code(excinfo) == "NotAuthorizedException"
@@ -180,27 +149,27 @@ def test_srp_wrong_password_secret_client(server):
 
 
 def test_srp_right_password_public_client(server):
-    user, _ = cognito(server, "alice", secret=False)
+    user = cognito(server, "alice", secret=False)
     user.authenticate(USERS["alice"])
     assert user.access_claims["client_id"] == PUBLIC
 
 
 def test_srp_wrong_password_public_client(server):
-    user, _ = cognito(server, "alice", secret=False)
+    user = cognito(server, "alice", secret=False)
     with pytest.raises(ClientError) as excinfo:
         user.authenticate(USERS["alice"] + "x")
     assert error_code(excinfo) == "NotAuthorizedException"
 
 
 def test_srp_unknown_user(server):
-    user, _ = cognito(server, "nobody")
+    user = cognito(server, "nobody")
     with pytest.raises(ClientError) as excinfo:
         user.authenticate("Correct-Horse-9")
     assert error_code(excinfo) in ("UserNotFoundException", "NotAuthorizedException")
 
 
 def test_refresh_token_auth(server):
-    user, _ = cognito(server, "alice")
+    user = cognito(server, "alice")
     user.authenticate(USERS["alice"])
     old = user.access_token
     user.renew_access_token()  # REFRESH_TOKEN_AUTH with SECRET_HASH over the user name
@@ -210,7 +179,7 @@ def test_refresh_token_auth(server):
 def _remember_device(server, username, client_id, secret):
     """Signs in with pycognito's AWSSRP, confirms and remembers the new device; returns
     (client, device_key, device_group_key, device_password)."""
-    client, _ = boto_client(server)
+    client = boto_client(server)
     srp = AWSSRP(
         username=username,
         password=USERS[username],

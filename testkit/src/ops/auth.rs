@@ -158,7 +158,14 @@ impl Pool {
         let name = body.str("ChallengeName")?;
         let responses = body.string_map("ChallengeResponses")?;
         self.client(client_id)?;
-        let token = body.opt_str("Session")?;
+        let found;
+        let token = match body.opt_str("Session")? {
+            Some(token) => Some(token),
+            None => {
+                found = self.session_without_token(client_id, name, &responses);
+                found.as_deref()
+            }
+        };
         let session = self.take_session(token, Some(client_id), cx.now)?;
         if session.step.challenge_name() != name {
             return Err(ApiError::invalid_session());
@@ -188,6 +195,39 @@ impl Pool {
             }
             other => other,
         }
+    }
+
+    /// The service takes the SRP steps without a Session (pycognito never sends one): their
+    /// state is found by the SECRET_BLOCK echoed back, or for DEVICE_SRP_AUTH by the user and
+    /// device. Other challenges need the Session.
+    fn session_without_token(
+        &self,
+        client_id: &str,
+        name: &str,
+        responses: &std::collections::BTreeMap<String, String>,
+    ) -> Option<String> {
+        let block = responses
+            .get("PASSWORD_CLAIM_SECRET_BLOCK")
+            .and_then(|b| STANDARD.decode(b).ok());
+        let matches = |session: &Session| {
+            session.client_id == client_id
+                && match &session.step {
+                    Step::PasswordVerifier(exchange)
+                    | Step::DevicePasswordVerifier { exchange, .. } => {
+                        block.as_deref() == Some(exchange.secret_block.as_slice())
+                    }
+                    Step::DeviceSrpAuth => {
+                        responses.get("USERNAME") == Some(&session.username)
+                            && responses.get("DEVICE_KEY") == session.device_key.as_ref()
+                    }
+                    _ => false,
+                }
+                && session.step.challenge_name() == name
+        };
+        self.sessions
+            .iter()
+            .find(|(_, session)| matches(session))
+            .map(|(token, _)| token.clone())
     }
 
     /// Checks a PASSWORD_VERIFIER-style proof against `verifier`.

@@ -280,3 +280,44 @@ fn tokens_are_rs256_and_verify_against_the_jwks() {
     assert_eq!(id["origin_jti"], access["origin_jti"]);
     assert_eq!(id["sub"], access["sub"]);
 }
+
+#[test]
+fn srp_steps_are_found_without_a_session_as_the_service_does() {
+    let mut h = Harness::new(base_config());
+    let id = ("TestKit01", "alice", PASSWORD);
+    let ts = timestamp(h.now);
+    let (srp, mut c) = h.srp_start(PUBLIC_CLIENT, "alice", serde_json::json!({}));
+    c.session = String::new();
+    let r = h.srp_answer(
+        PUBLIC_CLIENT,
+        "PASSWORD_VERIFIER",
+        &srp,
+        &c,
+        id,
+        &ts,
+        serde_json::json!({}),
+    );
+    assert_eq!(r.status, 200, "{}", r.json_body());
+    assert!(r.json_body()["AuthenticationResult"]["AccessToken"].is_string());
+    // Still single use: the same answer again finds nothing.
+    let again = h.srp_answer(
+        PUBLIC_CLIENT,
+        "PASSWORD_VERIFIER",
+        &srp,
+        &c,
+        id,
+        &ts,
+        serde_json::json!({}),
+    );
+    assert_eq!(
+        again.error_type().as_deref(),
+        Some("InvalidParameterException")
+    );
+    // Other challenges need their Session.
+    let r = h.call(
+        "RespondToAuthChallenge",
+        serde_json::json!({"ClientId": PUBLIC_CLIENT, "ChallengeName": "SOFTWARE_TOKEN_MFA",
+            "ChallengeResponses": {"USERNAME": "alice", "SOFTWARE_TOKEN_MFA_CODE": "123456"}}),
+    );
+    assert_eq!(r.error_type().as_deref(), Some("InvalidParameterException"));
+}
