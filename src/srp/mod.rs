@@ -32,10 +32,12 @@
 //! negative numbers are rejected. No input panics: failures are [`SrpError`].
 
 mod client;
+mod comb;
 mod device;
 mod error;
 mod group;
 mod kdf;
+mod monty;
 mod pad;
 mod secret;
 mod timestamp;
