@@ -119,3 +119,40 @@ pub(crate) fn pow_g(e: &[u64], bits: u32) -> Fe {
     }
     acc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use num_bigint::BigUint;
+
+    #[test]
+    fn pow_g_matches_num_bigint() {
+        let n = BigUint::from_bytes_be(&monty::to_be_bytes(&monty::N));
+        let mut e = [0u64; monty::LIMBS];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for w in e.iter_mut() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            *w = state;
+        }
+        for bits in [1u32, 8, 255, 256, 258, 259, 512, 1024, 1025, 3072] {
+            let mut ek = [0u64; monty::LIMBS];
+            for (k, (dst, &src)) in ek.iter_mut().zip(&e).enumerate() {
+                let lo = k as u32 * 64;
+                *dst = if lo + 64 <= bits {
+                    src
+                } else if lo < bits {
+                    src & ((1u64 << (bits - lo)) - 1)
+                } else {
+                    0
+                };
+            }
+            let e_big =
+                BigUint::from_bytes_le(&ek.iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<_>>());
+            let got = monty::retrieve(&pow_g(&ek, bits));
+            let got = BigUint::from_bytes_be(&monty::to_be_bytes(&got));
+            assert_eq!(got, BigUint::from(2u8).modpow(&e_big, &n), "bits={bits}");
+        }
+    }
+}

@@ -326,3 +326,101 @@ pub(crate) fn pow(base: &Fe, e: &[u64], bits: u32) -> Fe {
     zeroize::Zeroize::zeroize(&mut table);
     acc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
+    use crypto_bigint::{Odd, U3072};
+    use num_bigint::BigUint;
+
+    fn big(x: &Fe) -> BigUint {
+        BigUint::from_bytes_be(&to_be_bytes(x))
+    }
+
+    fn fe(x: &BigUint) -> Fe {
+        from_be_bytes(&x.to_bytes_be()).unwrap_or([0; LIMBS])
+    }
+
+    /// Pseudo-random residues below N (xorshift; deterministic).
+    fn samples() -> Vec<Fe> {
+        let n = big(&N);
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut out = vec![[0u64; LIMBS], ONE, reduce_once(&[u64::MAX; LIMBS])];
+        let mut nm1 = N;
+        nm1[0] -= 1;
+        out.push(nm1);
+        for _ in 0..20 {
+            let mut x = [0u64; LIMBS];
+            for w in x.iter_mut() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *w = state;
+            }
+            out.push(fe(&(big(&x) % &n)));
+        }
+        out
+    }
+
+    #[test]
+    fn constants() {
+        let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).unwrap_or_default();
+        assert_eq!(big(&N), n);
+        let r = BigUint::from(1u8) << 3072;
+        assert_eq!(big(&ONE), &r % &n);
+        assert_eq!(big(r2()), (&r * &r) % &n);
+    }
+
+    #[test]
+    fn mul_and_square_match_crypto_bigint() {
+        let params = FixedMontyParams::new_vartime(Odd::<U3072>::from_be_hex(N_HEX));
+        let s = samples();
+        for a in &s {
+            let ca = FixedMontyForm::from_montgomery(U3072::from_be_slice(&to_be_bytes(a)), &params);
+            let sq = ca.square().as_montgomery().to_be_bytes();
+            assert_eq!(to_be_bytes(&square(a)).as_slice(), sq.as_slice());
+            for b in &s {
+                let cb = FixedMontyForm::from_montgomery(U3072::from_be_slice(&to_be_bytes(b)), &params);
+                let p = ca.mul(&cb).as_montgomery().to_be_bytes();
+                assert_eq!(to_be_bytes(&mul(a, b)).as_slice(), p.as_slice());
+            }
+        }
+    }
+
+    #[test]
+    fn conversions_sub_and_pow_match_num_bigint() {
+        let n = big(&N);
+        let s = samples();
+        for (i, a) in s.iter().enumerate() {
+            assert_eq!(big(&retrieve(&to_monty(a))), big(a));
+            let b = s.get((i + 5) % s.len()).copied().unwrap_or(ONE);
+            let d = retrieve(&sub_mod(&to_monty(a), &to_monty(&b)));
+            assert_eq!(big(&d), (big(a) + &n - big(&b)) % &n);
+            // exponents of several public lengths, incl. ones that are not a multiple of the window
+            for bits in [1u32, 5, 7, 256, 513, 1025, 3073] {
+                let mut e = [0u64; LIMBS + 1];
+                for (k, w) in e.iter_mut().enumerate() {
+                    *w = a.get(k).copied().unwrap_or(0x0123_4567_89ab_cdef) ^ 0xa5a5_a5a5_a5a5_a5a5;
+                }
+                let e_big = BigUint::from_bytes_le(
+                    &e.iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<_>>(),
+                ) % (BigUint::from(1u8) << bits);
+                let got = retrieve(&pow(&to_monty(&b), &e, bits));
+                assert_eq!(big(&got), big(&b).modpow(&e_big, &n), "bits={bits}");
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_and_bits() {
+        let table: Vec<Fe> = (0..8u64).map(|k| [k; LIMBS]).collect();
+        for k in 0..8u64 {
+            assert_eq!(ct_lookup(&table, k), [k; LIMBS]);
+        }
+        let e = [0xf0u64, 0x1];
+        assert_eq!(bits_at(&e, 4, 4), 0xf);
+        assert_eq!(bits_at(&e, 62, 3), 0b100);
+        assert_eq!(bits_at(&e, 200, 5), 0);
+    }
+}
