@@ -10,6 +10,8 @@
 
 #[path = "common/mod.rs"]
 mod common;
+#[path = "common/cputime.rs"]
+mod cputime;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -37,7 +39,7 @@ fn full_step(c: &common::Case, a: &[u8]) -> Result<String, SrpError> {
     Ok(d.signature(&c.pool, &c.user, &block, &timestamp))
 }
 
-fn benches(crit: &mut Criterion) {
+fn benches(crit: &mut Criterion<cputime::ThreadCpu>) {
     let Some(c) = common::load() else {
         eprintln!("compare bench: cannot load the vectors file; nothing to measure");
         return;
@@ -132,6 +134,10 @@ fn benches(crit: &mut Criterion) {
 /// criterion's macro generates an undocumented `pub fn`.
 mod harness {
     #![allow(missing_docs, unreachable_pub)]
-    criterion::criterion_group!(compare, super::benches);
+    criterion::criterion_group! {
+        name = compare;
+        config = criterion::Criterion::default().with_measurement(super::cputime::ThreadCpu);
+        targets = super::benches
+    }
 }
 criterion_main!(harness::compare);

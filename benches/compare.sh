@@ -12,9 +12,14 @@ OUT="${1:-benches/RESULTS.md}"
 TMP="$(mktemp -d)"
 CRIT="${CARGO_TARGET_DIR:-target}/criterion"
 rm -rf "$CRIT/compare_full_step" "$CRIT/compare_parts" "$CRIT/machine"
+cargo bench --no-run --bench compare --bench machine
+# The Python timings run just before and just after the criterion run; the
+# report uses the mean of the two medians, so slow drift in the machine's load
+# hits both sides alike.
+python3 benches/compare_py.py "$COGNITO_SRP_VECTORS" "$TMP/py1.json"
 cargo bench --bench compare -- --noplot
 cargo bench --bench machine -- --noplot 2> >(tee "$TMP/machine.err" >&2)
+python3 benches/compare_py.py "$COGNITO_SRP_VECTORS" "$TMP/py2.json"
 grep -o 'machine allocations:.*' "$TMP/machine.err" > "$TMP/alloc.txt" || true
-python3 benches/compare_py.py "$COGNITO_SRP_VECTORS" "$TMP/py.json"
-python3 benches/compare_report.py "$CRIT" "$TMP/py.json" "$TMP/alloc.txt" "$OUT"
+python3 benches/compare_report.py "$CRIT" "$TMP/py1.json,$TMP/py2.json" "$TMP/alloc.txt" "$OUT"
 echo "wrote $OUT"

@@ -4,8 +4,9 @@ client step, on the same PASSWORD_VERIFIER case as benches/compare.rs.
 
 Usage: compare_py.py VECTORS.json OUT.json
 
-Each timing is the median of per-call times over interleaved rounds (every
-round runs each workload once in turn, so machine noise is shared). Writes
+Each timing is the median of per-call thread CPU times (time.thread_time_ns,
+the clock the criterion benches use) over interleaved rounds (every round
+runs each workload once in turn, so machine noise is shared). Writes
 {name: median_ns} to OUT.json. Needs `pip install gmpy2 pycognito`.
 """
 import base64
@@ -115,10 +116,10 @@ def main():
     for _ in range(ROUNDS):
         for name, f in work.items():
             reps = inner.get(name, 10)
-            t0 = time.perf_counter_ns()
+            t0 = time.thread_time_ns()
             for _ in range(reps):
                 f()
-            samples[name].append((time.perf_counter_ns() - t0) / reps)
+            samples[name].append((time.thread_time_ns() - t0) / reps)
     out = {k: statistics.median(v) for k, v in samples.items()}
     out["_versions"] = {
         "python": sys.version.split()[0],

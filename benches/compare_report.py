@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Builds benches/RESULTS.md from criterion's estimates (target/criterion) and
-the JSON written by compare_py.py. Usage: compare_report.py CRITERION_DIR PY.json ALLOC.txt OUT.md"""
+the JSON written by compare_py.py (comma-separated runs are averaged).
+Usage: compare_report.py CRITERION_DIR PY.json[,PY2.json] ALLOC.txt OUT.md"""
 import json
 import os
 import sys
@@ -22,7 +23,8 @@ def fmt(ns):
 
 def main():
     crit = criterion_medians(sys.argv[1])
-    py = json.load(open(sys.argv[2]))
+    runs = [json.load(open(f)) for f in sys.argv[2].split(",")]
+    py = {k: (sum(r[k] for r in runs) / len(runs) if not k.startswith("_") else runs[0][k]) for k in runs[0]}
     alloc = open(sys.argv[3]).read().strip() if os.path.exists(sys.argv[3]) else "(not measured)"
     versions = py.pop("_versions", {})
     gmp = py["gmp_full_step_a1024"]
@@ -39,9 +41,12 @@ def main():
     lines = [
         "# SRP client step: medians and ratios from one run",
         "",
+        "Times are medians of thread CPU time (criterion with a CPU-time measurement; Python `time.thread_time_ns`),",
+        "so time spent descheduled on the shared machine is not counted.",
         "Full client step = A = g^a, then u, x, g^x, S, HKDF and the PASSWORD_CLAIM_SIGNATURE HMAC",
         "for the first PASSWORD_VERIFIER case of `shared/vectors/srp.json`. Ratio = median / median",
-        "of GMP doing the peers' work (1024-bit a). Reproduce with `benches/compare.sh`.",
+        "of GMP doing the peers' work (1024-bit a). GMP and pycognito: mean of the medians of two runs",
+        "of `compare_py.py`, just before and just after the criterion run. Reproduce with `benches/compare.sh`.",
         "",
         "| implementation | median | ratio to GMP (1024-bit a) |",
         "|---|---:|---:|",

@@ -11,6 +11,8 @@
 
 #[path = "common/mod.rs"]
 mod common;
+#[path = "common/cputime.rs"]
+mod cputime;
 
 use std::alloc::System;
 use std::hint::black_box;
@@ -121,7 +123,7 @@ fn report_allocations(f: &Fixture) {
     );
 }
 
-fn benches(crit: &mut Criterion) {
+fn benches(crit: &mut Criterion<cputime::ThreadCpu>) {
     let Some(f) = fixture() else {
         eprintln!("machine bench: cannot load the vectors file; nothing to measure");
         return;
@@ -140,6 +142,10 @@ fn benches(crit: &mut Criterion) {
 /// criterion's macro generates an undocumented `pub fn`.
 mod harness {
     #![allow(missing_docs, unreachable_pub)]
-    criterion::criterion_group!(machine, super::benches);
+    criterion::criterion_group! {
+        name = machine;
+        config = criterion::Criterion::default().with_measurement(super::cputime::ThreadCpu);
+        targets = super::benches
+    }
 }
 criterion_main!(harness::machine);
