@@ -117,6 +117,11 @@ fn benches(crit: &mut Criterion<cputime::ThreadCpu>) {
     group.bench_function("num_bigint_g_pow_a1024", |b| {
         b.iter(|| g.modpow(black_box(&a_big), &c.n));
     });
+    if let Some(dev) = common::load_device() {
+        group.bench_function("cognito_auth_device_srp_step_a256", |b| {
+            b.iter(|| full_step(black_box(&dev), black_box(&a256)));
+        });
+    }
     group.bench_function("cognito_auth_device_verifier", |b| {
         b.iter(|| {
             DeviceVerifier::compute(

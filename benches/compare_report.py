@@ -66,13 +66,16 @@ def main():
         lines.append(f"| {key} | {fmt(py[key])} |")
     m_all = crit.get("machine/sign_in_to_verifier_answer")
     m_srp = crit.get("machine/srp_only")
+    m_paired = crit.get("machine/overhead_paired_plus_1ms")
     lines += ["", "## Machine overhead (PASSWORD_VERIFIER, 256-bit a)", "", "| bench | median |", "|---|---:|"]
     if m_all and m_srp:
         lines += [
             f"| SignIn start → handle_response(PASSWORD_VERIFIER) | {fmt(m_all)} |",
             f"| the same SRP work alone | {fmt(m_srp)} |",
-            f"| machine overhead (difference) | {fmt(m_all - m_srp)} |",
+            f"| difference of the two medians | {fmt(m_all - m_srp)} |",
         ]
+    if m_paired:
+        lines.append(f"| machine overhead, paired (median of per-sample Σ(machine − SRP) / iterations) | {fmt(m_paired - 1e6)} |")
     lines += ["", f"Allocations: `{alloc}`"]
     lines += ["", "## Goals", ""]
     def goal(text, ok):
@@ -85,8 +88,8 @@ def main():
         goal(f"≥ 2.5× faster than aws-cognito-srp: {aws / ours:.1f}× (with a 1024-bit a too: {aws / ours1024:.1f}×)", aws / ours >= 2.5)
     if ours:
         goal(f"≥ 8× faster than pycognito: {py['pycognito_a1024'] / ours:.1f}×", py["pycognito_a1024"] / ours >= 8)
-    if m_all and m_srp:
-        goal(f"machine overhead ≤ 20 µs: {(m_all - m_srp) / 1e3:.1f} µs", m_all - m_srp <= 20e3)
+    if m_paired:
+        goal(f"machine overhead ≤ 20 µs (paired): {(m_paired - 1e6) / 1e3:.1f} µs", m_paired - 1e6 <= 20e3)
     lines += ["", f"Versions: {versions}. Machine: `{os.uname().machine}`, {os.cpu_count()} cores, shared (noisy)."]
     open(sys.argv[4], "w").write("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -77,7 +77,11 @@ fn fixture() -> Option<Fixture> {
 
 /// start → PASSWORD_VERIFIER answer; returns the answer's body length.
 fn machine_step(f: &Fixture) -> Option<usize> {
-    let mut sign_in = SignIn::new(f.config.clone(), f.case.user.clone(), f.case.password.clone());
+    let mut sign_in = SignIn::new(
+        f.config.clone(),
+        f.case.user.clone(),
+        f.case.password.clone(),
+    );
     let first = sign_in.start().ok()?;
     black_box(first.body().len());
     match sign_in.handle_response(HttpResponse::new(200, &f.verifier_body), NOW) {
@@ -108,6 +112,16 @@ fn srp_step(f: &Fixture) -> Option<String> {
     Some(d.signature(&c.pool, &c.user, &block, &ts))
 }
 
+/// Added to every paired difference so a sample is never negative.
+const PAIRED_OFFSET_NS: u64 = 1_000_000;
+
+/// Thread CPU nanoseconds `f` takes.
+fn timed<T>(f: impl FnOnce() -> T) -> i128 {
+    let start = cpu_time::ThreadTime::now();
+    black_box(f());
+    i128::try_from(start.elapsed().as_nanos()).unwrap_or(0)
+}
+
 fn report_allocations(f: &Fixture) {
     // Warm the process-wide tables first: they are built once, not per sign-in.
     let _ = machine_step(f);
@@ -136,6 +150,27 @@ fn benches(crit: &mut Criterion<cputime::ThreadCpu>) {
         b.iter(|| machine_step(black_box(&f)));
     });
     group.bench_function("srp_only", |b| b.iter(|| srp_step(black_box(&f))));
+    // The difference measured pair by pair: each iteration times one machine
+    // step and one SRP-only step back to back (alternating which goes first),
+    // so slow drift of the shared machine cancels. A sample is
+    // OFFSET + Σ(machine − srp) over its iterations; the report subtracts OFFSET.
+    group.bench_function("overhead_paired_plus_1ms", |b| {
+        b.iter_custom(|iters| {
+            let mut diff: i128 = 0;
+            for i in 0..iters {
+                let (m, s) = if i % 2 == 0 {
+                    let m = timed(|| machine_step(&f));
+                    (m, timed(|| srp_step(&f)))
+                } else {
+                    let s = timed(|| srp_step(&f));
+                    (timed(|| machine_step(&f)), s)
+                };
+                diff += m - s;
+            }
+            let total = diff + i128::from(PAIRED_OFFSET_NS) * i128::from(iters);
+            Duration::from_nanos(u64::try_from(total.max(0)).unwrap_or(0))
+        });
+    });
     group.finish();
 }
 

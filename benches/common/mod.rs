@@ -24,12 +24,22 @@ pub struct Case {
 }
 
 pub fn load() -> Option<Case> {
+    load_from("password_verifier")
+}
+
+/// The first `device_srp` case: DeviceGroupKey, DeviceKey and the device
+/// password take the places of pool name, user id and password.
+pub fn load_device() -> Option<Case> {
+    load_from("device_srp")
+}
+
+fn load_from(section: &str) -> Option<Case> {
     let path = std::env::var_os("COGNITO_SRP_VECTORS").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors/srp.json"),
         PathBuf::from,
     );
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    let case = doc.get("password_verifier")?.get(0)?;
+    let case = doc.get(section)?.get(0)?;
     let s = |k: &str| case.get(k).and_then(Value::as_str).map(str::to_owned);
     let a_hex = s("a")?;
     let a_hex = if a_hex.len() % 2 == 1 {
@@ -46,11 +56,24 @@ pub fn load() -> Option<Case> {
         })
         .collect::<Option<Vec<u8>>>()?;
     let n_hex = doc.get("group")?.get("n")?.as_str()?;
+    let (pool, user, password) = if section == "device_srp" {
+        (
+            s("device_group_key")?,
+            s("device_key")?,
+            s("device_password")?,
+        )
+    } else {
+        (
+            s("pool_id")?.split_once('_')?.1.to_owned(),
+            s("user_id_for_srp")?,
+            s("password")?,
+        )
+    };
     Some(Case {
         a,
-        pool: s("pool_id")?.split_once('_')?.1.to_owned(),
-        user: s("user_id_for_srp")?,
-        password: s("password")?,
+        pool,
+        user,
+        password,
         salt: s("salt")?,
         srp_b: s("srp_b")?,
         secret_block: s("secret_block")?,
@@ -115,4 +138,3 @@ pub fn oracle_full_step(c: &Case, a: &BigUint, big_a: &BigUint) -> Option<[u8; 3
         ],
     )
 }
-

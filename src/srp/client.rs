@@ -10,11 +10,11 @@ use num_bigint::BigUint;
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
-use super::error::SrpError;
 use super::comb;
+use super::error::SrpError;
 use super::group::{N_BYTES, group};
-use super::monty::{self, Fe, LIMBS};
 use super::kdf::{hkdf_16, hmac_sha256, password_x};
+use super::monty::{self, Fe, LIMBS};
 use super::pad::{pad_bytes, parse_hex, to_hex_minimal};
 use super::secret::EphemeralSecret;
 

@@ -60,11 +60,7 @@ impl Table {
 
     /// `β_{TEETH−1}^(2^SPACING)`: the first base of the next block.
     fn next_beta0(&self) -> Fe {
-        let mut x = self
-            .entries
-            .get(1 << (TEETH - 1))
-            .copied()
-            .unwrap_or(ONE);
+        let mut x = self.entries.get(1 << (TEETH - 1)).copied().unwrap_or(ONE);
         for _ in 0..SPACING {
             x = monty::square(&x);
         }
@@ -148,8 +144,9 @@ mod tests {
                     0
                 };
             }
-            let e_big =
-                BigUint::from_bytes_le(&ek.iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<_>>());
+            let e_big = BigUint::from_bytes_le(
+                &ek.iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<_>>(),
+            );
             let got = monty::retrieve(&pow_g(&ek, bits));
             let got = BigUint::from_bytes_be(&monty::to_be_bytes(&got));
             assert_eq!(got, BigUint::from(2u8).modpow(&e_big, &n), "bits={bits}");

@@ -6,10 +6,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::{Zeroize, Zeroizing};
 
-use super::error::SrpError;
 use super::comb;
-use super::monty;
+use super::error::SrpError;
 use super::kdf::password_x;
+use super::monty;
 use super::pad::{MAX_HEX_DIGITS, pad_bytes, to_hex_minimal};
 
 /// The verifier a client registers for a remembered device (ConfirmDevice's

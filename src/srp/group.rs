@@ -50,11 +50,7 @@ pub(crate) fn group() -> &'static Group {
         h.update(pad_bytes(&[2]));
         let k_bytes: [u8; 32] = h.finalize().into();
         let k_fe = monty::to_monty(&monty::from_be_bytes(&k_bytes).unwrap_or([0; monty::LIMBS]));
-        Group {
-            n,
-            n_big,
-            k_fe,
-        }
+        Group { n, n_big, k_fe }
     })
 }
 
@@ -73,7 +69,8 @@ mod tests {
 
     #[test]
     fn k_matches_protocol() {
-        let k = super::super::pad::to_hex_minimal(&monty::to_be_bytes(&monty::retrieve(&group().k_fe)));
+        let k =
+            super::super::pad::to_hex_minimal(&monty::to_be_bytes(&monty::retrieve(&group().k_fe)));
         assert_eq!(
             k,
             "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6"
