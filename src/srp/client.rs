@@ -15,7 +15,7 @@ use super::error::SrpError;
 use super::group::{N_BYTES, group};
 use super::kdf::{hkdf_16, hmac_sha256, password_x};
 use super::monty::{self, Fe, LIMBS};
-use super::pad::{pad_bytes, parse_hex, to_hex_minimal};
+use super::pad::{pad_bytes, pad_into, parse_hex, to_hex_minimal, update_padded};
 use super::secret::EphemeralSecret;
 
 /// Exponent bits of `x` (a SHA-256 output).
@@ -86,7 +86,7 @@ impl SrpClient {
 
         let mut h = Sha256::new();
         h.update(&self.a_padded);
-        h.update(pad_bytes(&b_bytes));
+        update_padded(&mut h, &b_bytes);
         let u: [u8; 32] = h.finalize().into();
         check_u(&u)?;
 
@@ -123,8 +123,10 @@ impl SrpClient {
         let mut s_words = monty::retrieve(&s_monty);
         let mut s_bytes = monty::to_be_bytes(&s_words);
         let s = U3072::from_be_slice(&s_bytes);
-        let ikm = Zeroizing::new(pad_bytes(s_bytes.as_slice()));
-        let key = hkdf_16(&ikm, &pad_bytes(&u));
+        let mut ikm_buf = Zeroizing::new([0u8; N_BYTES + 1]);
+        let ikm = pad_into(s_bytes.as_slice(), ikm_buf.as_mut_slice());
+        let mut salt_buf = [0u8; 33];
+        let key = hkdf_16(ikm, pad_into(&u, &mut salt_buf));
 
         x_words.zeroize();
         gx.zeroize();
