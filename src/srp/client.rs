@@ -5,16 +5,17 @@ use core::fmt;
 use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use crypto_bigint::{U256, U3072, U4096};
+use crypto_bigint::U3072;
 use num_bigint::BigUint;
-use num_traits::Zero as _;
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
+use super::comb;
 use super::error::SrpError;
-use super::group::{Monty, group, u3072_from_be};
+use super::group::{N_BYTES, group};
 use super::kdf::{hkdf_16, hmac_sha256, password_x};
-use super::pad::{pad_bytes, parse_hex, to_hex_minimal};
+use super::monty::{self, Fe, LIMBS};
+use super::pad::{pad_bytes, pad_into, parse_hex, to_hex_minimal, update_padded};
 use super::secret::EphemeralSecret;
 
 /// Exponent bits of `x` (a SHA-256 output).
@@ -38,12 +39,13 @@ impl SrpClient {
     /// Errors with [`SrpError::IllegalA`] if `A mod N == 0` (impossible for
     /// `0 < a < N`, checked as the reference clients do).
     pub fn new(a: EphemeralSecret) -> Result<Self, SrpError> {
-        let grp = group();
-        let big_a = grp.g.pow_bounded_exp(a.value(), a.bits()).retrieve();
-        if big_a == U3072::ZERO {
+        let mut a_words = secret_words(a.value());
+        let big_a = monty::retrieve(&comb::pow_g(&a_words, a.bits()));
+        a_words.zeroize();
+        if big_a.iter().all(|&w| w == 0) {
             return Err(SrpError::IllegalA);
         }
-        let bytes = big_a.to_be_bytes();
+        let bytes = monty::to_be_bytes(&big_a);
         let a_padded = pad_bytes(bytes.as_slice());
         let a_hex = to_hex_minimal(bytes.as_slice());
         Ok(Self { a, a_padded, a_hex })
@@ -77,15 +79,14 @@ impl SrpClient {
         let b_bytes = parse_hex(input.srp_b_hex, "SRP_B")?;
         let salt_bytes = parse_hex(input.salt_hex, "SALT")?;
 
-        let b_reduced = BigUint::from_bytes_be(&b_bytes) % &grp.n_big;
-        if b_reduced.is_zero() {
+        let b_reduced = reduce_public(&b_bytes, &grp.n_big).ok_or(SrpError::IllegalB)?;
+        if b_reduced.iter().all(|&w| w == 0) {
             return Err(SrpError::IllegalB);
         }
-        let b_reduced = u3072_from_be(&b_reduced.to_bytes_be()).ok_or(SrpError::IllegalB)?;
 
         let mut h = Sha256::new();
         h.update(&self.a_padded);
-        h.update(pad_bytes(&b_bytes));
+        update_padded(&mut h, &b_bytes);
         let u: [u8; 32] = h.finalize().into();
         check_u(&u)?;
 
@@ -99,45 +100,101 @@ impl SrpClient {
     }
 
     /// The secret part of [`derive`](Self::derive), once B is reduced and u, x known.
-    fn derive_from_parts(&self, b: &U3072, u: [u8; 32], x: Zeroizing<[u8; 32]>) -> Derivation {
+    fn derive_from_parts(&self, b: &Fe, u: [u8; 32], x: Zeroizing<[u8; 32]>) -> Derivation {
         let grp = group();
-        let mut x_int = U256::from_be_slice(x.as_slice());
-        let u_int = U256::from_be_slice(&u);
+        let mut x_words = words4(&x);
+        let u_words = words4(&u);
 
-        // base = (B − k·g^x) mod N, in [0, N).
-        let mut gx = grp.g.pow_bounded_exp(&x_int, X_BITS);
-        let mut kgx = grp.k.mul(&gx);
-        let mut base = Monty::new(b, &grp.params).sub(&kgx);
+        // base = (B − k·g^x) mod N, in [0, N), Montgomery form.
+        let mut gx = comb::pow_g(&x_words, X_BITS);
+        let mut kgx = monty::mul(&grp.k_fe, &gx);
+        let mut base = monty::sub_mod(&monty::to_monty(b), &kgx);
 
-        // exp = a + u·x, exactly (at most 3073 bits), in a 4096-bit integer.
-        let (mut lo, mut hi) = u_int.widening_mul(&x_int);
-        let mut ux: crypto_bigint::U512 = lo.concat(&hi);
-        let mut exp: U4096 = self
-            .a
-            .value()
-            .resize::<{ U4096::LIMBS }>()
-            .wrapping_add(&ux.resize::<{ U4096::LIMBS }>());
+        // exp = a + u·x, exactly (at most 3073 bits): 49 words.
+        let mut exp = [0u64; LIMBS + 1];
+        let mut a_words = secret_words(self.a.value());
+        for (e, &w) in exp.iter_mut().zip(&a_words) {
+            *e = w;
+        }
+        add_product(&mut exp, &u_words, &x_words);
         let bound = self.a.bits().max(UX_BITS) + 1;
 
-        let mut s_monty = base.pow_bounded_exp(&exp, bound);
-        let s = s_monty.retrieve();
+        let mut s_monty = monty::pow(&base, &exp, bound);
+        let mut s_words = monty::retrieve(&s_monty);
+        let mut s_bytes = monty::to_be_bytes(&s_words);
+        let s = U3072::from_be_slice(&s_bytes);
+        let mut ikm_buf = Zeroizing::new([0u8; N_BYTES + 1]);
+        let ikm = pad_into(s_bytes.as_slice(), ikm_buf.as_mut_slice());
+        let mut salt_buf = [0u8; 33];
+        let key = hkdf_16(ikm, pad_into(&u, &mut salt_buf));
 
-        let mut s_bytes = s.to_be_bytes();
-        let ikm = Zeroizing::new(pad_bytes(s_bytes.as_slice()));
-        let key = hkdf_16(&ikm, &pad_bytes(&u));
-
-        x_int.zeroize();
+        x_words.zeroize();
         gx.zeroize();
         kgx.zeroize();
         base.zeroize();
-        lo.zeroize();
-        hi.zeroize();
-        ux.zeroize();
         exp.zeroize();
+        a_words.zeroize();
         s_monty.zeroize();
+        s_words.zeroize();
         s_bytes.zeroize();
 
         Derivation { u, x: *x, s, key }
+    }
+}
+
+/// A secret `U3072` as 48 little-endian 64-bit words (independent of the
+/// target's limb size).
+fn secret_words(v: &U3072) -> Fe {
+    let mut bytes = Zeroizing::new(v.to_be_bytes());
+    let mut out = [0u64; LIMBS];
+    for (chunk, w) in bytes.rchunks_exact(8).zip(out.iter_mut()) {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(chunk);
+        *w = u64::from_be_bytes(b);
+        b.zeroize();
+    }
+    bytes.zeroize();
+    out
+}
+
+/// A 32-byte big-endian hash as 4 little-endian words.
+fn words4(h: &[u8; 32]) -> [u64; 4] {
+    let mut out = [0u64; 4];
+    for (chunk, w) in h.rchunks_exact(8).zip(out.iter_mut()) {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(chunk);
+        *w = u64::from_be_bytes(b);
+    }
+    out
+}
+
+/// `acc += u·x` (schoolbook 4×4 words; constant time).
+fn add_product(acc: &mut [u64; LIMBS + 1], u: &[u64; 4], x: &[u64; 4]) {
+    for (i, &ui) in u.iter().enumerate() {
+        let mut carry = 0u128;
+        for (a, &xj) in acc.iter_mut().skip(i).zip(x) {
+            let s = u128::from(*a) + u128::from(ui) * u128::from(xj) + carry;
+            *a = s as u64;
+            carry = s >> 64;
+        }
+        for a in acc.iter_mut().skip(i + 4) {
+            let s = u128::from(*a) + carry;
+            *a = s as u64;
+            carry = s >> 64;
+        }
+    }
+}
+
+/// A public value (minimal big-endian bytes) reduced mod N, as words. Values
+/// of at most 384 bytes take one conditional subtraction (2^3072 < 2N);
+/// longer ones (a hostile or broken server) go through num-bigint.
+fn reduce_public(bytes: &[u8], n_big: &BigUint) -> Option<Fe> {
+    if bytes.len() <= N_BYTES {
+        let v = monty::from_be_bytes(bytes)?;
+        Some(monty::reduce_once(&v))
+    } else {
+        let r = BigUint::from_bytes_be(bytes) % n_big;
+        monty::from_be_bytes(&r.to_bytes_be())
     }
 }
 

@@ -3,15 +3,12 @@
 
 use std::sync::OnceLock;
 
-use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{Odd, U3072};
 use num_bigint::BigUint;
 use sha2::{Digest, Sha256};
 
+use super::monty::{self, Fe};
 use super::pad::pad_bytes;
-
-/// Montgomery form modulo N.
-pub(crate) type Monty = FixedMontyForm<{ U3072::LIMBS }>;
 
 /// N in hexadecimal (RFC 3526 group 15, the value every Cognito client uses).
 pub(crate) const N_HEX: &str = concat!(
@@ -33,23 +30,18 @@ pub(crate) const N_BYTES: usize = 384;
 
 /// Precomputed group data.
 pub(crate) struct Group {
-    /// Montgomery parameters for N.
-    pub(crate) params: FixedMontyParams<{ U3072::LIMBS }>,
     /// N as an integer.
     pub(crate) n: U3072,
     /// N for the num-bigint reduction of public values.
     pub(crate) n_big: BigUint,
-    /// g = 2 in Montgomery form.
-    pub(crate) g: Monty,
-    /// k in Montgomery form.
-    pub(crate) k: Monty,
+    /// k in Montgomery form for [`super::monty`].
+    pub(crate) k_fe: Fe,
 }
 
 /// The group, built on first use.
 pub(crate) fn group() -> &'static Group {
     static GROUP: OnceLock<Group> = OnceLock::new();
     GROUP.get_or_init(|| {
-        let params = FixedMontyParams::new_vartime(N);
         let n = *N.as_ref();
         let n_bytes = n.to_be_bytes();
         let n_big = BigUint::from_bytes_be(n_bytes.as_slice());
@@ -57,27 +49,9 @@ pub(crate) fn group() -> &'static Group {
         h.update(pad_bytes(n_bytes.as_slice()));
         h.update(pad_bytes(&[2]));
         let k_bytes: [u8; 32] = h.finalize().into();
-        let k = Monty::new(&U3072::from_be_slice(&widen::<32>(&k_bytes)), &params);
-        let g = Monty::new(&U3072::from_u8(2), &params);
-        Group {
-            params,
-            n,
-            n_big,
-            g,
-            k,
-        }
+        let k_fe = monty::to_monty(&monty::from_be_bytes(&k_bytes).unwrap_or([0; monty::LIMBS]));
+        Group { n, n_big, k_fe }
     })
-}
-
-/// Left-pads a fixed-size big-endian value to the 384 bytes of a `U3072`.
-fn widen<const L: usize>(bytes: &[u8; L]) -> [u8; N_BYTES] {
-    let mut out = [0u8; N_BYTES];
-    if let Some(tail) = out.get_mut(N_BYTES.saturating_sub(L)..) {
-        if tail.len() == L {
-            tail.copy_from_slice(bytes);
-        }
-    }
-    out
 }
 
 /// Big-endian bytes (at most 384, leading zeros allowed) as a `U3072`;
@@ -95,7 +69,8 @@ mod tests {
 
     #[test]
     fn k_matches_protocol() {
-        let k = super::super::pad::to_hex_minimal(group().k.retrieve().to_be_bytes().as_slice());
+        let k =
+            super::super::pad::to_hex_minimal(&monty::to_be_bytes(&monty::retrieve(&group().k_fe)));
         assert_eq!(
             k,
             "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6"

@@ -25,17 +25,22 @@
 //! password.
 //!
 //! Every exponentiation with a secret exponent (`a`, `x`, `a + u·x`) is a
-//! constant-time Montgomery exponentiation (crypto-bigint) whose exponent bit
-//! bound depends only on public lengths. Secrets are zeroized on drop and never
+//! constant-time Montgomery exponentiation whose exponent bit bound depends
+//! only on public lengths: fixed-base comb tables for g = 2 (built once per
+//! process) for `g^a` and `g^x`, and a fixed 5-bit window for `S`, over
+//! N-specific Montgomery arithmetic that the tests check against
+//! crypto-bigint and num-bigint. Secrets are zeroized on drop and never
 //! shown by `Debug`. Public server values (SALT, SRP_B) are parsed leniently
 //! (any length up to [`MAX_HEX_DIGITS`], any case, odd digit counts) but
 //! negative numbers are rejected. No input panics: failures are [`SrpError`].
 
 mod client;
+mod comb;
 mod device;
 mod error;
 mod group;
 mod kdf;
+mod monty;
 mod pad;
 mod secret;
 mod timestamp;

@@ -34,10 +34,10 @@ pub(crate) fn parse_hex(hex: &str, field: &'static str) -> Result<Vec<u8>, SrpEr
             max_hex_digits: MAX_HEX_DIGITS,
         });
     }
-    let mut nibbles = Vec::with_capacity(hex.len() + 1);
-    if hex.len() % 2 == 1 {
-        nibbles.push(0u8);
-    }
+    // One allocation: digits are paired straight into bytes (an odd count
+    // gets an implicit leading 0), then leading zero bytes are drained in place.
+    let mut out = Vec::with_capacity(hex.len().div_ceil(2));
+    let mut pending: Option<u8> = (hex.len() % 2 == 1).then_some(0);
     for c in hex.bytes() {
         let v = match c {
             b'0'..=b'9' => c - b'0',
@@ -45,16 +45,14 @@ pub(crate) fn parse_hex(hex: &str, field: &'static str) -> Result<Vec<u8>, SrpEr
             b'A'..=b'F' => c - b'A' + 10,
             _ => return Err(SrpError::InvalidHex { field }),
         };
-        nibbles.push(v);
+        match pending.take() {
+            Some(hi) => out.push((hi << 4) | v),
+            None => pending = Some(v),
+        }
     }
-    let bytes: Vec<u8> = nibbles
-        .chunks_exact(2)
-        .map(|pair| match pair {
-            [hi, lo] => (hi << 4) | lo,
-            _ => 0,
-        })
-        .collect();
-    Ok(strip_leading_zeros(&bytes).to_vec())
+    let first = out.iter().position(|&b| b != 0).unwrap_or(out.len());
+    out.drain(..first);
+    Ok(out)
 }
 
 /// The bytes without leading zero bytes (an all-zero input gives an empty slice).
@@ -75,6 +73,40 @@ pub(crate) fn pad_bytes(bytes: &[u8]) -> Vec<u8> {
             out
         }
         Some(_) => minimal.to_vec(),
+    }
+}
+
+/// `padHex` of the big-endian `bytes` written into the front of `buf`,
+/// without allocating; returns the written part. `buf` must have room for
+/// the minimal bytes plus one (otherwise the output is cut short).
+pub(crate) fn pad_into<'a>(bytes: &[u8], buf: &'a mut [u8]) -> &'a [u8] {
+    let minimal = strip_leading_zeros(bytes);
+    let prefix = match minimal.first() {
+        None => 1,
+        Some(&b) => usize::from(b & 0x80 != 0),
+    };
+    let len = (prefix + minimal.len()).min(buf.len());
+    if let Some(head) = buf.get_mut(..prefix.min(len)) {
+        head.fill(0);
+    }
+    if let Some(tail) = buf.get_mut(prefix.min(len)..len) {
+        let n = tail.len();
+        tail.copy_from_slice(minimal.get(..n).unwrap_or(&[]));
+    }
+    buf.get(..len).unwrap_or(&[])
+}
+
+/// Feeds `padHex(bytes)` to a SHA-256 state without allocating.
+pub(crate) fn update_padded(h: &mut sha2::Sha256, bytes: &[u8]) {
+    use sha2::Digest as _;
+    let minimal = strip_leading_zeros(bytes);
+    match minimal.first() {
+        None => h.update([0u8]),
+        Some(&b) if b & 0x80 != 0 => {
+            h.update([0u8]);
+            h.update(minimal);
+        }
+        Some(_) => h.update(minimal),
     }
 }
 
@@ -153,6 +185,10 @@ mod tests {
 
     #[test]
     fn padding() {
+        for v in [&[][..], &[0, 0, 0x80], &[0x7f, 0], &[0xff; 384], &[0, 1]] {
+            let mut buf = [0xaau8; 385];
+            assert_eq!(pad_into(v, &mut buf), pad_bytes(v).as_slice());
+        }
         assert_eq!(pad_bytes(&[]), vec![0]);
         assert_eq!(pad_bytes(&[0, 0, 0x80]), vec![0, 0x80]);
         assert_eq!(pad_bytes(&[0x7f, 0]), vec![0x7f, 0]);

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the SRP comparison in one go and writes benches/RESULTS.md:
+# criterion benches `compare` and `machine` (this crate, num-bigint,
+# aws-cognito-srp; sign-in machine overhead and allocations), then GMP
+# (gmpy2) and pycognito timed by compare_py.py on the same inputs.
+# Needs: python3 with `pip install gmpy2 pycognito`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VECTORS="${COGNITO_SRP_VECTORS:-../shared/vectors/srp.json}"
+export COGNITO_SRP_VECTORS="$(realpath "$VECTORS")"
+OUT="${1:-benches/RESULTS.md}"
+TMP="$(mktemp -d)"
+CRIT="${CARGO_TARGET_DIR:-target}/criterion"
+rm -rf "$CRIT/compare_full_step" "$CRIT/compare_parts" "$CRIT/machine"
+cargo bench --no-run --bench compare --bench machine
+# The Python timings run just before and just after the criterion run; the
+# report uses the mean of the two medians, so slow drift in the machine's load
+# hits both sides alike.
+python3 benches/compare_py.py "$COGNITO_SRP_VECTORS" "$TMP/py1.json"
+cargo bench --bench compare -- --noplot
+cargo bench --bench machine -- --noplot 2> >(tee "$TMP/machine.err" >&2)
+python3 benches/compare_py.py "$COGNITO_SRP_VECTORS" "$TMP/py2.json"
+grep -o 'machine allocations:.*' "$TMP/machine.err" > "$TMP/alloc.txt" || true
+python3 benches/compare_report.py "$CRIT" "$TMP/py1.json,$TMP/py2.json" "$TMP/alloc.txt" "$OUT"
+echo "wrote $OUT"

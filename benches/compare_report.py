@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Builds benches/RESULTS.md from criterion's estimates (target/criterion) and
+the JSON written by compare_py.py (comma-separated runs are averaged).
+Usage: compare_report.py CRITERION_DIR PY.json[,PY2.json] ALLOC.txt OUT.md"""
+import json
+import os
+import sys
+
+
+def criterion_medians(root):
+    out = {}
+    for dirpath, _, files in os.walk(root):
+        if "benchmark.json" in files and os.path.basename(dirpath) == "new":
+            meta = json.load(open(os.path.join(dirpath, "benchmark.json")))
+            est = json.load(open(os.path.join(dirpath, "estimates.json")))
+            out[f"{meta['group_id']}/{meta['function_id']}"] = est["median"]["point_estimate"]
+    return out
+
+
+def fmt(ns):
+    return f"{ns / 1e6:.3f} ms" if ns >= 1e5 else f"{ns / 1e3:.1f} µs"
+
+
+def main():
+    crit = criterion_medians(sys.argv[1])
+    runs = [json.load(open(f)) for f in sys.argv[2].split(",")]
+    py = {k: (sum(r[k] for r in runs) / len(runs) if not k.startswith("_") else runs[0][k]) for k in runs[0]}
+    alloc = open(sys.argv[3]).read().strip() if os.path.exists(sys.argv[3]) else "(not measured)"
+    versions = py.pop("_versions", {})
+    gmp = py["gmp_full_step_a1024"]
+    rows = [
+        ("cognito-auth, default 256-bit a (constant-time)", crit.get("compare/full_step/cognito_auth_a256")),
+        ("cognito-auth, peers' 1024-bit a (constant-time)", crit.get("compare/full_step/cognito_auth_a1024")),
+        ("GMP 6.3 powm via gmpy2, 1024-bit a (not constant-time)", gmp),
+        ("GMP 6.3 powm via gmpy2, 256-bit a (not constant-time)", py["gmp_full_step_a256"]),
+        ("num-bigint 0.4 modpow, 1024-bit a", crit.get("compare/full_step/num_bigint_a1024")),
+        ("num-bigint 0.4 modpow, 256-bit a", crit.get("compare/full_step/num_bigint_a256")),
+        ("aws-cognito-srp 0.2.6 (its own 1024-bit a)", crit.get("compare/full_step/aws_cognito_srp_a1024")),
+        ("pycognito 2024.5.1 (Python int, 1024-bit a)", py["pycognito_a1024"]),
+    ]
+    lines = [
+        "# SRP client step: medians and ratios from one run",
+        "",
+        "Times are medians of thread CPU time (criterion with a CPU-time measurement; Python `time.thread_time_ns`),",
+        "so time spent descheduled on the shared machine is not counted.",
+        "Full client step = A = g^a, then u, x, g^x, S, HKDF and the PASSWORD_CLAIM_SIGNATURE HMAC",
+        "for the first PASSWORD_VERIFIER case of `shared/vectors/srp.json`. Ratio = median / median",
+        "of GMP doing the peers' work (1024-bit a). GMP and pycognito: mean of the medians of two runs",
+        "of `compare_py.py`, just before and just after the criterion run. Reproduce with `benches/compare.sh`.",
+        "",
+        "| implementation | median | ratio to GMP (1024-bit a) |",
+        "|---|---:|---:|",
+    ]
+    for name, v in rows:
+        if v is None:
+            lines.append(f"| {name} | n/a | n/a |")
+        else:
+            lines.append(f"| {name} | {fmt(v)} | {v / gmp:.2f} |")
+    ours = crit.get("compare/full_step/cognito_auth_a256")
+    ours1024 = crit.get("compare/full_step/cognito_auth_a1024")
+    aws = crit.get("compare/full_step/aws_cognito_srp_a1024")
+    lines += ["", "## Parts", "", "| part | median |", "|---|---:|"]
+    for key in sorted(k for k in crit if k.startswith("compare/parts/")):
+        lines.append(f"| {key.split('/', 2)[2]} | {fmt(crit[key])} |")
+    for key in ("gmp_g_pow_a1024", "gmp_g_pow_a256", "gmp_s_pow_1025bit"):
+        lines.append(f"| {key} | {fmt(py[key])} |")
+    m_all = crit.get("machine/sign_in_to_verifier_answer")
+    m_srp = crit.get("machine/srp_only")
+    m_paired = crit.get("machine/overhead_paired_plus_1ms")
+    lines += ["", "## Machine overhead (PASSWORD_VERIFIER, 256-bit a)", "", "| bench | median |", "|---|---:|"]
+    if m_all and m_srp:
+        lines += [
+            f"| SignIn start → handle_response(PASSWORD_VERIFIER) | {fmt(m_all)} |",
+            f"| the same SRP work alone | {fmt(m_srp)} |",
+            f"| difference of the two medians | {fmt(m_all - m_srp)} |",
+        ]
+    if m_paired:
+        lines.append(f"| machine overhead, paired (median of per-sample Σ(machine − SRP) / iterations) | {fmt(m_paired - 1e6)} |")
+    lines += ["", f"Allocations: `{alloc}`"]
+    lines += ["", "## Goals", ""]
+    def goal(text, ok):
+        lines.append(f"- [{'x' if ok else ' '}] {text}")
+    if ours:
+        goal(f"default step ≤ 0.6× GMP with the peers' 1024-bit a: {ours / gmp:.2f}×", ours / gmp <= 0.6)
+    if ours1024:
+        goal(f"1024-bit a ≤ 1.1× GMP: {ours1024 / gmp:.2f}×", ours1024 / gmp <= 1.1)
+    if ours and aws:
+        goal(f"≥ 2.5× faster than aws-cognito-srp: {aws / ours:.1f}× (with a 1024-bit a too: {aws / ours1024:.1f}×)", aws / ours >= 2.5)
+    if ours:
+        goal(f"≥ 8× faster than pycognito: {py['pycognito_a1024'] / ours:.1f}×", py["pycognito_a1024"] / ours >= 8)
+    if m_paired:
+        goal(f"machine overhead ≤ 20 µs (paired): {(m_paired - 1e6) / 1e3:.1f} µs", m_paired - 1e6 <= 20e3)
+    lines += ["", f"Versions: {versions}. Machine: `{os.uname().machine}`, {os.cpu_count()} cores, shared (noisy)."]
+    open(sys.argv[4], "w").write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+//! What the sign-in machine costs around the SRP math.
+//!
+//! `machine/sign_in_to_verifier_answer` drives `cognito_auth::SignIn` through
+//! `start` → `handle_response(PASSWORD_VERIFIER)` with a fixed random source
+//! and a fixed time; `machine/srp_only` does the same SRP work alone (A, then
+//! u, x, g^x, S, HKDF, HMAC). Machine overhead = the difference of the two
+//! medians.
+//!
+//! Allocations are counted with a counting global allocator (stats_alloc) and
+//! printed once before the timings (`machine allocations: ...` lines).
+
+#[path = "common/mod.rs"]
+mod common;
+#[path = "common/cputime.rs"]
+mod cputime;
+
+use std::alloc::System;
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cognito_auth::srp::{EphemeralSecret, SrpClient, VerifierInput, decode_secret_block};
+use cognito_auth::{
+    HttpResponse, PoolConfig, RandomError, SecureRandom, SignIn, Step, UnixTime,
+    srp::format_timestamp,
+};
+use criterion::{Criterion, criterion_main};
+use serde_json::json;
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+/// A "random" source that always yields the same bytes (0x5a…), so `a` is
+/// the fixed 32-byte value the SRP-only bench uses.
+struct FixedRandom;
+
+impl SecureRandom for FixedRandom {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), RandomError> {
+        buf.fill(0x5a);
+        Ok(())
+    }
+}
+
+/// 2024-01-02 03:04:05 UTC.
+const NOW: UnixTime = UnixTime(1_704_164_645);
+
+struct Fixture {
+    config: Arc<PoolConfig>,
+    verifier_body: Vec<u8>,
+    case: common::Case,
+}
+
+fn fixture() -> Option<Fixture> {
+    let case = common::load()?;
+    let config = PoolConfig::new(format!("us-east-1_{}", case.pool), "1example23456789")
+        .ok()?
+        .with_random(Arc::new(FixedRandom));
+    let verifier_body = serde_json::to_vec(&json!({
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "Session": "bench-session-0123456789",
+        "ChallengeParameters": {
+            "SALT": case.salt,
+            "SRP_B": case.srp_b,
+            "SECRET_BLOCK": case.secret_block,
+            "USERNAME": case.user,
+            "USER_ID_FOR_SRP": case.user,
+        }
+    }))
+    .ok()?;
+    Some(Fixture {
+        config: Arc::new(config),
+        verifier_body,
+        case,
+    })
+}
+
+/// start → PASSWORD_VERIFIER answer; returns the answer's body length.
+fn machine_step(f: &Fixture) -> Option<usize> {
+    let mut sign_in = SignIn::new(
+        f.config.clone(),
+        f.case.user.clone(),
+        f.case.password.clone(),
+    );
+    let first = sign_in.start().ok()?;
+    black_box(first.body().len());
+    match sign_in.handle_response(HttpResponse::new(200, &f.verifier_body), NOW) {
+        Ok(Step::Send(req)) => Some(req.body().len()),
+        _ => None,
+    }
+}
+
+/// The SRP work of that step alone, with the same `a`.
+fn srp_step(f: &Fixture) -> Option<String> {
+    let a = [0x5au8; EphemeralSecret::DEFAULT_LEN];
+    let client = EphemeralSecret::from_be_bytes(&a)
+        .and_then(SrpClient::new)
+        .ok()?;
+    black_box(client.public_a_hex().len());
+    let c = &f.case;
+    let d = client
+        .derive(&VerifierInput {
+            pool_name: &c.pool,
+            user_id: &c.user,
+            password: &c.password,
+            salt_hex: &c.salt,
+            srp_b_hex: &c.srp_b,
+        })
+        .ok()?;
+    let block = decode_secret_block(&c.secret_block).ok()?;
+    let ts = format_timestamp(NOW.0).ok()?;
+    Some(d.signature(&c.pool, &c.user, &block, &ts))
+}
+
+/// Added to every paired difference so a sample is never negative.
+const PAIRED_OFFSET_NS: u64 = 1_000_000;
+
+/// Thread CPU nanoseconds `f` takes.
+fn timed<T>(f: impl FnOnce() -> T) -> i128 {
+    let start = cpu_time::ThreadTime::now();
+    black_box(f());
+    i128::try_from(start.elapsed().as_nanos()).unwrap_or(0)
+}
+
+fn report_allocations(f: &Fixture) {
+    // Warm the process-wide tables first: they are built once, not per sign-in.
+    let _ = machine_step(f);
+    let region = Region::new(GLOBAL);
+    let ok = machine_step(f).is_some();
+    let whole = region.change();
+    let region = Region::new(GLOBAL);
+    let _ = srp_step(f);
+    let srp = region.change();
+    eprintln!(
+        "machine allocations: sign_in_to_verifier_answer ok={ok} allocations={} bytes={} | srp_only allocations={} bytes={}",
+        whole.allocations, whole.bytes_allocated, srp.allocations, srp.bytes_allocated
+    );
+}
+
+fn benches(crit: &mut Criterion<cputime::ThreadCpu>) {
+    let Some(f) = fixture() else {
+        eprintln!("machine bench: cannot load the vectors file; nothing to measure");
+        return;
+    };
+    report_allocations(&f);
+    let mut group = crit.benchmark_group("machine");
+    group.sample_size(40);
+    group.measurement_time(Duration::from_secs(6));
+    group.bench_function("sign_in_to_verifier_answer", |b| {
+        b.iter(|| machine_step(black_box(&f)));
+    });
+    group.bench_function("srp_only", |b| b.iter(|| srp_step(black_box(&f))));
+    // The difference measured pair by pair: each iteration times one machine
+    // step and one SRP-only step back to back (alternating which goes first),
+    // so slow drift of the shared machine cancels. A sample is
+    // OFFSET + Σ(machine − srp) over its iterations; the report subtracts OFFSET.
+    group.bench_function("overhead_paired_plus_1ms", |b| {
+        b.iter_custom(|iters| {
+            let mut diff: i128 = 0;
+            for i in 0..iters {
+                let (m, s) = if i % 2 == 0 {
+                    let m = timed(|| machine_step(&f));
+                    (m, timed(|| srp_step(&f)))
+                } else {
+                    let s = timed(|| srp_step(&f));
+                    (timed(|| machine_step(&f)), s)
+                };
+                diff += m - s;
+            }
+            let total = diff + i128::from(PAIRED_OFFSET_NS) * i128::from(iters);
+            Duration::from_nanos(u64::try_from(total.max(0)).unwrap_or(0))
+        });
+    });
+    group.finish();
+}
+
+/// criterion's macro generates an undocumented `pub fn`.
+mod harness {
+    #![allow(missing_docs, unreachable_pub)]
+    criterion::criterion_group! {
+        name = machine;
+        config = criterion::Criterion::default().with_measurement(super::cputime::ThreadCpu);
+        targets = super::benches
+    }
+}
+criterion_main!(harness::machine);
