@@ -21,7 +21,8 @@ pub struct PoolConfig {
     user_pool_id: String,
     client_id: String,
     client_secret: Option<SecretString>,
-    url: String,
+    /// Shared with every request built from this configuration (no copy per request).
+    url: Arc<str>,
     random: Option<Arc<dyn SecureRandom>>,
     pub(crate) context: RequestContext,
 }
@@ -75,7 +76,7 @@ impl PoolConfig {
             return Err(ConfigError::EmptyClientId);
         }
         Ok(Self {
-            url: regional_url(&region, false),
+            url: regional_url(&region, false).into(),
             user_pool_id,
             client_id,
             client_secret: None,
@@ -95,14 +96,14 @@ impl PoolConfig {
     /// Sends requests to `url` instead of the regional endpoint: a local pool, a proxy, a test.
     #[must_use]
     pub fn with_endpoint(mut self, url: impl Into<String>) -> Self {
-        self.url = url.into();
+        self.url = Arc::from(url.into());
         self
     }
 
     /// Uses the region's FIPS endpoint (`cognito-idp-fips.<region>...`).
     #[must_use]
     pub fn with_fips(mut self) -> Self {
-        self.url = regional_url(self.region(), true);
+        self.url = regional_url(self.region(), true).into();
         self
     }
 
@@ -162,6 +163,10 @@ impl PoolConfig {
     /// The URL every request is POSTed to.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    pub(crate) fn shared_url(&self) -> Arc<str> {
+        self.url.clone()
     }
 
     pub(crate) fn client_secret(&self) -> Option<&SecretString> {

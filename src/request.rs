@@ -1,6 +1,7 @@
 //! A request to Cognito, ready for any HTTP client.
 
 use core::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -17,7 +18,7 @@ pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 #[derive(Clone, PartialEq, Eq)]
 pub struct Request {
     operation: Operation,
-    url: String,
+    url: Arc<str>,
     body: Zeroizing<Vec<u8>>,
 }
 
@@ -34,7 +35,7 @@ impl Request {
         let _ = serde_json::to_writer(&mut *body, input);
         Self {
             operation,
-            url: config.url().to_owned(),
+            url: config.shared_url(),
             body,
         }
     }
@@ -98,7 +99,7 @@ impl From<Request> for http::Request<Vec<u8>> {
     fn from(request: Request) -> Self {
         let mut out = http::Request::new(request.body.to_vec());
         *out.method_mut() = http::Method::POST;
-        if let Ok(uri) = request.url.parse() {
+        if let Ok(uri) = request.url.parse::<http::Uri>() {
             *out.uri_mut() = uri;
         }
         let headers = out.headers_mut();

@@ -1,6 +1,6 @@
 //! A response from Cognito as the caller's HTTP client received it.
 
-use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use crate::error::{Error, InvalidResponse};
 use crate::operation::Operation;
@@ -69,7 +69,7 @@ impl<'a> HttpResponse<'a> {
 
     /// Parses the body of a 2xx response into `T`; any other status becomes
     /// [`Error::Service`].
-    pub(crate) fn parse<T: DeserializeOwned>(&self, operation: Operation) -> Result<T, Error> {
+    pub(crate) fn parse<T: Deserialize<'a>>(&self, operation: Operation) -> Result<T, Error> {
         self.check(operation)?;
         // An empty 2xx body is an empty object for operations without output.
         let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {

@@ -1,5 +1,6 @@
 //! Private mirrors of Cognito's JSON shapes (PascalCase member names, as in the model).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -133,11 +134,13 @@ pub(crate) struct GetTokensFromRefreshToken<'a> {
 /// The output of InitiateAuth and RespondToAuthChallenge.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct AuthResponse {
-    pub(crate) challenge_name: Option<String>,
+pub(crate) struct AuthResponse<'a> {
+    /// Borrowed from the body where it has no escapes: the SRP step reads these and lets go.
+    #[serde(borrow)]
+    pub(crate) challenge_name: Option<Cow<'a, str>>,
     pub(crate) session: Option<SecretString>,
-    #[serde(default)]
-    pub(crate) challenge_parameters: BTreeMap<String, String>,
+    #[serde(default, borrow)]
+    pub(crate) challenge_parameters: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
     pub(crate) authentication_result: Option<AuthenticationResult>,
     #[serde(default)]
     pub(crate) available_challenges: Vec<String>,

@@ -234,11 +234,12 @@ fn auth_response(
     let name = parsed.challenge_name.ok_or(PeerMisbehaved::NoResult)?;
     let session = parsed
         .session
-        .ok_or_else(|| PeerMisbehaved::MissingSession(name.clone()))?;
+        .ok_or_else(|| PeerMisbehaved::MissingSession(name.to_string()))?;
     let parameters = parsed.challenge_parameters;
-    match name.as_str() {
+    match name.as_ref() {
         "PASSWORD_VERIFIER" | "DEVICE_PASSWORD_VERIFIER" => {
-            let client = srp.ok_or_else(|| PeerMisbehaved::UnexpectedChallenge(name.clone()))?;
+            let client =
+                srp.ok_or_else(|| PeerMisbehaved::UnexpectedChallenge(name.to_string()))?;
             // Date the proof by the service's clock when it told us, else by the caller's.
             let timestamp_time = response.server_time().unwrap_or(now);
             let request = steps::password_verifier(
@@ -261,7 +262,18 @@ fn auth_response(
         _ => {}
     }
     update_user_id(ctx, &parameters);
-    let state = State::await_answer(name, session, parameters, parsed.available_challenges, now)?;
+    // A challenge for the app is kept (and may be suspended): own its parameters.
+    let parameters = parameters
+        .into_iter()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let state = State::await_answer(
+        name.into_owned(),
+        session,
+        parameters,
+        parsed.available_challenges,
+        now,
+    )?;
     let challenge = match &state {
         State::AwaitAnswer(pending) => pending.challenge.clone(),
         _ => Challenge::DeviceSrpAuth,
@@ -270,12 +282,12 @@ fn auth_response(
 }
 
 /// Challenges after the first name the user by Cognito's internal name; use it from now on.
-fn update_user_id(ctx: &mut Context, parameters: &BTreeMap<String, String>) {
+fn update_user_id(ctx: &mut Context, parameters: &steps::Parameters<'_>) {
     if let Some(user_id) = parameters
         .get("USERNAME")
         .or_else(|| parameters.get("USER_ID_FOR_SRP"))
     {
-        ctx.user_id = Some(user_id.clone());
+        ctx.user_id = Some(user_id.to_string());
     }
 }
 

@@ -18,6 +18,9 @@ use crate::wire::{self, keys};
 /// A response key and value.
 pub(super) type Pair<'a> = (Cow<'a, str>, &'a str);
 
+/// Challenge parameters as parsed, borrowed from the response body where possible.
+pub(super) type Parameters<'a> = BTreeMap<Cow<'a, str>, Cow<'a, str>>;
+
 /// InitiateAuth for `flow`, and the SRP client when SRP_A was sent.
 pub(super) fn initiate(
     ctx: &mut Context,
@@ -115,12 +118,12 @@ pub(super) fn password_verifier(
     ctx: &mut Context,
     name: &str,
     client: SrpClient,
-    parameters: &BTreeMap<String, String>,
+    parameters: &Parameters<'_>,
     session: &SecretString,
     now: UnixTime,
 ) -> Result<Request, Error> {
     let get = |key: &'static str| {
-        parameters.get(key).map(String::as_str).ok_or_else(|| {
+        parameters.get(key).map(Cow::as_ref).ok_or_else(|| {
             PeerMisbehaved::MissingChallengeParameter {
                 challenge: name.to_owned(),
                 parameter: key,
