@@ -199,7 +199,8 @@ fn every_core_error_is_mapped() {
             ..
         }
     ));
-    let cases: [(cognito_auth::Error, fn(&CognitoError) -> bool); 4] = [
+    type Check = fn(&CognitoError) -> bool;
+    let cases: [(cognito_auth::Error, Check); 4] = [
         (PeerMisbehaved::NoResult.into(), |e| {
             matches!(e, CognitoError::Protocol { .. })
         }),

@@ -27,7 +27,9 @@ fn cli(profile: &Path) -> PathBuf {
         if profile.ends_with("release") {
             build.arg("--release");
         }
-        let status = build.status().expect("running cargo build -p cognito-auth-cli");
+        let status = build
+            .status()
+            .expect("running cargo build -p cognito-auth-cli");
         assert!(status.success(), "cargo build -p cognito-auth-cli failed");
     }
     assert!(cli.exists(), "{} is missing", cli.display());
@@ -51,7 +53,13 @@ fn python_bindings_sign_in_against_the_local_pool() {
     let generated = Command::new(env!("CARGO_BIN_EXE_uniffi-bindgen"))
         .args(["generate", "--library"])
         .arg(&library)
-        .args(["--language", "python", "--no-format", "--metadata-no-deps", "--out-dir"])
+        .args([
+            "--language",
+            "python",
+            "--no-format",
+            "--metadata-no-deps",
+            "--out-dir",
+        ])
         .arg(&out)
         .status()
         .expect("running uniffi-bindgen");
