@@ -448,3 +448,160 @@ fn no_panic_on_garbage_refresh_and_device_responses() {
         "unparsable challenge parameters must not resume"
     );
 }
+
+#[test]
+fn challenges_and_answers_convert() {
+    use std::collections::{BTreeMap, HashMap};
+
+    use cognito_auth::{CodeDelivery, FirstFactor, MfaType, SecretString, Step};
+
+    let mut delivery = CodeDelivery::default();
+    delivery.destination = Some("+*******1234".into());
+    delivery.medium = Some("SMS".into());
+    let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    };
+    let hash = |m: BTreeMap<String, String>| -> HashMap<String, String> { m.into_iter().collect() };
+    let cases = [
+        (
+            cognito_auth::Challenge::SmsMfa(delivery.clone()),
+            Challenge::SmsMfa {
+                destination: Some("+*******1234".into()),
+                medium: Some("SMS".into()),
+            },
+        ),
+        (
+            cognito_auth::Challenge::SelectMfaType(vec![
+                MfaType::Sms,
+                MfaType::SoftwareToken,
+                MfaType::Other("FUTURE_MFA".into()),
+            ]),
+            Challenge::SelectMfaType {
+                factors: vec![
+                    "SMS_MFA".into(),
+                    "SOFTWARE_TOKEN_MFA".into(),
+                    "FUTURE_MFA".into(),
+                ],
+            },
+        ),
+        (
+            cognito_auth::Challenge::MfaSetup(vec![MfaType::Email]),
+            Challenge::MfaSetup {
+                factors: vec!["EMAIL_OTP".into()],
+            },
+        ),
+        (
+            cognito_auth::Challenge::NewPasswordRequired {
+                user_attributes: map(&[("email", "a@b.c")]),
+                required_attributes: vec!["name".into()],
+            },
+            Challenge::NewPasswordRequired {
+                user_attributes: hash(map(&[("email", "a@b.c")])),
+                required_attributes: vec!["name".into()],
+            },
+        ),
+        (
+            cognito_auth::Challenge::Custom(map(&[("q", "2+2")])),
+            Challenge::Custom {
+                parameters: hash(map(&[("q", "2+2")])),
+            },
+        ),
+        (
+            cognito_auth::Challenge::SelectChallenge(vec![
+                FirstFactor::PasswordSrp,
+                FirstFactor::WebAuthn,
+            ]),
+            Challenge::SelectChallenge {
+                factors: vec!["PASSWORD_SRP".into(), "WEB_AUTHN".into()],
+            },
+        ),
+        (
+            cognito_auth::Challenge::WebAuthn {
+                credential_request_options: "{}".into(),
+            },
+            Challenge::WebAuthn {
+                credential_request_options: "{}".into(),
+            },
+        ),
+        (
+            cognito_auth::Challenge::DeviceSrpAuth,
+            Challenge::DeviceSrpAuth,
+        ),
+        (
+            cognito_auth::Challenge::Unsupported {
+                name: "QUANTUM".into(),
+                parameters: map(&[("x", "1")]),
+            },
+            Challenge::Unsupported {
+                name: "QUANTUM".into(),
+                parameters: hash(map(&[("x", "1")])),
+            },
+        ),
+    ];
+    for (core, expected) in cases {
+        assert_eq!(Challenge::from(core), expected);
+    }
+    assert_eq!(NextStep::from(Step::ConfirmSignUp), NextStep::ConfirmSignUp);
+    assert_eq!(NextStep::from(Step::ResetPassword), NextStep::ResetPassword);
+
+    use cognito_auth::ChallengeAnswer as A;
+    let answers = [
+        (
+            ChallengeAnswer::Code {
+                code: "123456".into(),
+            },
+            A::Code(SecretString::new("123456")),
+        ),
+        (
+            ChallengeAnswer::SelectMfaType {
+                factor: "SOFTWARE_TOKEN_MFA".into(),
+            },
+            A::SelectMfaType(MfaType::SoftwareToken),
+        ),
+        (
+            ChallengeAnswer::SelectMfaType {
+                factor: "NEW_KIND".into(),
+            },
+            A::SelectMfaType(MfaType::Other("NEW_KIND".into())),
+        ),
+        (
+            ChallengeAnswer::NewPassword {
+                password: "P4ss-word".into(),
+                attributes: hash(map(&[("name", "Kim")])),
+            },
+            A::NewPassword {
+                password: SecretString::new("P4ss-word"),
+                attributes: map(&[("name", "Kim")]),
+            },
+        ),
+        (
+            ChallengeAnswer::VerifyTotp {
+                code: "1".into(),
+                friendly_name: Some("phone".into()),
+            },
+            A::VerifyTotp {
+                code: SecretString::new("1"),
+                friendly_name: Some("phone".into()),
+            },
+        ),
+        (
+            ChallengeAnswer::SelectFirstFactor {
+                factor: "EMAIL_OTP".into(),
+            },
+            A::SelectFirstFactor(FirstFactor::EmailOtp),
+        ),
+        (ChallengeAnswer::SetUpTotp, A::SetUpTotp),
+        (
+            ChallengeAnswer::SetUpEmail {
+                email: "a@b.c".into(),
+            },
+            A::SetUpEmail("a@b.c".into()),
+        ),
+    ];
+    for (ffi, core) in answers {
+        assert_eq!(cognito_auth::ChallengeAnswer::from(ffi), core);
+    }
+}
