@@ -1,0 +1,31 @@
+//! A C ABI over the [`cognito_auth`] sans-IO machines, for apps in any language with a C FFI.
+//!
+//! The shape follows rustls-ffi:
+//! - **Opaque handles** (`CognitoConfig`, `CognitoSignIn`) made by `*_new`, released by
+//!   `*_free` (null is accepted and ignored).
+//! - **Buffers** go in as pointer + length (a null pointer is allowed only with length 0) and
+//!   come out as [`CognitoBytes`] owned by the library, released with `cognito_bytes_free` (or
+//!   the `*_free` of the struct holding them). Every buffer out is followed by a NUL byte not
+//!   counted in `len`, so text can be read as a C string.
+//! - **Results** are [`CognitoResult`] codes; after a failure, `cognito_last_error_message`
+//!   tells why (thread-local).
+//! - **No unwinding across the boundary**: every entry point catches panics and returns
+//!   `COGNITO_RESULT_PANIC`.
+//!
+//! Handles may be used from any thread; calls on one handle are serialized by a lock.
+
+mod bytes;
+mod error;
+mod panic;
+mod sign_in;
+
+pub use bytes::{
+    CognitoBytes, CognitoHeader, CognitoRequest, cognito_bytes_free, cognito_request_free,
+};
+pub use error::{CognitoResult, cognito_last_error_message, cognito_last_service_error_code};
+pub use sign_in::{
+    CognitoConfig, CognitoSignIn, CognitoStatus, CognitoStep, CognitoStepKind, cognito_config_free,
+    cognito_config_new, cognito_sign_in_answer_code, cognito_sign_in_free,
+    cognito_sign_in_handle_response, cognito_sign_in_new, cognito_sign_in_start,
+    cognito_sign_in_status, cognito_step_free, cognito_totp_code,
+};

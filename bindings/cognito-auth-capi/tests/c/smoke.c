@@ -1,0 +1,211 @@
+/* Smoke test of the C ABI: drives a sign-in through scripted Cognito replies (an SRP
+ * PASSWORD_VERIFIER challenge, a TOTP challenge, tokens), then checks the error paths:
+ * garbage replies, service errors, null pointers, bad UTF-8, calls out of turn.
+ * Built and run (under valgrind when present) by tests/c_smoke.rs. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cognito_auth.h"
+
+static int failures = 0;
+
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            fprintf(stderr, "smoke.c:%d: check failed: %s (last error: %s)\n",       \
+                    __LINE__, #cond, cognito_last_error_message());                  \
+            failures++;                                                              \
+        }                                                                            \
+    } while (0)
+
+#define S(text) (const uint8_t *)(text), strlen(text)
+
+static int contains(const CognitoBytes *bytes, const char *needle) {
+    /* Every buffer out is NUL-terminated, so it can be read as a C string. */
+    return bytes->data != NULL && bytes->data[bytes->len] == 0 &&
+           strstr((const char *)bytes->data, needle) != NULL;
+}
+
+static CognitoResult reply(CognitoSignIn *sign_in, uint16_t status, const char *body,
+                           CognitoStep *step) {
+    CognitoHeader headers[2] = {
+        {S("Content-Type"), S("application/x-amz-json-1.1")},
+        {S("Date"), S("Tue, 14 Nov 2023 22:13:20 GMT")},
+    };
+    return cognito_sign_in_handle_response(sign_in, status, headers, 2, (const uint8_t *)body,
+                                           strlen(body), 1700000000u, step);
+}
+
+static CognitoSignIn *new_sign_in(const CognitoConfig *config) {
+    CognitoSignIn *sign_in = NULL;
+    CHECK(cognito_sign_in_new(config, S("alice"), S("Correct-Horse-9"), &sign_in) ==
+          COGNITO_RESULT_OK);
+    CHECK(sign_in != NULL);
+    return sign_in;
+}
+
+static void happy_path(const CognitoConfig *config) {
+    CognitoSignIn *sign_in = new_sign_in(config);
+    CognitoRequest request;
+    CHECK(cognito_sign_in_start(sign_in, &request) == COGNITO_RESULT_OK);
+    CHECK(contains(&request.url, "http://127.0.0.1:9/"));
+    CHECK(contains(&request.method, "POST"));
+    CHECK(contains(&request.target, "AWSCognitoIdentityProviderService.InitiateAuth"));
+    CHECK(contains(&request.content_type, "application/x-amz-json-1.1"));
+    CHECK(contains(&request.body, "USER_SRP_AUTH"));
+    CHECK(contains(&request.body, "SRP_A"));
+    cognito_request_free(&request);
+    CHECK(request.body.data == NULL);
+    cognito_request_free(&request); /* a second free does nothing */
+
+    CognitoStep step;
+    CHECK(reply(sign_in, 200,
+                "{\"ChallengeName\":\"PASSWORD_VERIFIER\",\"Session\":\"s1\",\"ChallengeParameters\":{"
+                "\"SRP_B\":\"02\",\"SALT\":\"0a1b2c\",\"SECRET_BLOCK\":\"AAAA\","
+                "\"USER_ID_FOR_SRP\":\"alice\"}}",
+                &step) == COGNITO_RESULT_OK);
+    CHECK(step.kind == COGNITO_STEP_KIND_SEND);
+    CHECK(contains(&step.request.target, "RespondToAuthChallenge"));
+    CHECK(contains(&step.request.body, "PASSWORD_CLAIM_SIGNATURE"));
+    cognito_step_free(&step);
+
+    CHECK(reply(sign_in, 200,
+                "{\"ChallengeName\":\"SOFTWARE_TOKEN_MFA\",\"Session\":\"sess\","
+                "\"ChallengeParameters\":{}}",
+                &step) == COGNITO_RESULT_OK);
+    CHECK(step.kind == COGNITO_STEP_KIND_CHALLENGE);
+    CHECK(contains(&step.challenge_name, "SOFTWARE_TOKEN_MFA"));
+    cognito_step_free(&step);
+    uint32_t status = 0;
+    CHECK(cognito_sign_in_status(sign_in, &status) == COGNITO_RESULT_OK);
+    CHECK(status == COGNITO_STATUS_AWAITING_ANSWER);
+
+    /* An empty code is refused and changes nothing; the right one gives the request. */
+    CHECK(cognito_sign_in_answer_code(sign_in, NULL, 0, &request) == COGNITO_RESULT_INVALID_INPUT);
+    CHECK(request.body.data == NULL);
+    CHECK(cognito_sign_in_answer_code(sign_in, S("123456"), &request) == COGNITO_RESULT_OK);
+    CHECK(contains(&request.body, "SOFTWARE_TOKEN_MFA_CODE"));
+    cognito_request_free(&request);
+
+    CHECK(reply(sign_in, 200,
+                "{\"AuthenticationResult\":{\"AccessToken\":\"acc\",\"IdToken\":\"id\","
+                "\"RefreshToken\":\"ref\",\"ExpiresIn\":3600,\"TokenType\":\"Bearer\"}}",
+                &step) == COGNITO_RESULT_OK);
+    CHECK(step.kind == COGNITO_STEP_KIND_DONE);
+    CHECK(contains(&step.tokens_json, "\"refresh_token\":\"ref\""));
+    CHECK(contains(&step.tokens_json, "\"expires_at\":1700003600"));
+    cognito_step_free(&step);
+    CHECK(cognito_sign_in_status(sign_in, &status) == COGNITO_RESULT_OK);
+    CHECK(status == COGNITO_STATUS_DONE);
+
+    /* Out of turn. */
+    CHECK(cognito_sign_in_answer_code(sign_in, S("123456"), &request) == COGNITO_RESULT_MISUSE);
+    CHECK(strlen(cognito_last_error_message()) > 0);
+    cognito_sign_in_free(sign_in);
+}
+
+static void error_paths(const CognitoConfig *config) {
+    CognitoStep step;
+    CognitoRequest request;
+
+    /* Garbage with a success status: INVALID_RESPONSE and a message. */
+    CognitoSignIn *sign_in = new_sign_in(config);
+    CHECK(reply(sign_in, 200, "{}", &step) == COGNITO_RESULT_MISUSE); /* not started */
+    CHECK(cognito_sign_in_start(sign_in, &request) == COGNITO_RESULT_OK);
+    cognito_request_free(&request);
+    CHECK(reply(sign_in, 200, "<html>proxy error</html>", &step) == COGNITO_RESULT_INVALID_RESPONSE);
+    CHECK(cognito_last_error_message() != NULL);
+    CHECK(strlen(cognito_last_error_message()) > 0);
+    CHECK(step.kind == 0 && step.request.body.data == NULL);
+    cognito_step_free(&step);
+    /* The failure is final: the same error again. */
+    CHECK(reply(sign_in, 200, "{}", &step) == COGNITO_RESULT_INVALID_RESPONSE);
+    cognito_sign_in_free(sign_in);
+
+    /* A service error names the exception. */
+    sign_in = new_sign_in(config);
+    CHECK(cognito_sign_in_start(sign_in, &request) == COGNITO_RESULT_OK);
+    cognito_request_free(&request);
+    CHECK(reply(sign_in, 400,
+                "{\"__type\":\"NotAuthorizedException\",\"message\":\"Incorrect username or password.\"}",
+                &step) == COGNITO_RESULT_SERVICE);
+    CHECK(strcmp(cognito_last_service_error_code(), "NotAuthorizedException") == 0);
+    CHECK(strstr(cognito_last_error_message(), "Incorrect username") != NULL);
+    cognito_sign_in_free(sign_in);
+
+    /* An unusable SRP value is a protocol error. */
+    sign_in = new_sign_in(config);
+    CHECK(cognito_sign_in_start(sign_in, &request) == COGNITO_RESULT_OK);
+    cognito_request_free(&request);
+    CHECK(reply(sign_in, 200,
+                "{\"ChallengeName\":\"PASSWORD_VERIFIER\",\"Session\":\"s1\",\"ChallengeParameters\":{"
+                "\"SRP_B\":\"0\",\"SALT\":\"0a\",\"SECRET_BLOCK\":\"AAAA\",\"USER_ID_FOR_SRP\":\"a\"}}",
+                &step) == COGNITO_RESULT_PROTOCOL);
+
+    /* Null pointers, bad lengths, bad UTF-8, bad headers. */
+    CHECK(cognito_sign_in_start(NULL, &request) == COGNITO_RESULT_NULL_PARAMETER);
+    CHECK(cognito_sign_in_start(sign_in, NULL) == COGNITO_RESULT_NULL_PARAMETER);
+    CHECK(cognito_sign_in_handle_response(sign_in, 200, NULL, 0, NULL, 5, 0, &step) ==
+          COGNITO_RESULT_NULL_PARAMETER);
+    CHECK(cognito_sign_in_handle_response(sign_in, 200, NULL, 3, NULL, 0, 0, &step) ==
+          COGNITO_RESULT_NULL_PARAMETER);
+    CHECK(cognito_sign_in_handle_response(sign_in, 200, NULL, 0, (const uint8_t *)"x", SIZE_MAX,
+                                          0, &step) == COGNITO_RESULT_INVALID_LENGTH);
+    CognitoHeader bad_header = {NULL, 4, NULL, 0};
+    CHECK(cognito_sign_in_handle_response(sign_in, 200, &bad_header, 1, NULL, 0, 0, &step) ==
+          COGNITO_RESULT_NULL_PARAMETER);
+    cognito_sign_in_free(sign_in);
+
+    CognitoSignIn *other = NULL;
+    const uint8_t bad_utf8[] = {0xff, 0xfe, 0x41};
+    CHECK(cognito_sign_in_new(config, bad_utf8, sizeof bad_utf8, S("pw"), &other) ==
+          COGNITO_RESULT_INVALID_UTF8);
+    CHECK(other == NULL);
+    CHECK(cognito_sign_in_new(NULL, S("a"), S("pw"), &other) == COGNITO_RESULT_NULL_PARAMETER);
+    CHECK(cognito_sign_in_new(config, S("a"), S("pw"), NULL) == COGNITO_RESULT_NULL_PARAMETER);
+
+    CognitoConfig *bad = NULL;
+    CHECK(cognito_config_new(S("no-underscore"), S("client"), NULL, 0, NULL, 0, &bad) ==
+          COGNITO_RESULT_INVALID_INPUT);
+    CHECK(bad == NULL);
+    CHECK(strstr(cognito_last_error_message(), "no-underscore") != NULL);
+
+    /* Freeing null does nothing. */
+    cognito_sign_in_free(NULL);
+    cognito_config_free(NULL);
+    cognito_bytes_free(NULL);
+    cognito_step_free(NULL);
+    cognito_request_free(NULL);
+}
+
+static void totp(void) {
+    CognitoBytes code;
+    /* RFC 6238, SHA-1, T = 59 s: 94287082, of which 6 digits. */
+    CHECK(cognito_totp_code(S("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"), 59, &code) == COGNITO_RESULT_OK);
+    CHECK(code.len == 6 && strcmp((const char *)code.data, "287082") == 0);
+    cognito_bytes_free(&code);
+    cognito_bytes_free(&code);
+    CHECK(cognito_totp_code(S("not base32!"), 59, &code) == COGNITO_RESULT_INVALID_INPUT);
+    CHECK(code.data == NULL);
+    CHECK(strlen(cognito_last_error_message()) > 0);
+}
+
+int main(void) {
+    CognitoConfig *config = NULL;
+    CHECK(cognito_config_new(S("us-east-1_Smoke01"), S("smokeclient01"), NULL, 0,
+                             S("http://127.0.0.1:9/"), &config) == COGNITO_RESULT_OK);
+    CHECK(config != NULL);
+    CHECK(strlen(cognito_last_error_message()) == 0);
+    happy_path(config);
+    error_paths(config);
+    totp();
+    cognito_config_free(config);
+    if (failures != 0) {
+        fprintf(stderr, "%d checks failed\n", failures);
+        return 1;
+    }
+    printf("c smoke: all checks passed\n");
+    return 0;
+}

@@ -1,0 +1,86 @@
+//! Generates the Python bindings with this crate's `uniffi-bindgen`, then runs
+//! `tests/bindings/test_sign_in.py`, which drives sign-ins against `cognito-auth serve` over
+//! HTTP (urllib). Needs python3: without it the test fails, it does not skip.
+
+#![allow(clippy::expect_used, clippy::panic)]
+
+use std::env::consts::{DLL_PREFIX, DLL_SUFFIX, EXE_SUFFIX};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `target/<profile>`: the test binary lives in its `deps/`.
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps/<test>")
+        .to_path_buf()
+}
+
+/// The `cognito-auth` CLI of this workspace, built on demand.
+fn cli(profile: &Path) -> PathBuf {
+    let cli = profile.join(format!("cognito-auth{EXE_SUFFIX}"));
+    if !cli.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let mut build = Command::new(cargo);
+        build.args(["build", "-p", "cognito-auth-cli"]);
+        if profile.ends_with("release") {
+            build.arg("--release");
+        }
+        let status = build
+            .status()
+            .expect("running cargo build -p cognito-auth-cli");
+        assert!(status.success(), "cargo build -p cognito-auth-cli failed");
+    }
+    assert!(cli.exists(), "{} is missing", cli.display());
+    cli
+}
+
+#[test]
+fn python_bindings_sign_in_against_the_local_pool() {
+    let python = Command::new("python3").arg("--version").output();
+    assert!(
+        python.is_ok_and(|o| o.status.success()),
+        "python3 is required for the Python binding test (install python3)"
+    );
+    let profile = profile_dir();
+    let library = profile.join(format!("{DLL_PREFIX}cognito_auth_ffi{DLL_SUFFIX}"));
+    assert!(library.exists(), "{} is missing", library.display());
+
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cognito_auth_ffi_python");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).expect("creating the bindings folder");
+    let generated = Command::new(env!("CARGO_BIN_EXE_uniffi-bindgen"))
+        .args(["generate", "--library"])
+        .arg(&library)
+        .args([
+            "--language",
+            "python",
+            "--no-format",
+            "--metadata-no-deps",
+            "--out-dir",
+        ])
+        .arg(&out)
+        .status()
+        .expect("running uniffi-bindgen");
+    assert!(generated.success(), "uniffi-bindgen failed");
+    let file_name = library.file_name().expect("a file name");
+    std::fs::copy(&library, out.join(file_name)).expect("copying the library beside the module");
+
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bindings/test_sign_in.py");
+    let output = Command::new("python3")
+        .arg(&script)
+        .env("COGNITO_AUTH_FFI_BINDINGS", &out)
+        .env("COGNITO_AUTH_CLI", cli(&profile))
+        .output()
+        .expect("running python3");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "test_sign_in.py failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    assert!(stdout.contains("0 failed"), "{stdout}\n{stderr}");
+}
