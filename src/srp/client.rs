@@ -5,16 +5,16 @@ use core::fmt;
 use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use crypto_bigint::U3072;
+use crypto_bigint::{U256, U512, U3072};
 use num_bigint::BigUint;
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::comb;
 use super::error::SrpError;
-use super::group::{N_BYTES, group};
+use super::group::{N, N_BYTES, group, u3072_from_be};
 use super::kdf::{hkdf_16, hmac_sha256, password_x};
-use super::monty::{self, Fe, LIMBS};
+use super::monty;
 use super::pad::{pad_bytes, pad_into, parse_hex, to_hex_minimal, update_padded};
 use super::secret::EphemeralSecret;
 
@@ -39,13 +39,11 @@ impl SrpClient {
     /// Errors with [`SrpError::IllegalA`] if `A mod N == 0` (impossible for
     /// `0 < a < N`, checked as the reference clients do).
     pub fn new(a: EphemeralSecret) -> Result<Self, SrpError> {
-        let mut a_words = secret_words(a.value());
-        let big_a = monty::retrieve(&comb::pow_g(&a_words, a.bits()));
-        a_words.zeroize();
-        if big_a.iter().all(|&w| w == 0) {
+        let big_a = monty::retrieve(&comb::pow_g(a.value(), a.bits()));
+        if bool::from(big_a.is_zero()) {
             return Err(SrpError::IllegalA);
         }
-        let bytes = monty::to_be_bytes(&big_a);
+        let bytes = big_a.to_be_bytes();
         let a_padded = pad_bytes(bytes.as_slice());
         let a_hex = to_hex_minimal(bytes.as_slice());
         Ok(Self { a, a_padded, a_hex })
@@ -80,7 +78,7 @@ impl SrpClient {
         let salt_bytes = parse_hex(input.salt_hex, "SALT")?;
 
         let b_reduced = reduce_public(&b_bytes, &grp.n_big).ok_or(SrpError::IllegalB)?;
-        if b_reduced.iter().all(|&w| w == 0) {
+        if bool::from(b_reduced.is_zero()) {
             return Err(SrpError::IllegalB);
         }
 
@@ -100,101 +98,57 @@ impl SrpClient {
     }
 
     /// The secret part of [`derive`](Self::derive), once B is reduced and u, x known.
-    fn derive_from_parts(&self, b: &Fe, u: [u8; 32], x: Zeroizing<[u8; 32]>) -> Derivation {
+    fn derive_from_parts(&self, b: &U3072, u: [u8; 32], x: Zeroizing<[u8; 32]>) -> Derivation {
         let grp = group();
-        let mut x_words = words4(&x);
-        let u_words = words4(&u);
+        let mut x256 = U256::from_be_slice(x.as_slice());
+        let u256 = U256::from_be_slice(&u);
+        let mut x_int: U3072 = x256.resize();
 
         // base = (B − k·g^x) mod N, in [0, N), Montgomery form.
-        let mut gx = comb::pow_g(&x_words, X_BITS);
+        let mut gx = comb::pow_g(&x_int, X_BITS);
         let mut kgx = monty::mul(&grp.k_fe, &gx);
         let mut base = monty::sub_mod(&monty::to_monty(b), &kgx);
 
-        // exp = a + u·x, exactly (at most 3073 bits): 49 words.
-        let mut exp = [0u64; LIMBS + 1];
-        let mut a_words = secret_words(self.a.value());
-        for (e, &w) in exp.iter_mut().zip(&a_words) {
-            *e = w;
-        }
-        add_product(&mut exp, &u_words, &x_words);
-        let bound = self.a.bits().max(UX_BITS) + 1;
+        // exp = a + u·x, exactly: a < N < 2^3072 − 2^3007 and u·x < 2^512,
+        // so the sum is below 2^3072 and a U3072 holds it without wrapping.
+        let mut ux: U512 = u256.concatenating_mul(&x256);
+        let mut ux_wide: U3072 = ux.resize();
+        let mut exp = self.a.value().wrapping_add(&ux_wide);
+        // The public bound max(8·len(a), 512) + 1; bit 3072 is always 0 (see above).
+        let bound = (self.a.bits().max(UX_BITS) + 1).min(U3072::BITS);
 
         let mut s_monty = monty::pow(&base, &exp, bound);
-        let mut s_words = monty::retrieve(&s_monty);
-        let mut s_bytes = monty::to_be_bytes(&s_words);
-        let s = U3072::from_be_slice(&s_bytes);
+        let s = monty::retrieve(&s_monty);
+        let mut s_bytes = s.to_be_bytes();
         let mut ikm_buf = Zeroizing::new([0u8; N_BYTES + 1]);
         let ikm = pad_into(s_bytes.as_slice(), ikm_buf.as_mut_slice());
         let mut salt_buf = [0u8; 33];
         let key = hkdf_16(ikm, pad_into(&u, &mut salt_buf));
 
-        x_words.zeroize();
+        x256.zeroize();
+        x_int.zeroize();
         gx.zeroize();
         kgx.zeroize();
         base.zeroize();
+        ux.zeroize();
+        ux_wide.zeroize();
         exp.zeroize();
-        a_words.zeroize();
         s_monty.zeroize();
-        s_words.zeroize();
         s_bytes.zeroize();
 
         Derivation { u, x: *x, s, key }
     }
 }
 
-/// A secret `U3072` as 48 little-endian 64-bit words (independent of the
-/// target's limb size).
-fn secret_words(v: &U3072) -> Fe {
-    let mut bytes = Zeroizing::new(v.to_be_bytes());
-    let mut out = [0u64; LIMBS];
-    for (chunk, w) in bytes.rchunks_exact(8).zip(out.iter_mut()) {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(chunk);
-        *w = u64::from_be_bytes(b);
-        b.zeroize();
-    }
-    bytes.zeroize();
-    out
-}
-
-/// A 32-byte big-endian hash as 4 little-endian words.
-fn words4(h: &[u8; 32]) -> [u64; 4] {
-    let mut out = [0u64; 4];
-    for (chunk, w) in h.rchunks_exact(8).zip(out.iter_mut()) {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(chunk);
-        *w = u64::from_be_bytes(b);
-    }
-    out
-}
-
-/// `acc += u·x` (schoolbook 4×4 words; constant time).
-fn add_product(acc: &mut [u64; LIMBS + 1], u: &[u64; 4], x: &[u64; 4]) {
-    for (i, &ui) in u.iter().enumerate() {
-        let mut carry = 0u128;
-        for (a, &xj) in acc.iter_mut().skip(i).zip(x) {
-            let s = u128::from(*a) + u128::from(ui) * u128::from(xj) + carry;
-            *a = s as u64;
-            carry = s >> 64;
-        }
-        for a in acc.iter_mut().skip(i + 4) {
-            let s = u128::from(*a) + carry;
-            *a = s as u64;
-            carry = s >> 64;
-        }
-    }
-}
-
-/// A public value (minimal big-endian bytes) reduced mod N, as words. Values
-/// of at most 384 bytes take one conditional subtraction (2^3072 < 2N);
-/// longer ones (a hostile or broken server) go through num-bigint.
-fn reduce_public(bytes: &[u8], n_big: &BigUint) -> Option<Fe> {
+/// A public value (minimal big-endian bytes) reduced mod N. Values of at most
+/// 384 bytes are reduced by crypto-bigint (variable time in N only, and B is
+/// public anyway); longer ones (a hostile or broken server) go through
+/// num-bigint.
+fn reduce_public(bytes: &[u8], n_big: &BigUint) -> Option<U3072> {
     if bytes.len() <= N_BYTES {
-        let v = monty::from_be_bytes(bytes)?;
-        Some(monty::reduce_once(&v))
+        Some(u3072_from_be(bytes)?.rem_vartime(N.as_nz_ref()))
     } else {
-        let r = BigUint::from_bytes_be(bytes) % n_big;
-        monty::from_be_bytes(&r.to_bytes_be())
+        u3072_from_be(&(BigUint::from_bytes_be(bytes) % n_big).to_bytes_be())
     }
 }
 
@@ -381,6 +335,36 @@ mod tests {
         assert_eq!(decode_secret_block("ab cd"), Err(SrpError::SecretBlock));
         let moto = decode_secret_block("3f2b8c1e-5d6a-4b7c-9e0f-a1b2c3d4e5f6");
         assert_eq!(moto.map(|v| v.len()), Ok(27));
+    }
+
+    /// The largest exponent a + u·x (a = N − 1, u = x = 2^256 − 1, 384-byte a)
+    /// is used exactly, not wrapped or reduced: S matches num-bigint.
+    #[test]
+    fn largest_exponent_is_exact() {
+        let grp = group();
+        let n = &grp.n_big;
+        let a_big = n - 1u8;
+        let mut a_bytes = [0u8; N_BYTES];
+        let ab = a_big.to_bytes_be();
+        a_bytes.copy_from_slice(&ab);
+        let client = EphemeralSecret::from_be_bytes(&a_bytes).and_then(SrpClient::new);
+        assert!(client.is_ok(), "a = N − 1 must be accepted");
+        let Ok(client) = client else { return };
+        let b_big = BigUint::from(0x1234_5678_9abc_def0u64) << 2000u32;
+        let b = u3072_from_be(&b_big.to_bytes_be()).unwrap_or_default();
+        let d = client.derive_from_parts(&b, [0xff; 32], Zeroizing::new([0xff; 32]));
+        let ones = BigUint::from_bytes_be(&[0xff; 32]);
+        let k = BigUint::parse_bytes(
+            b"538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6",
+            16,
+        )
+        .unwrap_or_default();
+        let gx = BigUint::from(2u8).modpow(&ones, n);
+        let base = (&b_big + n - (k * gx) % n) % n;
+        let exp = &a_big + &ones * &ones;
+        assert!(exp.bits() > 3071);
+        let s = base.modpow(&exp, n);
+        assert_eq!(d.premaster_hex(), format!("{s:x}"));
     }
 
     #[test]

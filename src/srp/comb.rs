@@ -5,7 +5,9 @@
 //! table of the `2^TEETH` products of `g^(2^(b·TEETH·SPACING + k·SPACING))`,
 //! `k < TEETH`. Evaluation takes `SPACING − 1` squarings plus one
 //! multiplication per block and column, each by a table entry chosen with a
-//! constant-time scan of the whole table ([`monty::ct_lookup`]). A 256-bit
+//! constant-time scan of the whole table ([`monty::ct_lookup`]); the
+//! multiplications and squarings are crypto-bigint's constant-time Montgomery
+//! arithmetic (see [`super::monty`]). A 256-bit
 //! exponent costs 42 squarings and 43 multiplications instead of 256 squarings
 //! and 64 multiplications for a windowed exponentiation.
 //!
@@ -14,6 +16,8 @@
 //! hold only public values.
 
 use std::sync::OnceLock;
+
+use crypto_bigint::U3072;
 
 use super::monty::{self, Fe, ONE};
 
@@ -76,7 +80,7 @@ fn tables(blocks: usize) -> [Option<&'static Table>; BLOCKS] {
     let mut prev: Option<&'static Table> = None;
     for (cell, slot) in TABLES.iter().zip(out.iter_mut()).take(blocks) {
         let t = cell.get_or_init(|| {
-            let beta0 = prev.map_or_else(|| monty::to_monty(&two()), Table::next_beta0);
+            let beta0 = prev.map_or_else(|| monty::to_monty(&U3072::from_u8(2)), Table::next_beta0);
             Table::build(&beta0)
         });
         *slot = Some(t);
@@ -85,19 +89,10 @@ fn tables(blocks: usize) -> [Option<&'static Table>; BLOCKS] {
     out
 }
 
-/// The integer 2 as words.
-fn two() -> Fe {
-    let mut x = [0u64; monty::LIMBS];
-    if let Some(w) = x.first_mut() {
-        *w = 2;
-    }
-    x
-}
-
-/// `g^e mod N` in Montgomery form, for the exponent `e` (little-endian
-/// words) of which the low `bits` bits are used (`bits` is public, at most
-/// 3096; higher bits of `e` must be zero).
-pub(crate) fn pow_g(e: &[u64], bits: u32) -> Fe {
+/// `g^e mod N` in Montgomery form, for the exponent `e` of which the low
+/// `bits` bits are used (`bits` is public, at most 3096; higher bits of `e`
+/// must be zero).
+pub(crate) fn pow_g(e: &U3072, bits: u32) -> Fe {
     let blocks = bits.div_ceil(BLOCK_BITS).max(1) as usize;
     let tables = tables(blocks);
     let mut acc = ONE;
@@ -106,9 +101,9 @@ pub(crate) fn pow_g(e: &[u64], bits: u32) -> Fe {
             acc = monty::square(&acc);
         }
         for (b, t) in (0u32..).zip(tables.iter().flatten()) {
-            let mut idx = 0u64;
+            let mut idx = 0u32;
             for k in 0..TEETH {
-                idx |= monty::bits_at(e, b * BLOCK_BITS + k * SPACING + col, 1) << k;
+                idx |= monty::bit(e, b * BLOCK_BITS + k * SPACING + col) << k;
             }
             acc = monty::mul(&acc, &monty::ct_lookup(&t.entries, idx));
         }
@@ -123,33 +118,27 @@ mod tests {
 
     #[test]
     fn pow_g_matches_num_bigint() {
-        let n = BigUint::from_bytes_be(&monty::to_be_bytes(&monty::N));
-        let mut e = [0u64; monty::LIMBS];
+        let n = BigUint::parse_bytes(super::super::group::N_HEX.as_bytes(), 16).unwrap_or_default();
+        let mut bytes = [0u8; 384];
         let mut state = 0x2545_f491_4f6c_dd1du64;
-        for w in e.iter_mut() {
+        for chunk in bytes.chunks_exact_mut(8) {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            *w = state;
+            chunk.copy_from_slice(&state.to_be_bytes());
         }
+        let e_full = BigUint::from_bytes_be(&bytes);
         for bits in [1u32, 8, 255, 256, 258, 259, 512, 1024, 1025, 3072] {
-            let mut ek = [0u64; monty::LIMBS];
-            for (k, (dst, &src)) in ek.iter_mut().zip(&e).enumerate() {
-                let lo = k as u32 * 64;
-                *dst = if lo + 64 <= bits {
-                    src
-                } else if lo < bits {
-                    src & ((1u64 << (bits - lo)) - 1)
-                } else {
-                    0
-                };
-            }
-            let e_big = BigUint::from_bytes_le(
-                &ek.iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<_>>(),
-            );
-            let got = monty::retrieve(&pow_g(&ek, bits));
-            let got = BigUint::from_bytes_be(&monty::to_be_bytes(&got));
-            assert_eq!(got, BigUint::from(2u8).modpow(&e_big, &n), "bits={bits}");
+            let e = &e_full % (BigUint::from(1u8) << bits);
+            let mut buf = [0u8; 384];
+            let eb = e.to_bytes_be();
+            let start = buf.len() - eb.len();
+            buf.get_mut(start..)
+                .unwrap_or_default()
+                .copy_from_slice(&eb);
+            let got = monty::retrieve(&pow_g(&U3072::from_be_slice(&buf), bits));
+            let got = BigUint::from_bytes_be(got.to_be_bytes().as_slice());
+            assert_eq!(got, BigUint::from(2u8).modpow(&e, &n), "bits={bits}");
         }
     }
 }

@@ -4,6 +4,7 @@ use core::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use crypto_bigint::{U256, U3072};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::comb;
@@ -45,16 +46,12 @@ impl DeviceVerifier {
         }
         let padded_salt = pad_bytes(salt);
         let x = password_x(device_group_key, device_key, device_password, &padded_salt);
-        let mut x_words = [0u64; 4];
-        for (chunk, w) in x.rchunks_exact(8).zip(x_words.iter_mut()) {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(chunk);
-            *w = u64::from_be_bytes(b);
-            b.zeroize();
-        }
-        let verifier = monty::retrieve(&comb::pow_g(&x_words, 256));
-        x_words.zeroize();
-        let password_verifier_b64 = STANDARD.encode(pad_bytes(&monty::to_be_bytes(&verifier)));
+        let mut x256 = U256::from_be_slice(x.as_slice());
+        let mut x_int: U3072 = x256.resize();
+        x256.zeroize();
+        let verifier = monty::retrieve(&comb::pow_g(&x_int, 256));
+        x_int.zeroize();
+        let password_verifier_b64 = STANDARD.encode(pad_bytes(verifier.to_be_bytes().as_slice()));
         let salt_b64 = STANDARD.encode(&padded_salt);
         Ok(Self {
             x,

@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use crypto_bigint::{Odd, U3072};
+use crypto_bigint::{Odd, U256, U3072};
 use num_bigint::BigUint;
 use sha2::{Digest, Sha256};
 
@@ -23,7 +23,7 @@ pub(crate) const N_HEX: &str = concat!(
 );
 
 /// N as a checked odd 3072-bit integer (evaluated at compile time).
-const N: Odd<U3072> = Odd::<U3072>::from_be_hex(N_HEX);
+pub(crate) const N: Odd<U3072> = Odd::<U3072>::from_be_hex(N_HEX);
 
 /// The byte length of N (and of every residue mod N in big-endian form).
 pub(crate) const N_BYTES: usize = 384;
@@ -49,7 +49,7 @@ pub(crate) fn group() -> &'static Group {
         h.update(pad_bytes(n_bytes.as_slice()));
         h.update(pad_bytes(&[2]));
         let k_bytes: [u8; 32] = h.finalize().into();
-        let k_fe = monty::to_monty(&monty::from_be_bytes(&k_bytes).unwrap_or([0; monty::LIMBS]));
+        let k_fe = monty::to_monty(&U256::from_be_slice(&k_bytes).resize());
         Group { n, n_big, k_fe }
     })
 }
@@ -69,8 +69,9 @@ mod tests {
 
     #[test]
     fn k_matches_protocol() {
-        let k =
-            super::super::pad::to_hex_minimal(&monty::to_be_bytes(&monty::retrieve(&group().k_fe)));
+        let k = super::super::pad::to_hex_minimal(
+            monty::retrieve(&group().k_fe).to_be_bytes().as_slice(),
+        );
         assert_eq!(
             k,
             "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6"

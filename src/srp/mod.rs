@@ -27,9 +27,11 @@
 //! Every exponentiation with a secret exponent (`a`, `x`, `a + u·x`) is a
 //! constant-time Montgomery exponentiation whose exponent bit bound depends
 //! only on public lengths: fixed-base comb tables for g = 2 (built once per
-//! process) for `g^a` and `g^x`, and a fixed 5-bit window for `S`, over
-//! N-specific Montgomery arithmetic that the tests check against
-//! crypto-bigint and num-bigint. Secrets are zeroized on drop and never
+//! process) for `g^a` and `g^x`, and crypto-bigint's fixed 4-bit-window
+//! exponentiation for `S`, all over crypto-bigint's constant-time Montgomery
+//! arithmetic (`ConstMontyForm<_, U3072>`, parameters of N computed at
+//! compile time; the tests check it against num-bigint). `a + u·x` is
+//! computed exactly with crypto-bigint. Secrets are zeroized on drop and never
 //! shown by `Debug`. Public server values (SALT, SRP_B) are parsed leniently
 //! (any length up to [`MAX_HEX_DIGITS`], any case, odd digit counts) but
 //! negative numbers are rejected. No input panics: failures are [`SrpError`].
