@@ -45,6 +45,17 @@ fn python_bindings_sign_in_against_the_local_pool() {
     );
     let profile = profile_dir();
     let library = profile.join(format!("{DLL_PREFIX}cognito_auth_ffi{DLL_SUFFIX}"));
+    if !library.exists() {
+        // `cargo test` links the tests against the rlib only; build the cdylib too.
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let mut build = Command::new(cargo);
+        build.args(["build", "-p", "cognito-auth-ffi"]);
+        if profile.ends_with("release") {
+            build.arg("--release");
+        }
+        let status = build.status().expect("running cargo build -p cognito-auth-ffi");
+        assert!(status.success(), "cargo build -p cognito-auth-ffi failed");
+    }
     assert!(library.exists(), "{} is missing", library.display());
 
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cognito_auth_ffi_python");
