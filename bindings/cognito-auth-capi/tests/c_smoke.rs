@@ -32,7 +32,10 @@ fn c_smoke_test_under_valgrind() {
     let library = profile_dir().join("libcognito_auth_capi.a");
     if !library.exists() {
         // `cargo test` links the tests against the rlib only; build the staticlib too.
-        let target_dir = profile_dir().parent().map(Path::to_path_buf).expect("target dir");
+        let target_dir = profile_dir()
+            .parent()
+            .map(Path::to_path_buf)
+            .expect("target dir");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let built = Command::new(cargo)
             .args(["build", "-p", "cognito-auth-capi", "--target-dir"])

@@ -53,7 +53,9 @@ fn python_bindings_sign_in_against_the_local_pool() {
         if profile.ends_with("release") {
             build.arg("--release");
         }
-        let status = build.status().expect("running cargo build -p cognito-auth-ffi");
+        let status = build
+            .status()
+            .expect("running cargo build -p cognito-auth-ffi");
         assert!(status.success(), "cargo build -p cognito-auth-ffi failed");
     }
     assert!(library.exists(), "{} is missing", library.display());
