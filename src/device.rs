@@ -7,15 +7,14 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use crate::account::{Call as _, ConfirmDevice, DeviceRememberedStatus, UpdateDeviceStatus};
 use crate::config::PoolConfig;
 use crate::error::{ApiMisuse, Error};
-use crate::operation::Operation;
 use crate::request::Request;
 use crate::response::HttpResponse;
 use crate::secret::SecretString;
 use crate::srp::DeviceVerifier;
 use crate::tokens::Tokens;
-use crate::wire;
 
 /// What an app stores for a remembered device: the key and group Cognito assigned and the
 /// random device secret only this device knows. Serializable for a keychain or a file; the
@@ -169,19 +168,12 @@ impl DeviceConfirmation {
             salt.as_ref(),
         )?;
         credentials.device_password = password;
-        let request = Request::new(
-            &self.config,
-            Operation::ConfirmDevice,
-            &wire::ConfirmDevice {
-                access_token: self.access_token.expose(),
-                device_key: &credentials.device_key,
-                device_secret_verifier_config: wire::DeviceSecretVerifierConfig {
-                    password_verifier: verifier.password_verifier_b64(),
-                    salt: verifier.salt_b64(),
-                },
-                device_name,
-            },
-        );
+        let mut call = ConfirmDevice::new(self.access_token.clone(), &credentials.device_key)
+            .with_verifier(verifier.password_verifier_b64(), verifier.salt_b64());
+        if let Some(name) = device_name {
+            call = call.with_device_name(name);
+        }
+        let request = call.request(&self.config);
         self.stage = Stage::ExpectConfirm;
         Ok(request)
     }
@@ -198,7 +190,7 @@ impl DeviceConfirmation {
         if self.stage != Stage::ExpectConfirm {
             return Err(ApiMisuse::NoRequestInFlight.into());
         }
-        let parsed: wire::ConfirmDeviceResponse = response.parse(Operation::ConfirmDevice)?;
+        let parsed = ConfirmDevice::parse(response)?;
         let credentials = self.credentials.clone().ok_or(ApiMisuse::Finished)?;
         self.stage = Stage::Confirmed;
         Ok(ConfirmedDevice {
@@ -216,19 +208,14 @@ impl DeviceConfirmation {
             return Err(ApiMisuse::NoRequestInFlight.into());
         }
         let credentials = self.credentials.as_ref().ok_or(ApiMisuse::Finished)?;
-        let request = Request::new(
-            &self.config,
-            Operation::UpdateDeviceStatus,
-            &wire::UpdateDeviceStatus {
-                access_token: self.access_token.expose(),
-                device_key: &credentials.device_key,
-                device_remembered_status: if remember {
-                    "remembered"
-                } else {
-                    "not_remembered"
-                },
-            },
-        );
+        let status = if remember {
+            DeviceRememberedStatus::Remembered
+        } else {
+            DeviceRememberedStatus::NotRemembered
+        };
+        let request =
+            UpdateDeviceStatus::new(self.access_token.clone(), &credentials.device_key, status)
+                .request(&self.config);
         self.stage = Stage::ExpectStatus;
         Ok(request)
     }
@@ -241,7 +228,7 @@ impl DeviceConfirmation {
         if self.stage != Stage::ExpectStatus {
             return Err(ApiMisuse::NoRequestInFlight.into());
         }
-        response.check(Operation::UpdateDeviceStatus)?;
+        UpdateDeviceStatus::parse(response)?;
         self.stage = Stage::Done;
         Ok(())
     }

@@ -6,11 +6,11 @@ use super::challenge::{USER_ATTRIBUTES_PREFIX, is_read_only_attribute};
 use super::state::AwaitAnswer;
 use super::steps::{self, Pair};
 use super::{Challenge, ChallengeAnswer, Context, FirstFactor, MfaType};
+use crate::account::{AssociateSoftwareToken, Call as _, VerifySoftwareToken};
 use crate::error::{ApiMisuse, Error};
-use crate::operation::Operation;
 use crate::request::Request;
 use crate::srp::SrpClient;
-use crate::wire::{self, keys};
+use crate::wire::keys;
 
 /// What answering produced: the request, the operation it calls, and an SRP client when the
 /// answer sent SRP_A.
@@ -117,11 +117,9 @@ impl AwaitAnswer {
                         "the pool does not offer authenticator-app MFA here",
                     ));
                 }
-                let body = wire::AssociateSoftwareTokenWithSession {
-                    session: self.session.expose(),
-                };
+                let call = AssociateSoftwareToken::with_session(self.session.clone());
                 Ok(Answered {
-                    request: Request::new(&ctx.config, Operation::AssociateSoftwareToken, &body),
+                    request: call.request(&ctx.config),
                     srp: None,
                 })
             }
@@ -142,13 +140,13 @@ impl AwaitAnswer {
                     friendly_name,
                 },
             ) => {
-                let body = wire::VerifySoftwareTokenWithSession {
-                    session: self.session.expose(),
-                    user_code: non_empty_code(code.expose())?,
-                    friendly_device_name: friendly_name.as_deref(),
-                };
+                let code = non_empty_code(code.expose())?;
+                let mut call = VerifySoftwareToken::with_session(self.session.clone(), code);
+                if let Some(name) = friendly_name {
+                    call = call.with_friendly_device_name(name);
+                }
                 Ok(Answered {
-                    request: Request::new(&ctx.config, Operation::VerifySoftwareToken, &body),
+                    request: call.request(&ctx.config),
                     srp: None,
                 })
             }

@@ -9,6 +9,7 @@ use super::answer::Answered;
 use super::challenge::TotpSetup;
 use super::steps;
 use super::{AuthFlow, Challenge, Context, FirstFactor, Status, Step};
+use crate::account::{AssociateSoftwareToken, Call as _, VerifySoftwareToken};
 use crate::error::{Error, PeerMisbehaved};
 use crate::operation::Operation;
 use crate::request::Request;
@@ -297,8 +298,7 @@ fn associated(
     response: &HttpResponse<'_>,
     now: UnixTime,
 ) -> Result<(State, Step), Error> {
-    let parsed: wire::AssociateSoftwareTokenResponse =
-        response.parse(Operation::AssociateSoftwareToken)?;
+    let parsed = AssociateSoftwareToken::parse(*response)?;
     let secret = parsed
         .secret_code
         .ok_or(PeerMisbehaved::IncompleteTokens("SecretCode"))?;
@@ -328,17 +328,16 @@ fn verified(
     response: &HttpResponse<'_>,
     answered: Option<Box<AwaitAnswer>>,
 ) -> Outcome<Step> {
-    let parsed: wire::VerifySoftwareTokenResponse =
-        match response.parse(Operation::VerifySoftwareToken) {
-            Ok(parsed) => parsed,
-            Err(e) => return fatal(e),
-        };
-    if parsed.status.as_deref() != Some("SUCCESS") {
+    let parsed = match VerifySoftwareToken::parse(*response) {
+        Ok(parsed) => parsed,
+        Err(e) => return fatal(e),
+    };
+    if !parsed.is_success() {
         let error = ServiceError::new(
             ErrorKind::CodeMismatch,
             format!(
                 "VerifySoftwareToken returned status {}",
-                parsed.status.as_deref().unwrap_or("(none)")
+                parsed.status.as_ref().map_or("(none)", |s| s.as_str())
             ),
             response.status(),
         );
