@@ -6,8 +6,10 @@
 //! u, x, g^x, S, HKDF, HMAC). Machine overhead = the difference of the two
 //! medians.
 //!
-//! Allocations are counted with a counting global allocator (stats_alloc) and
-//! printed once before the timings (`machine allocations: ...` lines).
+//! Allocations are counted with a counting global allocator (stats_alloc) for
+//! `start` and for `handle_response(PASSWORD_VERIFIER)` separately, and printed
+//! once before the timings (`machine allocations: ...`). The caller's owned
+//! username and password are made outside the counted region.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -24,7 +26,7 @@ use cognito_auth::{
     HttpResponse, PoolConfig, RandomError, SecureRandom, SignIn, Step, UnixTime,
     srp::format_timestamp,
 };
-use criterion::{Criterion, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_main};
 use serde_json::json;
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
@@ -75,13 +77,15 @@ fn fixture() -> Option<Fixture> {
     })
 }
 
+/// The caller's inputs: the username and password it hands over (not counted as the
+/// machine's allocations).
+fn inputs(f: &Fixture) -> (String, String) {
+    (f.case.user.clone(), f.case.password.clone())
+}
+
 /// start → PASSWORD_VERIFIER answer; returns the answer's body length.
-fn machine_step(f: &Fixture) -> Option<usize> {
-    let mut sign_in = SignIn::new(
-        f.config.clone(),
-        f.case.user.clone(),
-        f.case.password.clone(),
-    );
+fn machine_step(f: &Fixture, (user, password): (String, String)) -> Option<usize> {
+    let mut sign_in = SignIn::new(f.config.clone(), user, password);
     let first = sign_in.start().ok()?;
     black_box(first.body().len());
     match sign_in.handle_response(HttpResponse::new(200, &f.verifier_body), NOW) {
@@ -122,18 +126,55 @@ fn timed<T>(f: impl FnOnce() -> T) -> i128 {
     i128::try_from(start.elapsed().as_nanos()).unwrap_or(0)
 }
 
+/// Machine minus SRP-only, measured pair by pair: each pair times one machine step and one
+/// SRP-only step back to back (alternating which goes first), so slow drift of the shared
+/// machine cancels, and the pair's median stands for the sample, so a preempted step does
+/// not. A sample is iters × (OFFSET + median difference); the report subtracts OFFSET.
+fn paired_overhead(f: &Fixture, iters: u64) -> Duration {
+    let mut diffs: Vec<i128> = (0..iters)
+        .map(|i| {
+            let input = inputs(f);
+            if i % 2 == 0 {
+                let m = timed(|| machine_step(f, input));
+                m - timed(|| srp_step(f))
+            } else {
+                let s = timed(|| srp_step(f));
+                timed(|| machine_step(f, input)) - s
+            }
+        })
+        .collect();
+    diffs.sort_unstable();
+    let median = diffs.get(diffs.len() / 2).copied().unwrap_or(0);
+    let per_iter = (median + i128::from(PAIRED_OFFSET_NS)).max(0);
+    let total = per_iter.saturating_mul(i128::from(iters));
+    Duration::from_nanos(u64::try_from(total).unwrap_or(u64::MAX))
+}
+
 fn report_allocations(f: &Fixture) {
     // Warm the process-wide tables first: they are built once, not per sign-in.
-    let _ = machine_step(f);
+    let _ = machine_step(f, inputs(f));
+    let (user, password) = inputs(f);
+    let mut sign_in = SignIn::new(f.config.clone(), user, password);
     let region = Region::new(GLOBAL);
-    let ok = machine_step(f).is_some();
-    let whole = region.change();
+    let first = sign_in.start();
+    let start = region.change();
+    let region = Region::new(GLOBAL);
+    let answer = sign_in.handle_response(HttpResponse::new(200, &f.verifier_body), NOW);
+    let handle = region.change();
+    let ok = first.is_ok() && matches!(answer, Ok(Step::Send(_)));
+    drop((first, answer, sign_in));
     let region = Region::new(GLOBAL);
     let _ = srp_step(f);
     let srp = region.change();
     eprintln!(
-        "machine allocations: sign_in_to_verifier_answer ok={ok} allocations={} bytes={} | srp_only allocations={} bytes={}",
-        whole.allocations, whole.bytes_allocated, srp.allocations, srp.bytes_allocated
+        "machine allocations: ok={ok} start allocations={} bytes={} | PASSWORD_VERIFIER answer \
+         allocations={} bytes={} | srp_only allocations={} bytes={}",
+        start.allocations,
+        start.bytes_allocated,
+        handle.allocations,
+        handle.bytes_allocated,
+        srp.allocations,
+        srp.bytes_allocated
     );
 }
 
@@ -147,29 +188,15 @@ fn benches(crit: &mut Criterion<cputime::ThreadCpu>) {
     group.sample_size(40);
     group.measurement_time(Duration::from_secs(6));
     group.bench_function("sign_in_to_verifier_answer", |b| {
-        b.iter(|| machine_step(black_box(&f)));
+        b.iter_batched(
+            || inputs(&f),
+            |input| machine_step(black_box(&f), input),
+            BatchSize::SmallInput,
+        );
     });
     group.bench_function("srp_only", |b| b.iter(|| srp_step(black_box(&f))));
-    // The difference measured pair by pair: each iteration times one machine
-    // step and one SRP-only step back to back (alternating which goes first),
-    // so slow drift of the shared machine cancels. A sample is
-    // OFFSET + Σ(machine − srp) over its iterations; the report subtracts OFFSET.
     group.bench_function("overhead_paired_plus_1ms", |b| {
-        b.iter_custom(|iters| {
-            let mut diff: i128 = 0;
-            for i in 0..iters {
-                let (m, s) = if i % 2 == 0 {
-                    let m = timed(|| machine_step(&f));
-                    (m, timed(|| srp_step(&f)))
-                } else {
-                    let s = timed(|| srp_step(&f));
-                    (timed(|| machine_step(&f)), s)
-                };
-                diff += m - s;
-            }
-            let total = diff + i128::from(PAIRED_OFFSET_NS) * i128::from(iters);
-            Duration::from_nanos(u64::try_from(total.max(0)).unwrap_or(0))
-        });
+        b.iter_custom(|iters| paired_overhead(&f, iters));
     });
     group.finish();
 }

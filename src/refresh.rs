@@ -1,6 +1,5 @@
 //! Refreshing tokens: GetTokensFromRefreshToken (default) or InitiateAuth REFRESH_TOKEN_AUTH.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::config::PoolConfig;
@@ -11,7 +10,7 @@ use crate::response::HttpResponse;
 use crate::secret::SecretString;
 use crate::time::UnixTime;
 use crate::tokens::Tokens;
-use crate::wire::{self, keys};
+use crate::wire;
 
 /// Which operation refreshes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -143,14 +142,12 @@ impl Refresh {
                         ));
                     }
                 };
-                let mut parameters = BTreeMap::new();
-                parameters.insert(keys::REFRESH_TOKEN, self.refresh_token.expose());
-                if let Some(hash) = &secret_hash {
-                    parameters.insert(keys::SECRET_HASH, hash.as_str());
-                }
-                if let Some(device_key) = &self.device_key {
-                    parameters.insert(keys::DEVICE_KEY, device_key.as_str());
-                }
+                let parameters = wire::AuthParameters {
+                    refresh_token: Some(self.refresh_token.expose()),
+                    secret_hash: secret_hash.as_deref(),
+                    device_key: self.device_key.as_deref(),
+                    ..Default::default()
+                };
                 Request::new(
                     config,
                     Operation::InitiateAuth,

@@ -4,7 +4,7 @@ use core::fmt;
 use std::sync::Arc;
 
 use serde::Serialize;
-use zeroize::Zeroizing;
+use zeroize::Zeroize as _;
 
 use crate::config::PoolConfig;
 use crate::operation::Operation;
@@ -19,7 +19,43 @@ pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 pub struct Request {
     operation: Operation,
     url: Arc<str>,
-    body: Zeroizing<Vec<u8>>,
+    body: SecretBody,
+}
+
+/// A request body that leaves no copy of itself behind: when it must grow, the old buffer is
+/// zeroized before it is freed, and on drop the bytes written are zeroized (the spare
+/// capacity never held any). Zeroizing the used length only, not a generous reserve, keeps
+/// the cost of a request proportional to its size.
+#[derive(Clone, PartialEq, Eq)]
+struct SecretBody(Vec<u8>);
+
+impl SecretBody {
+    /// Enough for the common requests (an InitiateAuth with SRP_A is about 1 KB).
+    const INITIAL_CAPACITY: usize = 2048;
+}
+
+impl std::io::Write for SecretBody {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let needed = self.0.len().saturating_add(buf.len());
+        if needed > self.0.capacity() {
+            let mut grown = Vec::with_capacity(needed.max(self.0.capacity().saturating_mul(2)));
+            grown.extend_from_slice(&self.0);
+            self.0.zeroize();
+            self.0 = grown;
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for SecretBody {
+    fn drop(&mut self) {
+        self.0.as_mut_slice().zeroize();
+    }
 }
 
 impl Request {
@@ -29,10 +65,9 @@ impl Request {
         operation: Operation,
         input: &T,
     ) -> Self {
-        // Reserve up front so serialization does not leave reallocated copies of secrets behind.
-        let mut body = Zeroizing::new(Vec::with_capacity(4096));
-        // Writing derived `Serialize` structs of strings and maps into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *body, input);
+        let mut body = SecretBody(Vec::with_capacity(SecretBody::INITIAL_CAPACITY));
+        // Writing derived `Serialize` structs of strings and maps into memory cannot fail.
+        let _ = serde_json::to_writer(&mut body, input);
         Self {
             operation,
             url: config.shared_url(),
@@ -77,7 +112,7 @@ impl Request {
 
     /// The JSON body.
     pub fn body(&self) -> &[u8] {
-        &self.body
+        &self.body.0
     }
 }
 
@@ -88,7 +123,7 @@ impl fmt::Debug for Request {
             .field("url", &self.url)
             .field(
                 "body",
-                &format_args!("<{} bytes, redacted>", self.body.len()),
+                &format_args!("<{} bytes, redacted>", self.body.0.len()),
             )
             .finish()
     }
@@ -97,7 +132,7 @@ impl fmt::Debug for Request {
 #[cfg(feature = "http")]
 impl From<Request> for http::Request<Vec<u8>> {
     fn from(request: Request) -> Self {
-        let mut out = http::Request::new(request.body.to_vec());
+        let mut out = http::Request::new(request.body.0.clone());
         *out.method_mut() = http::Method::POST;
         if let Ok(uri) = request.url.parse::<http::Uri>() {
             *out.uri_mut() = uri;
@@ -112,5 +147,24 @@ impl From<Request> for http::Request<Vec<u8>> {
             http::HeaderValue::from_static(request.target()),
         );
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+
+    use super::SecretBody;
+
+    /// A body larger than the initial reserve grows by whole copies and keeps every byte.
+    #[test]
+    fn a_body_grows_past_its_reserve_intact() {
+        let mut body = SecretBody(Vec::with_capacity(SecretBody::INITIAL_CAPACITY));
+        let chunk: Vec<u8> = (0..=255u8).collect();
+        for _ in 0..40 {
+            assert!(body.write_all(&chunk).is_ok());
+        }
+        assert_eq!(body.0.len(), 40 * 256);
+        assert!(body.0.chunks(256).all(|c| c == chunk.as_slice()));
     }
 }

@@ -3,7 +3,13 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use core::fmt;
+
+use serde::de::{self, Deserializer};
+use serde::ser::{SerializeMap as _, Serializer};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use zeroize::Zeroize as _;
 
 use crate::config::RequestContext;
 use crate::secret::SecretString;
@@ -19,13 +25,10 @@ pub(crate) mod keys {
     pub(crate) const USER_ID_FOR_SRP: &str = "USER_ID_FOR_SRP";
     pub(crate) const SECRET_HASH: &str = "SECRET_HASH";
     pub(crate) const DEVICE_KEY: &str = "DEVICE_KEY";
-    pub(crate) const REFRESH_TOKEN: &str = "REFRESH_TOKEN";
     pub(crate) const PASSWORD_CLAIM_SECRET_BLOCK: &str = "PASSWORD_CLAIM_SECRET_BLOCK";
     pub(crate) const PASSWORD_CLAIM_SIGNATURE: &str = "PASSWORD_CLAIM_SIGNATURE";
     pub(crate) const TIMESTAMP: &str = "TIMESTAMP";
     pub(crate) const ANSWER: &str = "ANSWER";
-    pub(crate) const CHALLENGE_NAME: &str = "CHALLENGE_NAME";
-    pub(crate) const PREFERRED_CHALLENGE: &str = "PREFERRED_CHALLENGE";
 }
 
 /// `AnalyticsMetadata`.
@@ -95,7 +98,7 @@ pub(crate) struct InitiateAuth<'a> {
     pub(crate) user_pool_id: Option<&'a str>,
     pub(crate) auth_flow: &'a str,
     pub(crate) client_id: &'a str,
-    pub(crate) auth_parameters: BTreeMap<&'a str, &'a str>,
+    pub(crate) auth_parameters: AuthParameters<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) session: Option<&'a str>,
     #[serde(flatten)]
@@ -112,7 +115,7 @@ pub(crate) struct RespondToAuthChallenge<'a> {
     pub(crate) challenge_name: &'a str,
     pub(crate) client_id: &'a str,
     pub(crate) session: &'a str,
-    pub(crate) challenge_responses: BTreeMap<&'a str, &'a str>,
+    pub(crate) challenge_responses: ChallengeResponses<'a>,
     #[serde(flatten)]
     pub(crate) context: Context<'a>,
 }
@@ -131,19 +134,146 @@ pub(crate) struct GetTokensFromRefreshToken<'a> {
     pub(crate) client_metadata: Option<&'a BTreeMap<String, String>>,
 }
 
-/// The output of InitiateAuth and RespondToAuthChallenge.
+/// `AuthParameters` of InitiateAuth, in the order a sorted map would give (the service does
+/// not care; tests and logs read more easily). Built on the stack: no map is allocated.
+#[derive(Default, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub(crate) struct AuthParameters<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) challenge_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) device_key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) password: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) preferred_challenge: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) refresh_token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) secret_hash: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) srp_a: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) username: Option<&'a str>,
+}
+
+impl fmt::Debug for AuthParameters<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AuthParameters(<redacted>)")
+    }
+}
+
+/// `ChallengeResponses` of RespondToAuthChallenge: the challenge's own answers, then
+/// DEVICE_KEY, SECRET_HASH and USERNAME. Serialized straight from these borrows.
+pub(crate) struct ChallengeResponses<'a> {
+    pub(crate) answers: &'a [(Cow<'a, str>, &'a str)],
+    pub(crate) device_key: Option<&'a str>,
+    pub(crate) secret_hash: Option<&'a str>,
+    pub(crate) username: &'a str,
+}
+
+impl Serialize for ChallengeResponses<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in self.answers {
+            map.serialize_entry(key.as_ref(), value)?;
+        }
+        if let Some(device_key) = self.device_key {
+            map.serialize_entry(keys::DEVICE_KEY, device_key)?;
+        }
+        if let Some(hash) = self.secret_hash {
+            map.serialize_entry(keys::SECRET_HASH, hash)?;
+        }
+        map.serialize_entry(keys::USERNAME, self.username)?;
+        map.end()
+    }
+}
+
+impl fmt::Debug for ChallengeResponses<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ChallengeResponses(<redacted>)")
+    }
+}
+
+/// A JSON string borrowed from the response body, or owned when it had escapes (serde's
+/// own `Cow<str>` always copies inside containers and options). An owned copy is zeroized
+/// on drop: these strings include Sessions.
+pub(crate) struct Text<'a>(Cow<'a, str>);
+
+impl Text<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for Text<'_> {
+    fn drop(&mut self) {
+        if let Cow::Owned(s) = &mut self.0 {
+            s.zeroize();
+        }
+    }
+}
+
+impl fmt::Debug for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<text>")
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// The output of InitiateAuth and RespondToAuthChallenge, borrowed from the body: the SRP
+/// step reads it and lets go, allocating nothing.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct AuthResponse<'a> {
-    /// Borrowed from the body where it has no escapes: the SRP step reads these and lets go.
     #[serde(borrow)]
-    pub(crate) challenge_name: Option<Cow<'a, str>>,
-    pub(crate) session: Option<SecretString>,
-    #[serde(default, borrow)]
-    pub(crate) challenge_parameters: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
+    pub(crate) challenge_name: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub(crate) session: Option<Text<'a>>,
+    /// Read as [`SrpParameters`] or as a map, once the challenge name is known.
+    #[serde(borrow)]
+    pub(crate) challenge_parameters: Option<&'a RawValue>,
     pub(crate) authentication_result: Option<AuthenticationResult>,
     #[serde(default)]
     pub(crate) available_challenges: Vec<String>,
+}
+
+/// The ChallengeParameters of the SRP steps (PASSWORD_VERIFIER, DEVICE_PASSWORD_VERIFIER,
+/// DEVICE_SRP_AUTH), borrowed. Other members are ignored; a repeated one is an error.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub(crate) struct SrpParameters<'a> {
+    #[serde(borrow)]
+    pub(crate) salt: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub(crate) srp_b: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub(crate) secret_block: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub(crate) username: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub(crate) user_id_for_srp: Option<Text<'a>>,
 }
 
 /// The output of GetTokensFromRefreshToken.

@@ -126,6 +126,43 @@ fn srp_sign_in_succeeds_and_the_claim_verifies() {
     ));
 }
 
+/// Cognito's SECRET_BLOCK runs to about 1.5 KB and the machine decodes it in chunks on the
+/// stack; JSON escapes force owned copies of borrowed strings. Neither may change a byte.
+#[test]
+fn a_long_secret_block_and_escaped_strings_still_verify() {
+    let mut server = SrpServer::new("AbCdEfGhI", "alice", "Correct-Horse-9!");
+    server.secret_block = (0..1536u32).map(|i| (i * 131 % 256) as u8).collect();
+    let mut sign_in = SignIn::new(config(false), "alice", "Correct-Horse-9!");
+    let init = body_of(&sign_in.start().unwrap(), "InitiateAuth");
+    let srp_a = init["AuthParameters"]["SRP_A"].as_str().unwrap().to_owned();
+    let params = server.challenge_parameters();
+    let block = params["SECRET_BLOCK"].as_str().unwrap().to_owned();
+    assert!(block.len() > 2000 && block.contains('/'));
+    // Escape every `/` of the block and the session as `\/`, and "alice" as `\u0061lice`.
+    let body = json!({
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "Session": "session/with/slashes",
+        "ChallengeParameters": params,
+    })
+    .to_string()
+    .replace('/', "\\/")
+    .replace("\"alice\"", "\"\\u0061lice\"");
+    assert!(body.contains("\\/") && body.contains("\\u0061lice"));
+    let reply = Reply::raw(200, body.as_bytes());
+    let answer = body_of(
+        &expect_send(sign_in.handle_response(reply.as_response(), NOW).unwrap()),
+        "RespondToAuthChallenge",
+    );
+    assert_eq!(answer["Session"], "session/with/slashes");
+    let responses = &answer["ChallengeResponses"];
+    assert_eq!(responses["PASSWORD_CLAIM_SECRET_BLOCK"], block.as_str());
+    assert_eq!(responses["USERNAME"], "alice");
+    assert_eq!(
+        responses["PASSWORD_CLAIM_SIGNATURE"],
+        server.expected_signature(&srp_a, NOW_TIMESTAMP)
+    );
+}
+
 #[test]
 fn wrong_password_is_a_typed_not_authorized_and_sticks() {
     let server = SrpServer::new("AbCdEfGhI", "alice", "the-real-one");

@@ -45,7 +45,7 @@ impl AwaitAnswer {
     ) -> Result<Answered, Error> {
         let mut extra: Vec<Pair<'_>> = Vec::new();
         let respond = |ctx: &Context, extra: &[Pair<'_>]| Answered {
-            request: steps::respond(ctx, &self.name, &self.session, extra),
+            request: steps::respond(ctx, &self.name, self.session.expose(), extra),
             srp: None,
         };
         match (&self.challenge, &answer) {
@@ -188,7 +188,7 @@ impl AwaitAnswer {
                     (keys::ANSWER.into(), factor.name()),
                     (keys::PASSWORD.into(), password.expose()),
                 ];
-                let request = steps::respond(ctx, &self.name, &self.session, &extra);
+                let request = steps::respond(ctx, &self.name, self.session.expose(), &extra);
                 ctx.password = None;
                 Ok(Answered { request, srp: None })
             }
@@ -201,7 +201,7 @@ impl AwaitAnswer {
                     (keys::ANSWER.into(), factor.name()),
                     (keys::SRP_A.into(), client.public_a_hex()),
                 ];
-                let request = steps::respond(ctx, &self.name, &self.session, &extra);
+                let request = steps::respond(ctx, &self.name, self.session.expose(), &extra);
                 Ok(Answered {
                     request,
                     srp: Some(client),
@@ -211,7 +211,7 @@ impl AwaitAnswer {
                 request: steps::respond(
                     ctx,
                     &self.name,
-                    &self.session,
+                    self.session.expose(),
                     &[(keys::ANSWER.into(), factor.name())],
                 ),
                 srp: None,

@@ -114,7 +114,7 @@ struct Context {
     /// What the user typed (an alias is fine for InitiateAuth).
     username: String,
     /// Cognito's internal name, once a challenge names it; every later request uses it.
-    user_id: Option<String>,
+    user_id: UserId,
     /// Until it has been used.
     password: Option<SecretString>,
     /// A remembered device, used for DEVICE_KEY and device SRP.
@@ -127,10 +127,37 @@ struct Context {
     admin: bool,
 }
 
+/// Cognito's internal user name, as far as the service has named it.
+#[derive(Debug)]
+enum UserId {
+    NotYetNamed,
+    /// The name typed (no copy kept: the usual case, and the SRP step allocates nothing).
+    AsTyped,
+    /// Another name: the user typed an alias (e-mail, phone, preferred_username).
+    Internal(String),
+}
+
 impl Context {
     /// The USERNAME for a challenge response, and for its SECRET_HASH.
     fn response_username(&self) -> &str {
-        self.user_id.as_deref().unwrap_or(&self.username)
+        self.user_id().unwrap_or(&self.username)
+    }
+
+    fn user_id(&self) -> Option<&str> {
+        match &self.user_id {
+            UserId::NotYetNamed => None,
+            UserId::AsTyped => Some(&self.username),
+            UserId::Internal(name) => Some(name),
+        }
+    }
+
+    /// Records the name a challenge gave; every later request uses it.
+    fn set_user_id(&mut self, user_id: &str) {
+        self.user_id = if user_id == self.username {
+            UserId::AsTyped
+        } else {
+            UserId::Internal(user_id.to_owned())
+        };
     }
 
     fn wire_context(&self) -> wire::Context<'_> {
@@ -211,18 +238,18 @@ impl SignIn {
             ctx: Context {
                 config,
                 username,
-                user_id: None,
+                user_id: UserId::NotYetNamed,
                 password,
                 device: None,
                 client_metadata: None,
                 totp_label: None,
                 admin: false,
             },
-            state: State::Start(Box::new(state::Start {
+            state: State::Start(state::Start {
                 flow,
                 preferred: None,
                 session: None,
-            })),
+            }),
         }
     }
 
@@ -362,7 +389,7 @@ impl SignIn {
 
     /// Cognito's internal user name, once the service has named it (USER_ID_FOR_SRP).
     pub fn user_id(&self) -> Option<&str> {
-        self.ctx.user_id.as_deref()
+        self.ctx.user_id()
     }
 
     /// Snapshot of a sign-in waiting at a challenge; `None` in any other state (mid-SRP the
@@ -381,7 +408,7 @@ impl SignIn {
         };
         Some(SuspendedSignIn {
             username: self.ctx.username.clone(),
-            user_id: self.ctx.user_id.clone(),
+            user_id: self.ctx.user_id().map(str::to_owned),
             device: self.ctx.device.clone(),
             challenge_name: pending.name.clone(),
             session: pending.session.clone(),
@@ -398,7 +425,9 @@ impl SignIn {
     /// [`Error::PeerMisbehaved`] when the stored challenge parameters do not parse.
     pub fn resume(config: Arc<PoolConfig>, suspended: SuspendedSignIn) -> Result<Self, Error> {
         let mut sign_in = Self::build(config, suspended.username, None, AuthFlow::UserSrp);
-        sign_in.ctx.user_id = suspended.user_id;
+        if let Some(user_id) = &suspended.user_id {
+            sign_in.ctx.set_user_id(user_id);
+        }
         sign_in.ctx.device = suspended.device;
         sign_in.state = match suspended.totp {
             Some((secret, issuer, account)) => {

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
 use super::answer::Answered;
@@ -10,7 +12,7 @@ use super::challenge::TotpSetup;
 use super::steps;
 use super::{AuthFlow, Challenge, Context, FirstFactor, Status, Step};
 use crate::account::{AssociateSoftwareToken, Call as _, VerifySoftwareToken};
-use crate::error::{Error, PeerMisbehaved};
+use crate::error::{Error, InvalidResponse, PeerMisbehaved};
 use crate::operation::Operation;
 use crate::request::Request;
 use crate::response::HttpResponse;
@@ -19,15 +21,21 @@ use crate::service_error::{ErrorKind, ServiceError};
 use crate::srp::SrpClient;
 use crate::time::UnixTime;
 use crate::tokens::Tokens;
-use crate::wire;
+use crate::wire::{self, keys};
 
 /// A transition's result: the next state and a value, or an error with the state to keep
 /// (`None`: the error is final and the machine fails).
 pub(super) type Outcome<T> = Result<(State, T), Box<(Option<State>, Error)>>;
 
+// Start and Expect are inline: boxing them cost an allocation per request. The size is
+// mostly `a` (a U3072) inside the SRP client, and a sign-in holds one state.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one state per sign-in; no box per request"
+)]
 pub(super) enum State {
-    Start(Box<Start>),
-    Expect(Box<Expect>),
+    Start(Start),
+    Expect(Expect),
     AwaitAnswer(Box<AwaitAnswer>),
     Done,
     Failed(Error),
@@ -85,17 +93,17 @@ impl Expect {
         request: &Request,
         srp: Option<SrpClient>,
         answered: Option<Box<AwaitAnswer>>,
-    ) -> Box<Self> {
+    ) -> Self {
         let sent_with_device = ctx
             .device
             .as_ref()
             .map(|_| Zeroizing::new(request.body().to_vec()));
-        Box::new(Self {
+        Self {
             operation: request.operation(),
             srp,
             answered,
             sent_with_device,
-        })
+        }
     }
 }
 
@@ -174,7 +182,7 @@ impl State {
             srp,
             answered,
             ..
-        } = *expect;
+        } = expect;
         match operation {
             Operation::AssociateSoftwareToken => lift(associated(ctx, &response, now)),
             Operation::VerifySoftwareToken => verified(ctx, &response, answered),
@@ -184,12 +192,12 @@ impl State {
 }
 
 /// Errors that mean "retry" or "do something else" are not failures of the machine.
-fn on_service_error(ctx: &mut Context, expect: Box<Expect>, error: ServiceError) -> Outcome<Step> {
+fn on_service_error(ctx: &mut Context, expect: Expect, error: ServiceError) -> Outcome<Step> {
     if error.is_device_not_found() && expect.sent_with_device.is_some() {
         if let (Some(device), Some(body)) = (ctx.device.take(), &expect.sent_with_device) {
             return match steps::without_device_key(ctx, expect.operation, body) {
                 Ok(request) => {
-                    let Expect { srp, answered, .. } = *expect;
+                    let Expect { srp, answered, .. } = expect;
                     let next = Expect::new(ctx, &request, srp, answered);
                     Ok((
                         State::Expect(next),
@@ -233,44 +241,50 @@ fn auth_response(
         return Ok((State::Done, Step::Done(Box::new(tokens))));
     }
     let name = parsed.challenge_name.ok_or(PeerMisbehaved::NoResult)?;
+    let name = name.as_str();
     let session = parsed
         .session
-        .ok_or_else(|| PeerMisbehaved::MissingSession(name.to_string()))?;
-    let parameters = parsed.challenge_parameters;
-    match name.as_ref() {
+        .ok_or_else(|| PeerMisbehaved::MissingSession(name.to_owned()))?;
+    let parameters = parsed.challenge_parameters.map_or("{}", RawValue::get);
+    match name {
         "PASSWORD_VERIFIER" | "DEVICE_PASSWORD_VERIFIER" => {
-            let client =
-                srp.ok_or_else(|| PeerMisbehaved::UnexpectedChallenge(name.to_string()))?;
+            let client = srp.ok_or_else(|| PeerMisbehaved::UnexpectedChallenge(name.to_owned()))?;
+            let parameters: wire::SrpParameters = parse_parameters(parameters)?;
             // Date the proof by the service's clock when it told us, else by the caller's.
             let timestamp_time = response.server_time().unwrap_or(now);
             let request = steps::password_verifier(
                 ctx,
-                &name,
+                name,
                 client,
                 &parameters,
-                &session,
+                session.as_str(),
                 timestamp_time,
             )?;
             let expect = Expect::new(ctx, &request, None, None);
             return Ok((State::Expect(expect), Step::Send(request)));
         }
         "DEVICE_SRP_AUTH" if ctx.device.is_some() => {
-            update_user_id(ctx, &parameters);
-            let (request, client) = steps::device_srp_auth(ctx, &session)?;
+            let parameters: wire::SrpParameters = parse_parameters(parameters)?;
+            if let Some(user_id) = parameters.username.or(parameters.user_id_for_srp) {
+                ctx.set_user_id(user_id.as_str());
+            }
+            let (request, client) = steps::device_srp_auth(ctx, session.as_str())?;
             let expect = Expect::new(ctx, &request, Some(client), None);
             return Ok((State::Expect(expect), Step::Send(request)));
         }
         _ => {}
     }
-    update_user_id(ctx, &parameters);
     // A challenge for the app is kept (and may be suspended): own its parameters.
-    let parameters = parameters
-        .into_iter()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let parameters: BTreeMap<String, String> = parse_parameters(parameters)?;
+    if let Some(user_id) = parameters
+        .get(keys::USERNAME)
+        .or_else(|| parameters.get(keys::USER_ID_FOR_SRP))
+    {
+        ctx.set_user_id(user_id);
+    }
     let state = State::await_answer(
-        name.into_owned(),
-        session,
+        name.to_owned(),
+        SecretString::from(session.as_str()),
         parameters,
         parsed.available_challenges,
         now,
@@ -282,14 +296,15 @@ fn auth_response(
     Ok((state, Step::Challenge(challenge)))
 }
 
-/// Challenges after the first name the user by Cognito's internal name; use it from now on.
-fn update_user_id(ctx: &mut Context, parameters: &steps::Parameters<'_>) {
-    if let Some(user_id) = parameters
-        .get("USERNAME")
-        .or_else(|| parameters.get("USER_ID_FOR_SRP"))
-    {
-        ctx.user_id = Some(user_id.to_string());
-    }
+/// ChallengeParameters as `T`; a malformed member is an invalid response.
+fn parse_parameters<'a, T: Deserialize<'a>>(raw: &'a str) -> Result<T, Error> {
+    serde_json::from_str(raw).map_err(|e| {
+        InvalidResponse::new(
+            Operation::RespondToAuthChallenge,
+            format!("ChallengeParameters: {e}"),
+        )
+        .into()
+    })
 }
 
 /// AssociateSoftwareToken gave the secret: show it to the user.
@@ -349,7 +364,7 @@ fn verified(
     let Some(session) = parsed.session else {
         return fatal(PeerMisbehaved::MissingSession("MFA_SETUP".into()));
     };
-    let request = steps::respond(ctx, "MFA_SETUP", &session, &[]);
+    let request = steps::respond(ctx, "MFA_SETUP", session.expose(), &[]);
     let expect = Expect::new(ctx, &request, None, None);
     Ok((State::Expect(expect), Step::Send(request)))
 }

@@ -2,7 +2,6 @@
 //! answers by itself (PASSWORD_VERIFIER, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use zeroize::Zeroizing;
 
@@ -13,13 +12,10 @@ use crate::request::Request;
 use crate::secret::SecretString;
 use crate::srp::{self, EphemeralSecret, SrpClient, VerifierInput};
 use crate::time::UnixTime;
-use crate::wire::{self, keys};
+use crate::wire::{self, SrpParameters, Text, keys};
 
 /// A response key and value.
 pub(super) type Pair<'a> = (Cow<'a, str>, &'a str);
-
-/// Challenge parameters as parsed, borrowed from the response body where possible.
-pub(super) type Parameters<'a> = BTreeMap<Cow<'a, str>, Cow<'a, str>>;
 
 /// InitiateAuth for `flow`, and the SRP client when SRP_A was sent.
 pub(super) fn initiate(
@@ -45,26 +41,18 @@ pub(super) fn initiate(
     }
     let config = &ctx.config;
     let secret_hash = config.secret_hash(&ctx.username);
-    let mut parameters = BTreeMap::new();
-    parameters.insert(keys::USERNAME, ctx.username.as_str());
-    if let Some(hash) = &secret_hash {
-        parameters.insert(keys::SECRET_HASH, hash.as_str());
-    }
-    if let Some(device) = &ctx.device {
-        parameters.insert(keys::DEVICE_KEY, device.device_key.as_str());
-    }
-    if let Some(client) = &srp {
-        parameters.insert(keys::SRP_A, client.public_a_hex());
-    }
-    if let Some(password) = &password {
-        parameters.insert(keys::PASSWORD, password.expose());
-    }
-    if flow == AuthFlow::CustomWithSrp {
-        parameters.insert(keys::CHALLENGE_NAME, "SRP_A");
-    }
-    if let Some(preferred) = preferred.filter(|_| flow == AuthFlow::UserAuth) {
-        parameters.insert(keys::PREFERRED_CHALLENGE, preferred.name());
-    }
+    let parameters = wire::AuthParameters {
+        username: Some(&ctx.username),
+        secret_hash: secret_hash.as_deref(),
+        device_key: ctx.device.as_ref().map(|d| d.device_key.as_str()),
+        srp_a: srp.as_ref().map(SrpClient::public_a_hex),
+        password: password.as_ref().map(SecretString::expose),
+        challenge_name: (flow == AuthFlow::CustomWithSrp).then_some("SRP_A"),
+        preferred_challenge: preferred
+            .filter(|_| flow == AuthFlow::UserAuth)
+            .map(FirstFactor::name),
+        refresh_token: None,
+    };
     let auth_flow = match flow {
         AuthFlow::UserSrp => "USER_SRP_AUTH",
         AuthFlow::UserPassword if ctx.admin => "ADMIN_USER_PASSWORD_AUTH",
@@ -113,29 +101,25 @@ pub(super) fn new_srp_client(ctx: &Context) -> Result<SrpClient, Error> {
 }
 
 /// Answers PASSWORD_VERIFIER (user SRP) or DEVICE_PASSWORD_VERIFIER (device SRP). The user's
-/// password is taken out of the context here and zeroized once x is computed.
+/// password is taken out of the context here and zeroized once x is computed. Nothing is
+/// allocated here but the big numbers and the request body.
 pub(super) fn password_verifier(
     ctx: &mut Context,
     name: &str,
     client: SrpClient,
-    parameters: &Parameters<'_>,
-    session: &SecretString,
+    parameters: &SrpParameters<'_>,
+    session: &str,
     now: UnixTime,
 ) -> Result<Request, Error> {
-    let get = |key: &'static str| {
-        parameters.get(key).map(Cow::as_ref).ok_or_else(|| {
-            PeerMisbehaved::MissingChallengeParameter {
-                challenge: name.to_owned(),
-                parameter: key,
-            }
-        })
-    };
+    let get = |value, key| required(value, name, key);
     let device = name == "DEVICE_PASSWORD_VERIFIER";
-    let secret_block_b64 = get(keys::SECRET_BLOCK)?;
-    let salt_hex = get(keys::SALT)?;
-    let srp_b_hex = get(keys::SRP_B)?;
-    let secret_block = srp::decode_secret_block(secret_block_b64)?;
-    let timestamp = srp::format_timestamp(now.as_secs())?;
+    let secret_block = get(&parameters.secret_block, keys::SECRET_BLOCK)?;
+    let salt_hex = get(&parameters.salt, keys::SALT)?;
+    let srp_b_hex = get(&parameters.srp_b, keys::SRP_B)?;
+    // Checked before the expensive part; the signature decodes it again on the stack.
+    srp::validate_secret_block(secret_block)?;
+    let timestamp = srp::Timestamp::new(now.as_secs())?;
+    let timestamp = timestamp.as_str();
     let (signature, user_id) = if device {
         let credentials = ctx
             .device
@@ -148,16 +132,16 @@ pub(super) fn password_verifier(
             salt_hex,
             srp_b_hex,
         };
-        let signature = client.derive(&input)?.signature(
+        let signature = client.derive(&input)?.signature_over_encoded_block(
             input.pool_name,
             input.user_id,
-            &secret_block,
-            &timestamp,
-        );
+            secret_block,
+            timestamp,
+        )?;
         // The response names the user as the challenge does.
-        (signature, get(keys::USERNAME).ok().map(str::to_owned))
+        (signature, get(&parameters.username, keys::USERNAME).ok())
     } else {
-        let user_id = get(keys::USER_ID_FOR_SRP)?;
+        let user_id = get(&parameters.user_id_for_srp, keys::USER_ID_FOR_SRP)?;
         let pool_name = ctx.config.pool_name();
         let derivation = {
             let password = ctx.password.take().ok_or_else(no_password)?;
@@ -169,31 +153,49 @@ pub(super) fn password_verifier(
                 srp_b_hex,
             })
         };
-        let signature = derivation?.signature(pool_name, user_id, &secret_block, &timestamp);
+        let signature = derivation?.signature_over_encoded_block(
+            pool_name,
+            user_id,
+            secret_block,
+            timestamp,
+        )?;
         // The signature, USERNAME and SECRET_HASH all use the internal name, never the alias.
-        (signature, Some(user_id.to_owned()))
+        (signature, Some(user_id))
     };
     drop(client);
     if let Some(user_id) = user_id {
-        ctx.user_id = Some(user_id);
+        ctx.set_user_id(user_id);
     }
     Ok(respond(
         ctx,
         name,
         session,
         &[
-            (keys::PASSWORD_CLAIM_SECRET_BLOCK.into(), secret_block_b64),
-            (keys::PASSWORD_CLAIM_SIGNATURE.into(), &signature),
-            (keys::TIMESTAMP.into(), &timestamp),
+            (keys::PASSWORD_CLAIM_SECRET_BLOCK.into(), secret_block),
+            (keys::PASSWORD_CLAIM_SIGNATURE.into(), signature.as_str()),
+            (keys::TIMESTAMP.into(), timestamp),
         ],
     ))
 }
 
+/// A challenge parameter the step cannot do without.
+fn required<'p>(
+    value: &'p Option<Text<'_>>,
+    challenge: &str,
+    parameter: &'static str,
+) -> Result<&'p str, Error> {
+    match value {
+        Some(text) => Ok(text.as_str()),
+        None => Err(PeerMisbehaved::MissingChallengeParameter {
+            challenge: challenge.to_owned(),
+            parameter,
+        }
+        .into()),
+    }
+}
+
 /// Answers DEVICE_SRP_AUTH with a fresh `a`, as the Amplify libraries do.
-pub(super) fn device_srp_auth(
-    ctx: &Context,
-    session: &SecretString,
-) -> Result<(Request, SrpClient), Error> {
+pub(super) fn device_srp_auth(ctx: &Context, session: &str) -> Result<(Request, SrpClient), Error> {
     let client = new_srp_client(ctx)?;
     let request = respond(
         ctx,
@@ -206,25 +208,9 @@ pub(super) fn device_srp_auth(
 
 /// A RespondToAuthChallenge request: USERNAME, SECRET_HASH over that same name, DEVICE_KEY,
 /// and the challenge's own responses.
-pub(super) fn respond(
-    ctx: &Context,
-    name: &str,
-    session: &SecretString,
-    extra: &[Pair<'_>],
-) -> Request {
+pub(super) fn respond(ctx: &Context, name: &str, session: &str, answers: &[Pair<'_>]) -> Request {
     let username = ctx.response_username();
     let secret_hash = ctx.config.secret_hash(username);
-    let mut responses: BTreeMap<&str, &str> = BTreeMap::new();
-    responses.insert(keys::USERNAME, username);
-    for (key, value) in extra {
-        responses.insert(key, value);
-    }
-    if let Some(hash) = &secret_hash {
-        responses.insert(keys::SECRET_HASH, hash);
-    }
-    if let Some(device) = &ctx.device {
-        responses.insert(keys::DEVICE_KEY, &device.device_key);
-    }
     let (operation, user_pool_id) = match ctx.admin {
         true => (
             Operation::AdminRespondToAuthChallenge,
@@ -239,8 +225,13 @@ pub(super) fn respond(
             user_pool_id,
             challenge_name: name,
             client_id: ctx.config.client_id(),
-            session: session.expose(),
-            challenge_responses: responses,
+            session,
+            challenge_responses: wire::ChallengeResponses {
+                answers,
+                device_key: ctx.device.as_ref().map(|d| d.device_key.as_str()),
+                secret_hash: secret_hash.as_deref(),
+                username,
+            },
             context: ctx.wire_context(),
         },
     )

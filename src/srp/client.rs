@@ -3,9 +3,8 @@
 use core::fmt;
 
 use base64::Engine as _;
-use base64::alphabet;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use crypto_bigint::{U256, U512, U3072};
+use hmac::Mac as _;
 use num_bigint::BigUint;
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
@@ -13,10 +12,11 @@ use zeroize::{Zeroize, Zeroizing};
 use super::comb;
 use super::error::SrpError;
 use super::group::{N, N_BYTES, group, u3072_from_be};
-use super::kdf::{hkdf_16, hmac_sha256, password_x};
+use super::kdf::{hkdf_16, hmac_for, hmac_sha256, password_x};
 use super::monty;
 use super::pad::{pad_bytes, pad_into, parse_hex, to_hex_minimal, update_padded};
 use super::secret::EphemeralSecret;
+use super::secret_block::for_each_chunk;
 
 /// Exponent bits of `x` (a SHA-256 output).
 const X_BITS: u32 = 256;
@@ -255,6 +255,38 @@ impl Derivation {
         );
         base64::engine::general_purpose::STANDARD.encode(mac)
     }
+
+    /// [`signature`](Self::signature) over SECRET_BLOCK as sent (base64), decoded a chunk
+    /// at a time on the stack; the result is on the stack too. The machine's path: it
+    /// allocates nothing.
+    pub(crate) fn signature_over_encoded_block(
+        &self,
+        pool_name: &str,
+        user_id: &str,
+        secret_block_b64: &str,
+        timestamp: &str,
+    ) -> Result<Signature, SrpError> {
+        let mut mac = hmac_for(&self.key);
+        mac.update(pool_name.as_bytes());
+        mac.update(user_id.as_bytes());
+        for_each_chunk(secret_block_b64, |chunk| mac.update(chunk))?;
+        mac.update(timestamp.as_bytes());
+        let tag: [u8; 32] = mac.finalize().into_bytes().into();
+        let mut out = Signature([0; 44]);
+        base64::engine::general_purpose::STANDARD
+            .encode_slice(tag, &mut out.0)
+            .map_err(|_| SrpError::SecretBlock)?;
+        Ok(out)
+    }
+}
+
+/// PASSWORD_CLAIM_SIGNATURE on the stack: standard base64 of 32 bytes is 44 characters.
+pub(crate) struct Signature([u8; 44]);
+
+impl Signature {
+    pub(crate) fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 impl Drop for Derivation {
@@ -271,44 +303,6 @@ impl fmt::Debug for Derivation {
     }
 }
 
-/// Standard alphabet, padding optional, non-zero trailing bits tolerated.
-const LENIENT_B64: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::STANDARD,
-    GeneralPurposeConfig::new()
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-        .with_decode_allow_trailing_bits(true),
-);
-
-/// Decodes SECRET_BLOCK for the signature, leniently, as Amplify JS v6 does:
-/// surrounding whitespace is ignored, the standard and the URL-safe alphabets
-/// are both accepted (`-` is read as `+`, `_` as `/`, even mixed), and `=`
-/// padding is optional. Anything else — an empty string, characters outside
-/// both alphabets, a length that no base64 string can have — is
-/// [`SrpError::SecretBlock`].
-///
-/// Note on mock servers: moto sends a UUID (`xxxxxxxx-xxxx-…`, 36 characters)
-/// as SECRET_BLOCK. Under the URL-safe reading that *is* valid base64, so it is
-/// accepted and decodes to the same 27 bytes Amplify JS v6 computes (pycognito
-/// instead drops the `-` characters and gets 24 different bytes; moto checks
-/// neither). The real service always sends standard base64.
-pub fn decode_secret_block(b64: &str) -> Result<Vec<u8>, SrpError> {
-    let trimmed = b64.trim();
-    if trimmed.is_empty() {
-        return Err(SrpError::SecretBlock);
-    }
-    let mapped: String = trimmed
-        .chars()
-        .map(|c| match c {
-            '-' => '+',
-            '_' => '/',
-            other => other,
-        })
-        .collect();
-    LENIENT_B64
-        .decode(mapped.as_bytes())
-        .map_err(|_| SrpError::SecretBlock)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,22 +313,6 @@ mod tests {
         let mut one = [0; 32];
         one[31] = 1;
         assert_eq!(check_u(&one), Ok(()));
-    }
-
-    #[test]
-    fn secret_block_leniency() {
-        let expect = Ok(vec![0xfb, 0xff]);
-        assert_eq!(decode_secret_block("+/8="), expect);
-        assert_eq!(decode_secret_block("-_8="), expect);
-        assert_eq!(decode_secret_block("+/8"), expect);
-        assert_eq!(decode_secret_block("  -/8=\n"), expect);
-        assert_eq!(decode_secret_block(""), Err(SrpError::SecretBlock));
-        assert_eq!(decode_secret_block("   "), Err(SrpError::SecretBlock));
-        assert_eq!(decode_secret_block("ab$d"), Err(SrpError::SecretBlock));
-        assert_eq!(decode_secret_block("a"), Err(SrpError::SecretBlock));
-        assert_eq!(decode_secret_block("ab cd"), Err(SrpError::SecretBlock));
-        let moto = decode_secret_block("3f2b8c1e-5d6a-4b7c-9e0f-a1b2c3d4e5f6");
-        assert_eq!(moto.map(|v| v.len()), Ok(27));
     }
 
     /// The largest exponent a + u·x (a = N − 1, u = x = 2^256 − 1, 384-byte a)

@@ -13,10 +13,19 @@ pub(crate) const HKDF_INFO: &[u8] = b"Caldera Derived Key";
 const BLOCK: usize = 64;
 
 /// HMAC-SHA256 over the concatenation of `parts`, for a key of any length.
+pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    let mut mac = hmac_for(key);
+    for p in parts {
+        mac.update(p);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+/// An HMAC-SHA256 ready for `update`, for a key of any length.
 ///
 /// Infallible by construction: the key is normalised to one 64-byte block
 /// exactly as RFC 2104 prescribes, so `Hmac::new` never sees a bad length.
-pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+pub(crate) fn hmac_for(key: &[u8]) -> Hmac<Sha256> {
     let mut block = Zeroizing::new([0u8; BLOCK]);
     if key.len() > BLOCK {
         let hashed: [u8; 32] = Sha256::digest(key).into();
@@ -26,11 +35,7 @@ pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     } else if let Some(dst) = block.get_mut(..key.len()) {
         dst.copy_from_slice(key);
     }
-    let mut mac = <Hmac<Sha256> as Mac>::new(GenericArray::from_slice(block.as_slice()));
-    for p in parts {
-        mac.update(p);
-    }
-    mac.finalize().into_bytes().into()
+    <Hmac<Sha256> as Mac>::new(GenericArray::from_slice(block.as_slice()))
 }
 
 /// HKDF-SHA256 with `L = 16`: `PRK = HMAC(salt, ikm)`,

@@ -45,9 +45,10 @@ mod kdf;
 mod monty;
 mod pad;
 mod secret;
+mod secret_block;
 mod timestamp;
 
-pub use client::{Derivation, SrpClient, VerifierInput, decode_secret_block};
+pub use client::{Derivation, SrpClient, VerifierInput};
 pub use device::DeviceVerifier;
 pub use error::SrpError;
 #[cfg(any(fuzzing, feature = "__fuzzing"))]
@@ -55,4 +56,7 @@ pub(crate) use group::N_HEX;
 pub(crate) use kdf::hmac_sha256;
 pub use pad::{MAX_HEX_DIGITS, pad_hex};
 pub use secret::EphemeralSecret;
+pub use secret_block::decode_secret_block;
+pub(crate) use secret_block::validate as validate_secret_block;
+pub(crate) use timestamp::Timestamp;
 pub use timestamp::format_timestamp;

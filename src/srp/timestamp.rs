@@ -1,5 +1,7 @@
 //! The TIMESTAMP string of PASSWORD_VERIFIER answers.
 
+use core::fmt::{self, Write as _};
+
 use super::error::SrpError;
 
 /// 9999-12-31T23:59:59Z.
@@ -18,23 +20,61 @@ const MONTHS: [&str; 12] = [
 /// Accepts 1970-01-01T00:00:00Z ..= 9999-12-31T23:59:59Z; anything later is
 /// [`SrpError::TimestampOutOfRange`].
 pub fn format_timestamp(unix_secs: u64) -> Result<String, SrpError> {
-    if unix_secs > MAX_UNIX_SECS {
-        return Err(SrpError::TimestampOutOfRange);
+    Timestamp::new(unix_secs).map(|t| t.as_str().to_owned())
+}
+
+/// A formatted TIMESTAMP held on the stack: the sign-in machine formats one per
+/// proof without allocating.
+#[derive(Clone, Copy)]
+pub(crate) struct Timestamp {
+    /// The longest is 28 bytes (`Wed Sep 30 23:59:59 UTC 9999`).
+    buf: [u8; 32],
+    len: usize,
+}
+
+impl Timestamp {
+    /// See [`format_timestamp`].
+    pub(crate) fn new(unix_secs: u64) -> Result<Self, SrpError> {
+        if unix_secs > MAX_UNIX_SECS {
+            return Err(SrpError::TimestampOutOfRange);
+        }
+        let days = unix_secs / 86_400;
+        let secs_of_day = unix_secs % 86_400;
+        let (hh, mm, ss) = (secs_of_day / 3600, secs_of_day / 60 % 60, secs_of_day % 60);
+        // 1970-01-01 was a Thursday.
+        let weekday = usize::try_from((days + 4) % 7).map_err(|_| SrpError::TimestampOutOfRange)?;
+        let (year, month, day) = civil_from_days(days);
+        let wd = WEEKDAYS.get(weekday).ok_or(SrpError::TimestampOutOfRange)?;
+        let mon = usize::try_from(month - 1)
+            .ok()
+            .and_then(|m| MONTHS.get(m))
+            .ok_or(SrpError::TimestampOutOfRange)?;
+        let mut out = Self {
+            buf: [0; 32],
+            len: 0,
+        };
+        write!(out, "{wd} {mon} {day} {hh:02}:{mm:02}:{ss:02} UTC {year}")
+            .map_err(|_| SrpError::TimestampOutOfRange)?;
+        Ok(out)
     }
-    let days = unix_secs / 86_400;
-    let secs_of_day = unix_secs % 86_400;
-    let (hh, mm, ss) = (secs_of_day / 3600, secs_of_day / 60 % 60, secs_of_day % 60);
-    // 1970-01-01 was a Thursday.
-    let weekday = usize::try_from((days + 4) % 7).map_err(|_| SrpError::TimestampOutOfRange)?;
-    let (year, month, day) = civil_from_days(days);
-    let wd = WEEKDAYS.get(weekday).ok_or(SrpError::TimestampOutOfRange)?;
-    let mon = usize::try_from(month - 1)
-        .ok()
-        .and_then(|m| MONTHS.get(m))
-        .ok_or(SrpError::TimestampOutOfRange)?;
-    Ok(format!(
-        "{wd} {mon} {day} {hh:02}:{mm:02}:{ss:02} UTC {year}"
-    ))
+
+    pub(crate) fn as_str(&self) -> &str {
+        // Only `write_str` fills the buffer, with whole `&str`s.
+        self.buf
+            .get(..self.len)
+            .and_then(|b| core::str::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Write for Timestamp {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 /// Proleptic Gregorian (year, month 1..=12, day 1..=31) of a day count since
