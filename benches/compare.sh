@@ -3,7 +3,8 @@
 # criterion benches `compare` and `machine` (this crate, num-bigint,
 # aws-cognito-srp; sign-in machine overhead and allocations), then GMP
 # (gmpy2) and pycognito timed by compare_py.py on the same inputs.
-# Needs: python3 with `pip install gmpy2 pycognito`.
+# Needs: python3 with `pip install gmpy2 pycognito`; valgrind for the
+# instruction count of the machine overhead (skipped without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VECTORS="${COGNITO_SRP_VECTORS:-../shared/vectors/srp.json}"
@@ -20,6 +21,9 @@ python3 benches/compare_py.py "$COGNITO_SRP_VECTORS" "$TMP/py1.json"
 cargo bench --bench compare -- --noplot
 cargo bench --bench machine -- --noplot 2> >(tee "$TMP/machine.err" >&2)
 python3 benches/compare_py.py "$COGNITO_SRP_VECTORS" "$TMP/py2.json"
-grep -o 'machine allocations:.*' "$TMP/machine.err" > "$TMP/alloc.txt" || true
+grep -oE 'machine (allocations|overhead):.*' "$TMP/machine.err" > "$TMP/alloc.txt" || true
+if command -v valgrind > /dev/null; then
+  bash benches/machine_instructions.sh >> "$TMP/alloc.txt" || true
+fi
 python3 benches/compare_report.py "$CRIT" "$TMP/py1.json,$TMP/py2.json" "$TMP/alloc.txt" "$OUT"
 echo "wrote $OUT"

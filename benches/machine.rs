@@ -3,8 +3,9 @@
 //! `machine/sign_in_to_verifier_answer` drives `cognito_auth::SignIn` through
 //! `start` → `handle_response(PASSWORD_VERIFIER)` with a fixed random source
 //! and a fixed time; `machine/srp_only` does the same SRP work alone (A, then
-//! u, x, g^x, S, HKDF, HMAC). Machine overhead = the difference of the two
-//! medians.
+//! u, x, g^x, S, HKDF, HMAC). Their difference is the machine's overhead, too
+//! small against the noise of two ~5 ms medians, so it is measured pair by pair
+//! before the criterion run and printed (`machine overhead: median=...`).
 //!
 //! Allocations are counted with a counting global allocator (stats_alloc) for
 //! `start` and for `handle_response(PASSWORD_VERIFIER)` separately, and printed
@@ -116,9 +117,6 @@ fn srp_step(f: &Fixture) -> Option<String> {
     Some(d.signature(&c.pool, &c.user, &block, &ts))
 }
 
-/// Added to every paired difference so a sample is never negative.
-const PAIRED_OFFSET_NS: u64 = 1_000_000;
-
 /// Thread CPU nanoseconds `f` takes.
 fn timed<T>(f: impl FnOnce() -> T) -> i128 {
     let start = cpu_time::ThreadTime::now();
@@ -126,28 +124,56 @@ fn timed<T>(f: impl FnOnce() -> T) -> i128 {
     i128::try_from(start.elapsed().as_nanos()).unwrap_or(0)
 }
 
+/// Pairs timed by [`report_paired_overhead`] (`MACHINE_PAIRS` overrides).
+const DEFAULT_PAIRS: usize = 2000;
+
 /// Machine minus SRP-only, measured pair by pair: each pair times one machine step and one
 /// SRP-only step back to back (alternating which goes first), so slow drift of the shared
-/// machine cancels, and the pair's median stands for the sample, so a preempted step does
-/// not. A sample is iters × (OFFSET + median difference); the report subtracts OFFSET.
-fn paired_overhead(f: &Fixture, iters: u64) -> Duration {
-    let mut diffs: Vec<i128> = (0..iters)
+/// machine cancels. The difference of two ~5 ms steps is a few µs, well inside the noise of
+/// either, so the estimate is the median over all pairs, with its distribution-free 95%
+/// confidence interval (order statistics n/2 ± 0.98·√n), printed as `machine overhead: ...`.
+fn report_paired_overhead(f: &Fixture) {
+    let pairs = std::env::var("MACHINE_PAIRS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_PAIRS)
+        .max(10);
+    let overhead = paired_median(
+        pairs,
+        |_| timed(|| machine_step(f, inputs(f))),
+        || timed(|| srp_step(f)),
+    );
+    // The same method on SRP-only against itself: the noise floor, which should be ~0.
+    let null = paired_median(pairs, |_| timed(|| srp_step(f)), || timed(|| srp_step(f)));
+    eprintln!("machine overhead: {overhead} pairs={pairs} | srp_only vs itself: {null}");
+}
+
+/// Median of `a − b` over `pairs` pairs (order alternating), with its 95% interval.
+fn paired_median(pairs: usize, a: impl Fn(usize) -> i128, b: impl Fn() -> i128) -> String {
+    let mut diffs: Vec<i128> = (0..pairs)
         .map(|i| {
-            let input = inputs(f);
             if i % 2 == 0 {
-                let m = timed(|| machine_step(f, input));
-                m - timed(|| srp_step(f))
+                let x = a(i);
+                x - b()
             } else {
-                let s = timed(|| srp_step(f));
-                timed(|| machine_step(f, input)) - s
+                let y = b();
+                a(i) - y
             }
         })
         .collect();
     diffs.sort_unstable();
-    let median = diffs.get(diffs.len() / 2).copied().unwrap_or(0);
-    let per_iter = (median + i128::from(PAIRED_OFFSET_NS)).max(0);
-    let total = per_iter.saturating_mul(i128::from(iters));
-    Duration::from_nanos(u64::try_from(total).unwrap_or(u64::MAX))
+    let half_width = 0.98 * (pairs as f64).sqrt();
+    let mid = pairs as f64 / 2.0;
+    let at = |r: f64| {
+        let rank = (r.max(0.0) as usize).min(pairs - 1);
+        diffs.get(rank).map_or(f64::NAN, |&ns| ns as f64 / 1e3)
+    };
+    format!(
+        "median={:.1} us ci95=[{:.1}, {:.1}] us",
+        at(mid),
+        at(mid - half_width),
+        at(mid + half_width)
+    )
 }
 
 fn report_allocations(f: &Fixture) {
@@ -178,12 +204,48 @@ fn report_allocations(f: &Fixture) {
     );
 }
 
+enum Which {
+    Machine,
+    Srp,
+}
+
+struct StepsOnly {
+    which: Which,
+    count: usize,
+}
+
+/// `MACHINE_STEPS_ONLY=machine:N` or `srp:N`: run N steps of one kind and exit.
+fn steps_only() -> Option<StepsOnly> {
+    let spec = std::env::var("MACHINE_STEPS_ONLY").ok()?;
+    let (which, count) = spec.split_once(':')?;
+    let which = match which {
+        "machine" => Which::Machine,
+        "srp" => Which::Srp,
+        _ => return None,
+    };
+    Some(StepsOnly {
+        which,
+        count: count.parse().ok()?,
+    })
+}
+
 fn benches(crit: &mut Criterion<cputime::ThreadCpu>) {
     let Some(f) = fixture() else {
         eprintln!("machine bench: cannot load the vectors file; nothing to measure");
         return;
     };
+    if let Some(steps) = steps_only() {
+        // For an instruction count under valgrind (benches/machine_instructions.sh).
+        for _ in 0..steps.count {
+            match steps.which {
+                Which::Machine => black_box(machine_step(&f, inputs(&f))).map(|_| ()),
+                Which::Srp => black_box(srp_step(&f)).map(|_| ()),
+            };
+        }
+        std::process::exit(0);
+    }
     report_allocations(&f);
+    report_paired_overhead(&f);
     let mut group = crit.benchmark_group("machine");
     group.sample_size(40);
     group.measurement_time(Duration::from_secs(6));
@@ -195,9 +257,6 @@ fn benches(crit: &mut Criterion<cputime::ThreadCpu>) {
         );
     });
     group.bench_function("srp_only", |b| b.iter(|| srp_step(black_box(&f))));
-    group.bench_function("overhead_paired_plus_1ms", |b| {
-        b.iter_custom(|iters| paired_overhead(&f, iters));
-    });
     group.finish();
 }
 
