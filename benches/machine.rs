@@ -125,7 +125,7 @@ fn timed<T>(f: impl FnOnce() -> T) -> i128 {
 }
 
 /// Pairs timed by [`report_paired_overhead`] (`MACHINE_PAIRS` overrides).
-const DEFAULT_PAIRS: usize = 2000;
+const DEFAULT_PAIRS: usize = 5000;
 
 /// Machine minus SRP-only, measured pair by pair: each pair times one machine step and one
 /// SRP-only step back to back (alternating which goes first), so slow drift of the shared
