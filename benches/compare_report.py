@@ -81,11 +81,18 @@ def main():
         ]
     overhead_us = None
     if paired:
-        m = re.search(r"overhead: median=(\S+) us ci95=\[(\S+), (\S+)\] us pairs=(\d+) \| srp_only vs itself: median=(\S+) us ci95=\[(\S+), (\S+)\]", paired)
-        if m:
-            overhead_us = float(m.group(1))
-            lines.append(f"| machine overhead, paired: median of machine − SRP over {m.group(4)} pairs (95% CI) | {m.group(1)} µs ({m.group(2)} … {m.group(3)}) |")
-            lines.append(f"| noise floor: SRP alone − SRP alone, same method (95% CI) | {m.group(5)} µs ({m.group(6)} … {m.group(7)}) |")
+        num = r"median=(\S+) us ci95=\[(\S+), (\S+)\] us n=(\d+)"
+        rows = [
+            ("answer", "machine overhead of the PASSWORD_VERIFIER answer (parse + build, SRP excluded): paired median over {n} pairs (95% CI)"),
+            ("start to answer", "the same from `start` (InitiateAuth too) to the answer, over {n} pairs"),
+            ("srp vs itself", "noise floor: the SRP work against itself, same method, over {n} pairs"),
+        ]
+        for key, label in rows:
+            m = re.search(re.escape(key) + " " + num, paired)
+            if m:
+                lines.append(f"| {label.format(n=m.group(4))} | {m.group(1)} µs ({m.group(2)} … {m.group(3)}) |")
+                if key == "answer":
+                    overhead_us = float(m.group(1))
     if instructions:
         lines += ["", f"Instructions (valgrind, `benches/machine_instructions.sh`): {instructions}"]
     lines += ["", f"Allocations: `{alloc}`"]
@@ -101,7 +108,7 @@ def main():
     if ours:
         goal(f"≥ 8× faster than pycognito: {py['pycognito_a1024'] / ours:.1f}×", py["pycognito_a1024"] / ours >= 8)
     if overhead_us is not None:
-        goal(f"machine overhead ≤ 20 µs (paired median): {overhead_us:.1f} µs", overhead_us <= 20)
+        goal(f"PASSWORD_VERIFIER parse + answer, SRP excluded, ≤ 20 µs (paired median): {overhead_us:.1f} µs", overhead_us <= 20)
     if alloc.startswith("machine allocations:"):
         counts = [int(c) for c in re.findall(r"allocations=(\d+)", alloc)]
         goal(f"allocations per sign-in: start {counts[0]}, PASSWORD_VERIFIER answer {counts[1]} "

@@ -35,6 +35,7 @@ impl SecretBody {
 }
 
 impl std::io::Write for SecretBody {
+    #[inline]
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let needed = self.0.len().saturating_add(buf.len());
         if needed > self.0.capacity() {

@@ -3,8 +3,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
 use super::answer::Answered;
@@ -12,7 +10,7 @@ use super::challenge::TotpSetup;
 use super::steps;
 use super::{AuthFlow, Challenge, Context, FirstFactor, Status, Step};
 use crate::account::{AssociateSoftwareToken, Call as _, VerifySoftwareToken};
-use crate::error::{Error, InvalidResponse, PeerMisbehaved};
+use crate::error::{Error, PeerMisbehaved};
 use crate::operation::Operation;
 use crate::request::Request;
 use crate::response::HttpResponse;
@@ -245,11 +243,10 @@ fn auth_response(
     let session = parsed
         .session
         .ok_or_else(|| PeerMisbehaved::MissingSession(name.to_owned()))?;
-    let parameters = parsed.challenge_parameters.map_or("{}", RawValue::get);
+    let parameters = parsed.challenge_parameters.unwrap_or_default();
     match name {
         "PASSWORD_VERIFIER" | "DEVICE_PASSWORD_VERIFIER" => {
             let client = srp.ok_or_else(|| PeerMisbehaved::UnexpectedChallenge(name.to_owned()))?;
-            let parameters: wire::SrpParameters = parse_parameters(parameters)?;
             // Date the proof by the service's clock when it told us, else by the caller's.
             let timestamp_time = response.server_time().unwrap_or(now);
             let request = steps::password_verifier(
@@ -264,10 +261,7 @@ fn auth_response(
             return Ok((State::Expect(expect), Step::Send(request)));
         }
         "DEVICE_SRP_AUTH" if ctx.device.is_some() => {
-            let parameters: wire::SrpParameters = parse_parameters(parameters)?;
-            if let Some(user_id) = parameters.username.or(parameters.user_id_for_srp) {
-                ctx.set_user_id(user_id.as_str());
-            }
+            update_user_id(ctx, &parameters);
             let (request, client) = steps::device_srp_auth(ctx, session.as_str())?;
             let expect = Expect::new(ctx, &request, Some(client), None);
             return Ok((State::Expect(expect), Step::Send(request)));
@@ -275,17 +269,11 @@ fn auth_response(
         _ => {}
     }
     // A challenge for the app is kept (and may be suspended): own its parameters.
-    let parameters: BTreeMap<String, String> = parse_parameters(parameters)?;
-    if let Some(user_id) = parameters
-        .get(keys::USERNAME)
-        .or_else(|| parameters.get(keys::USER_ID_FOR_SRP))
-    {
-        ctx.set_user_id(user_id);
-    }
+    update_user_id(ctx, &parameters);
     let state = State::await_answer(
         name.to_owned(),
         SecretString::from(session.as_str()),
-        parameters,
+        parameters.to_map(),
         parsed.available_challenges,
         now,
     )?;
@@ -296,15 +284,14 @@ fn auth_response(
     Ok((state, Step::Challenge(challenge)))
 }
 
-/// ChallengeParameters as `T`; a malformed member is an invalid response.
-fn parse_parameters<'a, T: Deserialize<'a>>(raw: &'a str) -> Result<T, Error> {
-    serde_json::from_str(raw).map_err(|e| {
-        InvalidResponse::new(
-            Operation::RespondToAuthChallenge,
-            format!("ChallengeParameters: {e}"),
-        )
-        .into()
-    })
+/// Challenges after the first name the user by Cognito's internal name; use it from now on.
+fn update_user_id(ctx: &mut Context, parameters: &wire::ChallengeParameters<'_>) {
+    if let Some(user_id) = parameters
+        .get(keys::USERNAME)
+        .or_else(|| parameters.get(keys::USER_ID_FOR_SRP))
+    {
+        ctx.set_user_id(user_id);
+    }
 }
 
 /// AssociateSoftwareToken gave the secret: show it to the user.

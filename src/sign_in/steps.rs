@@ -12,7 +12,7 @@ use crate::request::Request;
 use crate::secret::SecretString;
 use crate::srp::{self, EphemeralSecret, SrpClient, VerifierInput};
 use crate::time::UnixTime;
-use crate::wire::{self, SrpParameters, Text, keys};
+use crate::wire::{self, ChallengeParameters, keys};
 
 /// A response key and value.
 pub(super) type Pair<'a> = (Cow<'a, str>, &'a str);
@@ -107,15 +107,15 @@ pub(super) fn password_verifier(
     ctx: &mut Context,
     name: &str,
     client: SrpClient,
-    parameters: &SrpParameters<'_>,
+    parameters: &ChallengeParameters<'_>,
     session: &str,
     now: UnixTime,
 ) -> Result<Request, Error> {
-    let get = |value, key| required(value, name, key);
+    let get = |key| required(parameters, name, key);
     let device = name == "DEVICE_PASSWORD_VERIFIER";
-    let secret_block = get(&parameters.secret_block, keys::SECRET_BLOCK)?;
-    let salt_hex = get(&parameters.salt, keys::SALT)?;
-    let srp_b_hex = get(&parameters.srp_b, keys::SRP_B)?;
+    let secret_block = get(keys::SECRET_BLOCK)?;
+    let salt_hex = get(keys::SALT)?;
+    let srp_b_hex = get(keys::SRP_B)?;
     // Checked before the expensive part; the signature decodes it again on the stack.
     srp::validate_secret_block(secret_block)?;
     let timestamp = srp::Timestamp::new(now.as_secs())?;
@@ -139,9 +139,9 @@ pub(super) fn password_verifier(
             timestamp,
         )?;
         // The response names the user as the challenge does.
-        (signature, get(&parameters.username, keys::USERNAME).ok())
+        (signature, parameters.get(keys::USERNAME))
     } else {
-        let user_id = get(&parameters.user_id_for_srp, keys::USER_ID_FOR_SRP)?;
+        let user_id = get(keys::USER_ID_FOR_SRP)?;
         let pool_name = ctx.config.pool_name();
         let derivation = {
             let password = ctx.password.take().ok_or_else(no_password)?;
@@ -180,18 +180,17 @@ pub(super) fn password_verifier(
 
 /// A challenge parameter the step cannot do without.
 fn required<'p>(
-    value: &'p Option<Text<'_>>,
+    parameters: &'p ChallengeParameters<'_>,
     challenge: &str,
     parameter: &'static str,
 ) -> Result<&'p str, Error> {
-    match value {
-        Some(text) => Ok(text.as_str()),
-        None => Err(PeerMisbehaved::MissingChallengeParameter {
+    parameters.get(parameter).ok_or_else(|| {
+        PeerMisbehaved::MissingChallengeParameter {
             challenge: challenge.to_owned(),
             parameter,
         }
-        .into()),
-    }
+        .into()
+    })
 }
 
 /// Answers DEVICE_SRP_AUTH with a fresh `a`, as the Amplify libraries do.

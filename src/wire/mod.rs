@@ -1,15 +1,15 @@
 //! Private mirrors of Cognito's JSON shapes (PascalCase member names, as in the model).
 
+mod borrowed;
+
+use core::fmt;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use core::fmt;
-
-use serde::de::{self, Deserializer};
 use serde::ser::{SerializeMap as _, Serializer};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
-use zeroize::Zeroize as _;
+
+pub(crate) use borrowed::{ChallengeParameters, Text};
 
 use crate::config::RequestContext;
 use crate::secret::SecretString;
@@ -195,53 +195,6 @@ impl fmt::Debug for ChallengeResponses<'_> {
     }
 }
 
-/// A JSON string borrowed from the response body, or owned when it had escapes (serde's
-/// own `Cow<str>` always copies inside containers and options). An owned copy is zeroized
-/// on drop: these strings include Sessions.
-pub(crate) struct Text<'a>(Cow<'a, str>);
-
-impl Text<'_> {
-    pub(crate) fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Drop for Text<'_> {
-    fn drop(&mut self) {
-        if let Cow::Owned(s) = &mut self.0 {
-            s.zeroize();
-        }
-    }
-}
-
-impl fmt::Debug for Text<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<text>")
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> de::Visitor<'de> for Visitor {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v)))
-            }
-        }
-        deserializer.deserialize_str(Visitor)
-    }
-}
-
 /// The output of InitiateAuth and RespondToAuthChallenge, borrowed from the body: the SRP
 /// step reads it and lets go, allocating nothing.
 #[derive(Debug, Default, Deserialize)]
@@ -251,29 +204,11 @@ pub(crate) struct AuthResponse<'a> {
     pub(crate) challenge_name: Option<Text<'a>>,
     #[serde(borrow)]
     pub(crate) session: Option<Text<'a>>,
-    /// Read as [`SrpParameters`] or as a map, once the challenge name is known.
     #[serde(borrow)]
-    pub(crate) challenge_parameters: Option<&'a RawValue>,
+    pub(crate) challenge_parameters: Option<ChallengeParameters<'a>>,
     pub(crate) authentication_result: Option<AuthenticationResult>,
     #[serde(default)]
     pub(crate) available_challenges: Vec<String>,
-}
-
-/// The ChallengeParameters of the SRP steps (PASSWORD_VERIFIER, DEVICE_PASSWORD_VERIFIER,
-/// DEVICE_SRP_AUTH), borrowed. Other members are ignored; a repeated one is an error.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub(crate) struct SrpParameters<'a> {
-    #[serde(borrow)]
-    pub(crate) salt: Option<Text<'a>>,
-    #[serde(borrow)]
-    pub(crate) srp_b: Option<Text<'a>>,
-    #[serde(borrow)]
-    pub(crate) secret_block: Option<Text<'a>>,
-    #[serde(borrow)]
-    pub(crate) username: Option<Text<'a>>,
-    #[serde(borrow)]
-    pub(crate) user_id_for_srp: Option<Text<'a>>,
 }
 
 /// The output of GetTokensFromRefreshToken.
