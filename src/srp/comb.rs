@@ -8,12 +8,12 @@
 //! constant-time scan of the whole table ([`monty::ct_lookup`]); the
 //! multiplications and squarings are crypto-bigint's constant-time Montgomery
 //! arithmetic (see [`super::monty`]). A 256-bit
-//! exponent costs 42 squarings and 43 multiplications instead of 256 squarings
+//! exponent costs 21 squarings and 44 multiplications instead of 256 squarings
 //! and 64 multiplications for a windowed exponentiation.
 //!
-//! Tables are built on first use (block 0 covers exponents up to 258 bits;
-//! longer secrets such as a 1024-bit `a` build blocks 1–3 on first use) and
-//! hold only public values.
+//! Tables are built on first use (blocks 0 and 1 cover exponents up to 264
+//! bits; longer secrets such as a 1024-bit `a` build blocks 2–7 on first use)
+//! and hold only public values.
 
 use std::sync::OnceLock;
 
@@ -23,12 +23,14 @@ use super::monty::{self, Fe, ONE};
 
 /// Bits combined into one table index.
 const TEETH: u32 = 6;
-/// Distance between the bits of one index = number of columns.
-const SPACING: u32 = 43;
+/// Distance between the bits of one index = number of columns. 22 makes a
+/// 256-bit exponent two blocks: 21 squarings and 44 multiplications (one block
+/// of 43 columns took 42 and 43), for a second 24 KB table.
+const SPACING: u32 = 22;
 /// Exponent bits covered by one table.
 const BLOCK_BITS: u32 = TEETH * SPACING;
-/// Tables needed for a 3072-bit exponent (the longest `a` accepted).
-const BLOCKS: usize = 12;
+/// Tables needed for a 3073-bit exponent (a 3072-bit `a` is the longest accepted).
+const BLOCKS: usize = (U3072::BITS + 1).div_ceil(BLOCK_BITS) as usize;
 
 /// One block's table: entry `j` is `Π_{k: bit k of j} β_k` with
 /// `β_k = g^(2^(b·BLOCK_BITS + k·SPACING))`, in Montgomery form.
@@ -90,7 +92,7 @@ fn tables(blocks: usize) -> [Option<&'static Table>; BLOCKS] {
 }
 
 /// `g^e mod N` in Montgomery form, for the exponent `e` of which the low
-/// `bits` bits are used (`bits` is public, at most 3096; higher bits of `e`
+/// `bits` bits are used (`bits` is public, at most 3168; higher bits of `e`
 /// must be zero).
 pub(crate) fn pow_g(e: &U3072, bits: u32) -> Fe {
     let blocks = bits.div_ceil(BLOCK_BITS).max(1) as usize;
@@ -128,7 +130,9 @@ mod tests {
             chunk.copy_from_slice(&state.to_be_bytes());
         }
         let e_full = BigUint::from_bytes_be(&bytes);
-        for bits in [1u32, 8, 255, 256, 258, 259, 512, 1024, 1025, 3072] {
+        for bits in [
+            1u32, 8, 131, 132, 133, 255, 256, 258, 259, 264, 265, 512, 1024, 1025, 3072,
+        ] {
             let e = &e_full % (BigUint::from(1u8) << bits);
             let mut buf = [0u8; 384];
             let eb = e.to_bytes_be();

@@ -46,6 +46,7 @@ mod monty;
 mod pad;
 mod secret;
 mod secret_block;
+mod square;
 mod timestamp;
 
 pub use client::{Derivation, SrpClient, VerifierInput};

@@ -1,9 +1,10 @@
 //! Constant-time arithmetic modulo the fixed group prime N: thin wrappers over
 //! crypto-bigint's `ConstMontyForm<_, U3072>`.
 //!
-//! There is no hand-written limb arithmetic here. Montgomery multiplication,
-//! squaring, subtraction, conversion and the windowed exponentiation of S are
-//! crypto-bigint's constant-time implementations; the Montgomery parameters
+//! Montgomery multiplication, subtraction and conversion are crypto-bigint's
+//! constant-time implementations; squaring is [`super::square`] (a dedicated
+//! squaring, which crypto-bigint lacks for this size), and the windowed
+//! exponentiation of S is below, over both. The Montgomery parameters
 //! of N (`R mod N`, `R² mod N`, `−N⁻¹ mod 2^w`) are computed at compile time
 //! ([`ModN::PARAMS`], an associated constant), so nothing about N is computed
 //! at run time.
@@ -41,10 +42,10 @@ pub(crate) fn mul(a: &Fe, b: &Fe) -> Fe {
     a.mul(b)
 }
 
-/// Montgomery square `a²/R mod N`.
+/// Montgomery square `a²/R mod N` (see [`super::square`]: cheaper than `a.square()`).
 #[inline]
 pub(crate) fn square(a: &Fe) -> Fe {
-    a.square()
+    super::square::square(a)
 }
 
 /// `a − b mod N`.
@@ -81,15 +82,42 @@ pub(crate) fn bit(e: &U3072, pos: u32) -> u32 {
     u32::from(e.bit_vartime(pos))
 }
 
+/// Window width of [`pow`]: 16-entry tables.
+const WINDOW: u32 = 4;
+
 /// `base^e mod N` (Montgomery form in and out) using the low `bits` bits of
 /// `e` (`bits` is public; at most 3072 bits are used).
 ///
-/// crypto-bigint's constant-time fixed-window exponentiation with "almost
-/// Montgomery multiplication" (4-bit windows, every window multiplies by a
-/// table entry chosen with a full constant-time scan, one final reduction):
-/// only `bits` shapes the running time.
+/// Fixed 4-bit windows from the top: four squarings, then one multiplication
+/// by the table entry the window selects, read with a full constant-time scan
+/// ([`ct_lookup`]). Only `bits` shapes the running time.
 pub(crate) fn pow(base: &Fe, e: &U3072, bits: u32) -> Fe {
-    base.pow_amm_bounded_exp(e, bits)
+    let bits = bits.min(U3072::BITS);
+    let mut table = [ONE; 1 << WINDOW];
+    for k in 1..table.len() {
+        let prev = table.get(k - 1).copied().unwrap_or(ONE);
+        if let Some(slot) = table.get_mut(k) {
+            *slot = if k == 1 { *base } else { mul(&prev, base) };
+        }
+    }
+    let windows = bits.div_ceil(WINDOW);
+    let mut acc = ONE;
+    for w in (0..windows).rev() {
+        if w + 1 < windows {
+            for _ in 0..WINDOW {
+                acc = square(&acc);
+            }
+        }
+        let mut idx = 0u32;
+        for k in 0..WINDOW {
+            let pos = w * WINDOW + k;
+            if pos < bits {
+                idx |= bit(e, pos) << k;
+            }
+        }
+        acc = mul(&acc, &ct_lookup(&table, idx));
+    }
+    acc
 }
 
 #[cfg(test)]
@@ -157,6 +185,11 @@ mod tests {
             let fa = to_monty(&uint(a));
             assert_eq!(big(&retrieve(&fa)), *a);
             assert_eq!(big(&retrieve(&square(&fa))), (a * a) % &n);
+            assert_eq!(
+                square(&fa),
+                fa.square(),
+                "the same residue as crypto-bigint's"
+            );
             for b in &s {
                 let fb = to_monty(&uint(b));
                 assert_eq!(big(&retrieve(&mul(&fa, &fb))), (a * b) % &n);
