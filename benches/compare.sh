@@ -3,8 +3,8 @@
 # criterion benches `compare` and `machine` (this crate, num-bigint,
 # aws-cognito-srp; sign-in machine overhead and allocations), then GMP
 # (gmpy2) and pycognito timed by compare_py.py on the same inputs.
-# Needs: python3 with `pip install gmpy2 pycognito`; libgmp-dev for the paired
-# in-process GMP ratios (benches/gmp-paired); valgrind for the
+# Needs: python3 with `pip install gmpy2 pycognito`; m4 for the paired in-process
+# GMP ratios (benches/gmp-paired builds GMP); valgrind for the
 # instruction count of the machine overhead (skipped without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,13 +20,13 @@ cargo bench --no-run --bench compare --bench machine
 # hits both sides alike.
 python3 benches/compare_py.py "$COGNITO_SRP_VECTORS" "$TMP/py1.json"
 cargo bench --bench compare -- --noplot
-# This crate and GMP (rug over the system's libgmp) timed pair
-# by pair in one process, so the ratios do not drift with the machine (needs libgmp-dev).
+# This crate and GMP 6.3.0 (rug; built from source for this machine) timed pair by pair in
+# one process, so the ratios do not drift with the machine (needs m4 to build GMP).
 if cargo build --release --quiet --manifest-path benches/gmp-paired/Cargo.toml; then
   benches/gmp-paired/target/release/cognito-auth-gmp-paired "$COGNITO_SRP_VECTORS" 600 \
     | tee "$TMP/gmp_paired.txt"
 else
-  echo "benches/gmp-paired did not build (libgmp-dev missing?): paired GMP ratios skipped" >&2
+  echo "benches/gmp-paired did not build (m4 missing?): paired GMP ratios skipped" >&2
 fi
 cargo bench --bench machine -- --noplot 2> >(tee "$TMP/machine.err" >&2)
 python3 benches/compare_py.py "$COGNITO_SRP_VECTORS" "$TMP/py2.json"

@@ -74,12 +74,12 @@ def main():
             paired_ratios = {"a256": float(g[0]), "a1024": float(g[3])}
             lines += [
                 "",
-                f"## Paired in one process: this crate and GMP {g[11]} (rug), {g[6]} rounds",
+                f"## Paired in one process: this crate and GMP {g[11]} (rug, built for this machine), {g[6]} rounds",
                 "",
                 "Each round times this crate (256-bit and 1024-bit a) and GMP `mpz_powm` doing the same step "
                 "(checked to give the same signature) back to back in a rotating order; ratios are taken per "
                 "round, so the machine's drift between minutes cancels. Medians with distribution-free 95% intervals. "
-                "(`benches/gmp-paired`, the system's libgmp.)",
+                "(`benches/gmp-paired`; GMP built from source by gmp-mpfr-sys, tuned for this CPU.)",
                 "",
                 "| | median | ratio to GMP (1024-bit a), 95% CI |",
                 "|---|---:|---:|",
