@@ -16,6 +16,7 @@
 
 use crypto_bigint::modular::{ConstMontyForm, ConstMontyParams, FixedMontyParams};
 use crypto_bigint::{CtAssign as _, CtEq as _, Odd, U3072};
+use zeroize::Zeroize as _;
 
 use super::group::N_HEX;
 
@@ -117,6 +118,8 @@ pub(crate) fn pow(base: &Fe, e: &U3072, bits: u32) -> Fe {
         }
         acc = mul(&acc, &ct_lookup(&table, idx));
     }
+    // Powers of a base derived from x.
+    table.zeroize();
     acc
 }
 
