@@ -4,7 +4,7 @@ use core::fmt;
 
 use base64::Engine as _;
 use crypto_bigint::{U256, U512, U3072};
-use hmac::Mac as _;
+use hmac::{Hmac, Mac as _};
 use num_bigint::BigUint;
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
@@ -12,7 +12,7 @@ use zeroize::{Zeroize, Zeroizing};
 use super::comb;
 use super::error::SrpError;
 use super::group::{N, N_BYTES, group, u3072_from_be};
-use super::kdf::{hkdf_16, hmac_for, hmac_sha256, password_x};
+use super::kdf::{hkdf_16, hmac_for, password_x};
 use super::monty;
 use super::pad::{pad_bytes, pad_into, parse_hex, to_hex_minimal, update_padded};
 use super::secret::EphemeralSecret;
@@ -244,16 +244,13 @@ impl Derivation {
         secret_block: &[u8],
         timestamp: &str,
     ) -> String {
-        let mac = hmac_sha256(
-            &self.key,
-            &[
-                pool_name.as_bytes(),
-                user_id.as_bytes(),
-                secret_block,
-                timestamp.as_bytes(),
-            ],
-        );
-        base64::engine::general_purpose::STANDARD.encode(mac)
+        let feed = |mac: &mut Hmac<Sha256>| {
+            mac.update(secret_block);
+            Ok(())
+        };
+        // Cannot fail: the block is given decoded and 44 bytes always hold the base64.
+        self.claim(pool_name, user_id, feed, timestamp)
+            .map_or_else(|_| String::new(), |s| s.as_str().to_owned())
     }
 
     /// [`signature`](Self::signature) over SECRET_BLOCK as sent (base64), decoded a chunk
@@ -266,10 +263,22 @@ impl Derivation {
         secret_block_b64: &str,
         timestamp: &str,
     ) -> Result<Signature, SrpError> {
+        let feed = |mac: &mut Hmac<Sha256>| for_each_chunk(secret_block_b64, |c| mac.update(c));
+        self.claim(pool_name, user_id, feed, timestamp)
+    }
+
+    /// The one place the signed bytes are laid out: pool_name | user_id | block | timestamp.
+    fn claim(
+        &self,
+        pool_name: &str,
+        user_id: &str,
+        feed_block: impl FnOnce(&mut Hmac<Sha256>) -> Result<(), SrpError>,
+        timestamp: &str,
+    ) -> Result<Signature, SrpError> {
         let mut mac = hmac_for(&self.key);
         mac.update(pool_name.as_bytes());
         mac.update(user_id.as_bytes());
-        for_each_chunk(secret_block_b64, |chunk| mac.update(chunk))?;
+        feed_block(&mut mac)?;
         mac.update(timestamp.as_bytes());
         let tag: [u8; 32] = mac.finalize().into_bytes().into();
         let mut out = Signature([0; 44]);
