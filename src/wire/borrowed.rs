@@ -88,6 +88,24 @@ impl<'a> ChallengeParameters<'a> {
             .collect()
     }
 
+    /// A name sent twice, if any. Up to eight pairwise, without allocating; more by sorting,
+    /// not pairwise: a hostile response may carry many thousands of parameters.
+    fn repeated_name(&self) -> Option<String> {
+        if self.spill.is_empty() {
+            return self
+                .pairs()
+                .enumerate()
+                .find(|&(i, (name, _))| self.pairs().skip(i + 1).any(|(other, _)| other == name))
+                .map(|(_, (name, _))| name.to_owned());
+        }
+        let mut names: Vec<&str> = self.pairs().map(|(name, _)| name).collect();
+        names.sort_unstable();
+        names.windows(2).find_map(|w| match w {
+            [a, b] if a == b => Some((*a).to_owned()),
+            _ => None,
+        })
+    }
+
     fn push(&mut self, pair: (Text<'a>, Text<'a>)) {
         match self.inline.iter_mut().find(|slot| slot.is_none()) {
             Some(slot) => *slot = Some(pair),
@@ -114,16 +132,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for ChallengeParameters<'a> {
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
                 let mut out = ChallengeParameters::default();
-                while let Some((name, value)) = map.next_entry::<Text<'de>, Text<'de>>()? {
-                    if out.get(name.as_str()).is_some() {
-                        return Err(de::Error::custom(format_args!(
-                            "ChallengeParameters names {} twice",
-                            name.as_str()
-                        )));
-                    }
-                    out.push((name, value));
+                while let Some(pair) = map.next_entry::<Text<'de>, Text<'de>>()? {
+                    out.push(pair);
                 }
-                Ok(out)
+                match out.repeated_name() {
+                    Some(name) => Err(de::Error::custom(format_args!(
+                        "ChallengeParameters names {name} twice"
+                    ))),
+                    None => Ok(out),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -157,6 +174,13 @@ mod tests {
         let twice: Result<ChallengeParameters<'_>, _> =
             serde_json::from_str(r#"{"SRP_B":"01","SRP_B":"02"}"#);
         assert!(twice.is_err_and(|e| e.to_string().contains("SRP_B twice")));
+        let many: String = (0..20_000).map(|i| format!(r#""P{i}":"v","#)).collect();
+        let repeated = format!(r#"{{{many}"P7":"again"}}"#);
+        let spilled: Result<ChallengeParameters<'_>, _> = serde_json::from_str(&repeated);
+        assert!(spilled.is_err_and(|e| e.to_string().contains("P7 twice")));
+        let distinct = format!(r#"{{{many}"last":"v"}}"#);
+        let unique: Result<ChallengeParameters<'_>, _> = serde_json::from_str(&distinct);
+        assert!(unique.is_ok_and(|p| p.get("P19999") == Some("v")));
         let number: Result<ChallengeParameters<'_>, _> = serde_json::from_str(r#"{"N":1}"#);
         assert!(number.is_err());
         let list: Result<ChallengeParameters<'_>, _> = serde_json::from_str(r#"["a"]"#);
