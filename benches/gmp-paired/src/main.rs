@@ -142,7 +142,11 @@ fn main() -> ExitCode {
     let path = args
         .next()
         .unwrap_or_else(|| "../../../shared/vectors/srp.json".into());
-    let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(400);
+    let rounds: usize = args
+        .next()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(400)
+        .max(1);
     let Some(c) = load(&path) else {
         eprintln!("cannot read the password_verifier case of {path}");
         return ExitCode::from(2);
