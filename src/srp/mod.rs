@@ -27,10 +27,11 @@
 //! Every exponentiation with a secret exponent (`a`, `x`, `a + u·x`) is a
 //! constant-time Montgomery exponentiation whose exponent bit bound depends
 //! only on public lengths: fixed-base comb tables for g = 2 (built once per
-//! process) for `g^a` and `g^x`, and crypto-bigint's fixed 4-bit-window
-//! exponentiation for `S`, all over crypto-bigint's constant-time Montgomery
-//! arithmetic (`ConstMontyForm<_, U3072>`, parameters of N computed at
-//! compile time; the tests check it against num-bigint). `a + u·x` is
+//! process) for `g^a` and `g^x`, and a fixed 4-bit-window exponentiation for
+//! `S`, over Montgomery multiplication and squaring by product scanning
+//! (`fips.rs`) in crypto-bigint's `ConstMontyForm<_, U3072>` (parameters of N
+//! computed at compile time; the tests check all of it against num-bigint and
+//! crypto-bigint). `a + u·x` is
 //! computed exactly with crypto-bigint. Secrets are zeroized on drop and never
 //! shown by `Debug`. Public server values (SALT, SRP_B) are parsed leniently
 //! (any length up to [`MAX_HEX_DIGITS`], any case, odd digit counts) but
@@ -40,13 +41,13 @@ mod client;
 mod comb;
 mod device;
 mod error;
+mod fips;
 mod group;
 mod kdf;
 mod monty;
 mod pad;
 mod secret;
 mod secret_block;
-mod square;
 mod timestamp;
 
 pub use client::{Derivation, SrpClient, VerifierInput};
