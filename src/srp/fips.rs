@@ -5,7 +5,7 @@
 //! products of the reduction (`m_i·N_j`) are added into one three-limb accumulator,
 //! so the carry chain is one add-with-carry per product instead of a row's
 //! read-modify-write of a limb array (the operand scanning of crypto-bigint's
-//! multiplication): about twice as fast on x86-64. Squaring adds each cross
+//! multiplication): about 11% faster on x86-64 (Zen 3). Squaring adds each cross
 //! product `a_i·a_j`, `i < j`, once and doubles the column.
 //!
 //! N is fixed, and `N ≡ −1 mod 2^w` (its low 64 bits are all ones, RFC 3526), so
@@ -70,10 +70,12 @@ impl Acc {
             .wrapping_add(Word::from(carry));
     }
 
+    /// Adds `2·other`.
     #[inline(always)]
-    fn double(&mut self) {
-        self.hi = (self.hi << 1) | (self.lo >> (2 * BITS - 1)) as Word;
-        self.lo <<= 1;
+    fn add_doubled(&mut self, mut other: Self) {
+        other.hi = (other.hi << 1) | (other.lo >> (2 * BITS - 1)) as Word;
+        other.lo <<= 1;
+        self.add(other);
     }
 
     /// The low limb, and the sum shifted down one limb.
@@ -98,17 +100,25 @@ impl Acc {
     }
 }
 
-/// `Σ x_i·y_{k−i}` over the pairs of column `k` whose `i` lies in `from..to`,
-/// with `y` given reversed (`y_rev[j] = y_{L−1−j}`) so both run forwards.
+/// Adds `Σ x_i·y_i` over the shorter length: one column's products, `y` running
+/// over a reversed operand (`y_rev[j] = y_{L−1−j}`) so both slices go forwards.
 #[inline(always)]
-fn column(acc: &mut Acc, x: &[Word; L], y_rev: &[Word; L], k: usize, from: usize, to: usize) {
-    let xs = x.get(from..to).unwrap_or_default();
-    let ys = y_rev
-        .get(from + L - 1 - k..to + L - 1 - k)
-        .unwrap_or_default();
-    for (&xi, &yj) in xs.iter().zip(ys) {
-        acc.mac(xi, yj);
+fn dot(acc: &mut Acc, x: &[Word], y: &[Word]) {
+    for (&xi, &yi) in x.iter().zip(y) {
+        acc.mac(xi, yi);
     }
+}
+
+/// The slice from `start` (empty past the end).
+#[inline(always)]
+fn from(x: &[Word; L], start: usize) -> &[Word] {
+    x.get(start..).unwrap_or_default()
+}
+
+/// The first `len` limbs (all of them past the end).
+#[inline(always)]
+fn upto(x: &[Word; L], len: usize) -> &[Word] {
+    x.get(..len).unwrap_or(x)
 }
 
 /// N's limbs, most significant first.
@@ -132,6 +142,9 @@ fn reversed(x: &[Word; L]) -> [Word; L] {
 }
 
 /// `a·b/R mod N` for `a`, `b` in Montgomery form (reduced); the same residue as `a.mul(b)`.
+///
+/// Column `k` sums `a_i·b_{k−i}` and `m_i·N_{k−i}`; with `b` and N reversed,
+/// `b_{k−i}` is `b_rev[L−1−k+i]`.
 pub(crate) fn mul(a: &Fe, b: &Fe) -> Fe {
     let a = limbs(a);
     let b_rev = reversed(&limbs(b));
@@ -139,51 +152,58 @@ pub(crate) fn mul(a: &Fe, b: &Fe) -> Fe {
     let mut out = [0 as Word; L];
     let mut acc = Acc::default();
     for k in 0..L {
-        column(&mut acc, &a, &b_rev, k, 0, k + 1);
-        column(&mut acc, &m, &N_REV, k, 0, k);
+        dot(&mut acc, upto(&a, k + 1), from(&b_rev, L - 1 - k));
+        dot(&mut acc, upto(&m, k), from(&N_REV, L - 1 - k));
         if let Some(slot) = m.get_mut(k) {
             *slot = acc.reduce_column();
         }
     }
-    for k in L..2 * L - 1 {
-        column(&mut acc, &a, &b_rev, k, k + 1 - L, L);
-        column(&mut acc, &m, &N_REV, k, k + 1 - L, L);
-        if let Some(slot) = out.get_mut(k - L) {
-            *slot = acc.shift();
-        }
+    for (k, slot) in (L..).zip(out.iter_mut().take(L - 1)) {
+        dot(&mut acc, from(&a, k + 1 - L), &b_rev);
+        dot(&mut acc, from(&m, k + 1 - L), &N_REV);
+        *slot = acc.shift();
     }
     finish(out, acc)
 }
 
 /// `a²/R mod N` for `a` in Montgomery form (reduced); the same residue as `a.square()`.
+///
+/// Column `k`: the cross products `a_i·a_{k−i}`, `i < k − i`, summed once and
+/// doubled, the diagonal `a_{k/2}²` when `k` is even, then the reduction's products.
 pub(crate) fn square(a: &Fe) -> Fe {
     let a = limbs(a);
     let a_rev = reversed(&a);
     let mut m = [0 as Word; L];
     let mut out = [0 as Word; L];
     let mut acc = Acc::default();
-    for k in 0..2 * L - 1 {
-        let from = (k + 1).saturating_sub(L);
-        // Cross products a_i·a_{k−i} with i < k − i, doubled, then the diagonal.
+    for k in 0..L {
         let mut cross = Acc::default();
-        column(&mut cross, &a, &a_rev, k, from, k.div_ceil(2).max(from));
-        cross.double();
-        acc.add(cross);
+        dot(&mut cross, upto(&a, k.div_ceil(2)), from(&a_rev, L - 1 - k));
+        acc.add_doubled(cross);
         if k % 2 == 0 {
             let ai = a.get(k / 2).copied().unwrap_or(0);
             acc.mac(ai, ai);
         }
-        if k < L {
-            column(&mut acc, &m, &N_REV, k, 0, k);
-            if let Some(slot) = m.get_mut(k) {
-                *slot = acc.reduce_column();
-            }
-        } else {
-            column(&mut acc, &m, &N_REV, k, from, L);
-            if let Some(slot) = out.get_mut(k - L) {
-                *slot = acc.shift();
-            }
+        dot(&mut acc, upto(&m, k), from(&N_REV, L - 1 - k));
+        if let Some(slot) = m.get_mut(k) {
+            *slot = acc.reduce_column();
         }
+    }
+    for (k, slot) in (L..).zip(out.iter_mut().take(L - 1)) {
+        let first = k + 1 - L;
+        let mut cross = Acc::default();
+        dot(
+            &mut cross,
+            a.get(first..k.div_ceil(2)).unwrap_or_default(),
+            &a_rev,
+        );
+        acc.add_doubled(cross);
+        if k % 2 == 0 {
+            let ai = a.get(k / 2).copied().unwrap_or(0);
+            acc.mac(ai, ai);
+        }
+        dot(&mut acc, from(&m, first), &N_REV);
+        *slot = acc.shift();
     }
     finish(out, acc)
 }
