@@ -12,11 +12,12 @@ use zeroize::{Zeroize, Zeroizing};
 use super::comb;
 use super::error::SrpError;
 use super::group::{N, N_BYTES, group, u3072_from_be};
-use super::kdf::{hkdf_16, hmac_for, password_x};
+use super::kdf::{hmac_for, password_x};
 use super::monty;
 use super::pad::{pad_bytes, pad_into, parse_hex, to_hex_minimal, update_padded};
 use super::secret::EphemeralSecret;
 use super::secret_block::for_each_chunk;
+use super::session_key::key_from_s;
 
 /// Exponent bits of `x` (a SHA-256 output).
 const X_BITS: u32 = 256;
@@ -94,11 +95,23 @@ impl SrpClient {
             input.password,
             &pad_bytes(&salt_bytes),
         );
-        Ok(self.derive_from_parts(&b_reduced, u, x))
+        // padHex(u), the HKDF salt: public, so padded out here, where its
+        // length may show.
+        let mut u_buf = [0u8; 33];
+        let u_padded = pad_into(&u, &mut u_buf);
+        Ok(self.derive_from_parts(&b_reduced, u, u_padded, x))
     }
 
     /// The secret part of [`derive`](Self::derive), once B is reduced and u, x known.
-    fn derive_from_parts(&self, b: &U3072, u: [u8; 32], x: Zeroizing<[u8; 32]>) -> Derivation {
+    /// Not inlined, so `tests/constant_time.sh` can count its instructions.
+    #[inline(never)]
+    fn derive_from_parts(
+        &self,
+        b: &U3072,
+        u: [u8; 32],
+        u_padded: &[u8],
+        x: Zeroizing<[u8; 32]>,
+    ) -> Derivation {
         let grp = group();
         let mut x256 = U256::from_be_slice(x.as_slice());
         let u256 = U256::from_be_slice(&u);
@@ -119,11 +132,8 @@ impl SrpClient {
 
         let mut s_monty = monty::pow(&base, &exp, bound);
         let s = monty::retrieve(&s_monty);
-        let mut s_bytes = s.to_be_bytes();
-        let mut ikm_buf = Zeroizing::new([0u8; N_BYTES + 1]);
-        let ikm = pad_into(s_bytes.as_slice(), ikm_buf.as_mut_slice());
-        let mut salt_buf = [0u8; 33];
-        let key = hkdf_16(ikm, pad_into(&u, &mut salt_buf));
+        let mut s_bytes: [u8; N_BYTES] = s.to_be_bytes().into();
+        let key = key_from_s(&s_bytes, u_padded);
 
         x256.zeroize();
         x_int.zeroize();
@@ -339,7 +349,9 @@ mod tests {
         let Ok(client) = client else { return };
         let b_big = BigUint::from(0x1234_5678_9abc_def0u64) << 2000u32;
         let b = u3072_from_be(&b_big.to_bytes_be()).unwrap_or_default();
-        let d = client.derive_from_parts(&b, [0xff; 32], Zeroizing::new([0xff; 32]));
+        let mut u_buf = [0u8; 33];
+        let u_padded = pad_into(&[0xff; 32], &mut u_buf);
+        let d = client.derive_from_parts(&b, [0xff; 32], u_padded, Zeroizing::new([0xff; 32]));
         let ones = BigUint::from_bytes_be(&[0xff; 32]);
         let k = BigUint::parse_bytes(
             b"538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6",

@@ -48,6 +48,7 @@ mod monty;
 mod pad;
 mod secret;
 mod secret_block;
+mod session_key;
 mod timestamp;
 
 pub use client::{Derivation, SrpClient, VerifierInput};
