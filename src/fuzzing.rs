@@ -1182,6 +1182,39 @@ fn seed_challenges() -> Vec<(&'static str, Value)> {
 /// The checked-in seed corpus: (target, file name, bytes). `tests/fuzz_regressions.rs`
 /// checks that `fuzz/seeds/` holds exactly these (and writes them with
 /// `COGNITO_FUZZ_WRITE_SEEDS=1`).
+/// Differential check of the SRP arithmetic: two 384-byte numbers (each a shape byte,
+/// then up to 384 bytes; shape 1 fills the rest with `0xFF`, 2 with zeros, else repeats
+/// the bytes) are taken as Montgomery forms below N and multiplied and squared by this
+/// crate and by crypto-bigint; the first also goes, with a shape-dependent number of
+/// leading zero bytes, as S through the constant-time key derivation and through the
+/// `hkdf` crate over padHex(S), with a salt of up to 33 bytes. Any disagreement panics.
+pub fn arithmetic(data: &[u8]) {
+    let mut input = Input::new(data);
+    let mut number = || {
+        let shape = input.byte();
+        let given = input.bytes();
+        let mut out = [0u8; 384];
+        let fill: Box<dyn Iterator<Item = u8>> = match shape % 3 {
+            1 => Box::new(given.iter().copied().chain(std::iter::repeat(0xff))),
+            2 => Box::new(given.iter().copied().chain(std::iter::repeat(0))),
+            _ if given.is_empty() => Box::new(std::iter::repeat(0)),
+            _ => Box::new(given.iter().copied().cycle()),
+        };
+        for (o, b) in out.iter_mut().zip(fill) {
+            *o = b;
+        }
+        (shape, out)
+    };
+    let (shape, x) = number();
+    let (_, y) = number();
+    crate::srp::differential::check_arithmetic(&x, &y);
+    let mut s = x;
+    let zeros = usize::from(shape / 3) * 3;
+    s.iter_mut().take(zeros).for_each(|b| *b = 0);
+    let salt = input.take(33);
+    crate::srp::differential::check_session_key(&s, salt);
+}
+
 pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     let mut out: Vec<(&'static str, String, Vec<u8>)> = Vec::new();
     let verifier = seed_password_verifier_json();
@@ -1467,5 +1500,27 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         "b_negative".into(),
         claim(0, SeedWriter::new().byte(4).string("-1f")),
     ));
+
+    // arithmetic: shape and bytes of x, of y, then the salt.
+    let number = |shape: u8, bytes: &[u8]| SeedWriter::new().byte(shape).bytes(bytes);
+    let arithmetic = [
+        ("all_ones", number(1, &[]), number(1, &[])),
+        ("zero_and_ones", number(2, &[]), number(1, &[0x7f])),
+        (
+            "top_bit_clear",
+            number(0, &[0x7f, 0xff]),
+            number(0, &[0x80, 0x01]),
+        ),
+        (
+            "leading_zero_bytes",
+            number(3 * 40, &[0x80, 0x3c, 0x9e]),
+            number(0, &[0x5a]),
+        ),
+        ("s_is_zero", number(2, &[]), number(0, &[0x01])),
+    ];
+    for (name, x, y) in arithmetic {
+        let seed = x.then(y).bytes(&[0x00, 0xc4, 0x19, 0x77]).finish();
+        out.push(("arithmetic", name.into(), seed));
+    }
     out
 }

@@ -93,6 +93,14 @@ fn srp_password_claim_seeds() {
 fn challenge_params_seeds() {
     for (_, bytes) in inputs("challenge_params") {
         fuzzing::challenge_params(&bytes);
+        fuzzing::arithmetic(&bytes);
+    }
+}
+
+#[test]
+fn arithmetic_seeds() {
+    for (_, bytes) in inputs("arithmetic") {
+        fuzzing::arithmetic(&bytes);
     }
 }
 
@@ -108,5 +116,6 @@ fn short_and_empty_inputs() {
         fuzzing::parse_response(&bytes);
         fuzzing::srp_password_claim(&bytes);
         fuzzing::challenge_params(&bytes);
+        fuzzing::arithmetic(&bytes);
     }
 }

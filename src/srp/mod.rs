@@ -40,6 +40,8 @@
 mod client;
 mod comb;
 mod device;
+#[cfg(any(fuzzing, feature = "__fuzzing"))]
+pub(crate) mod differential;
 mod error;
 mod fips;
 mod group;
