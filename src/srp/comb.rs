@@ -6,8 +6,8 @@
 //! `k < TEETH`. Evaluation takes `SPACING − 1` squarings plus one
 //! multiplication per block and column, each by a table entry chosen with a
 //! constant-time scan of the whole table ([`monty::ct_lookup`]); the
-//! multiplications and squarings are crypto-bigint's constant-time Montgomery
-//! arithmetic (see [`super::monty`]). A 256-bit
+//! multiplications and squarings are the constant-time Montgomery arithmetic of
+//! [`super::monty`]. A 256-bit
 //! exponent costs 21 squarings and 44 multiplications instead of 256 squarings
 //! and 64 multiplications for a windowed exponentiation.
 //!

@@ -32,7 +32,8 @@
 //! (`fips.rs`) in crypto-bigint's `ConstMontyForm<_, U3072>` (parameters of N
 //! computed at compile time; the tests check all of it against num-bigint and
 //! crypto-bigint). `a + u·x` is
-//! computed exactly with crypto-bigint. Secrets are zeroized on drop and never
+//! computed exactly with crypto-bigint. The key is derived from S in constant
+//! time too (`session_key.rs`: the length of padHex(S) depends on S). Secrets are zeroized on drop and never
 //! shown by `Debug`. Public server values (SALT, SRP_B) are parsed leniently
 //! (any length up to [`MAX_HEX_DIGITS`], any case, odd digit counts) but
 //! negative numbers are rejected. No input panics: failures are [`SrpError`].

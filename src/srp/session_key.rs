@@ -205,7 +205,7 @@ mod tests {
                 }
             }
         }
-        // S = 0 (padHex is `00`) and N − 1 (top bit set).
+        // S = 0 (padHex is `00`), and all ones (top bit set, no zero byte).
         let zero = [0u8; N_BYTES];
         assert_eq!(key_from_s(&zero, &[1]), reference(&zero, &[1])?);
         let ones = [0xffu8; N_BYTES];
