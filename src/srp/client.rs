@@ -246,7 +246,7 @@ impl Derivation {
     /// HMAC-SHA256(key, pool_name | user_id | secret_block | timestamp).
     ///
     /// `secret_block` is the *decoded* SECRET_BLOCK (see
-    /// [`decode_secret_block`]); `timestamp` the exact TIMESTAMP string sent.
+    /// [`decode_secret_block`](super::decode_secret_block)); `timestamp` the exact TIMESTAMP string sent.
     pub fn signature(
         &self,
         pool_name: &str,
