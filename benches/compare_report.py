@@ -93,6 +93,23 @@ def main():
         lines.append(f"| {key.split('/', 2)[2]} | {fmt(crit[key])} |")
     for key in ("gmp_g_pow_a1024", "gmp_g_pow_a256", "gmp_s_pow_1025bit"):
         lines.append(f"| {key} | {fmt(py[key])} |")
+    monty_paired = machine_line("montgomery paired:")
+    monty_keys = sorted(k for k in crit if k.startswith("montgomery/"))
+    if monty_keys or monty_paired:
+        lines += [
+            "",
+            "## One Montgomery multiplication and squaring mod N (`benches/montgomery.rs`)",
+            "",
+            "This crate's product scanning (`src/srp/fips.rs`) against crypto-bigint 0.7's `ConstMontyForm`, "
+            "which it replaced.",
+            "",
+            "| operation | median |",
+            "|---|---:|",
+        ]
+        for key in monty_keys:
+            lines.append(f"| {key.split('/', 1)[1]} | {fmt(crit[key])} |")
+        if monty_paired:
+            lines += ["", f"Side by side in one process, per-round ratios (median, 95% CI): `{monty_paired}`"]
     m_all = crit.get("machine/sign_in_to_verifier_answer")
     m_srp = crit.get("machine/srp_only")
     lines += ["", "## Machine overhead (PASSWORD_VERIFIER, 256-bit a)", "", "| bench | median |", "|---|---:|"]

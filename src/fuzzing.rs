@@ -20,6 +20,7 @@ use num_bigint::BigUint;
 use num_traits::Zero as _;
 use serde_json::{Value, json};
 
+pub use crate::srp::differential::Residue;
 use crate::srp::{
     DeviceVerifier, EphemeralSecret, MAX_HEX_DIGITS, SrpClient, SrpError, VerifierInput,
     decode_secret_block, format_timestamp,

@@ -1,6 +1,7 @@
 //! Differential checks for the fuzzer (`cognito_auth::fuzzing::arithmetic`): this
 //! crate's Montgomery arithmetic and constant-time key derivation against
 //! independent implementations. A disagreement panics, which is the fuzz oracle.
+//! [`Residue`] hands both multiplications to `benches/montgomery.rs`.
 #![allow(clippy::panic)]
 
 use crypto_bigint::U3072;
@@ -20,6 +21,38 @@ fn montgomery_form(bytes: &[u8; N_BYTES]) -> Fe {
     // x < 2^3072 < 2N: one conditional subtraction reduces it.
     let reduced = if x >= *n { x.wrapping_sub(n) } else { x };
     Fe::from_montgomery(reduced)
+}
+
+/// A residue mod N in Montgomery form, multiplied by this crate's product scanning
+/// or by crypto-bigint's `ConstMontyForm`, for the side-by-side bench.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Residue(Fe);
+
+impl Residue {
+    /// The residue whose Montgomery form is `bytes` (big-endian), reduced below N.
+    pub fn from_be_bytes(bytes: &[u8; N_BYTES]) -> Self {
+        Self(montgomery_form(bytes))
+    }
+
+    /// Montgomery product by product scanning (`fips.rs`), as the SRP code uses it.
+    pub fn mul(&self, other: &Self) -> Self {
+        Self(fips::mul(&self.0, &other.0))
+    }
+
+    /// Montgomery square by product scanning (`fips.rs`).
+    pub fn square(&self) -> Self {
+        Self(fips::square(&self.0))
+    }
+
+    /// crypto-bigint's Montgomery product.
+    pub fn crypto_bigint_mul(&self, other: &Self) -> Self {
+        Self(self.0.mul(&other.0))
+    }
+
+    /// crypto-bigint's Montgomery square (a multiplication of the value by itself).
+    pub fn crypto_bigint_square(&self) -> Self {
+        Self(self.0.square())
+    }
 }
 
 /// `fips::mul` and `fips::square` against crypto-bigint's Montgomery arithmetic.
