@@ -7,7 +7,8 @@
 //! read-modify-write of a limb array (the operand scanning of crypto-bigint's
 //! multiplication). Squaring adds each cross product `a_i·a_j`, `i < j`, once and
 //! doubles the column. On x86-64 (Zen 3), side by side with crypto-bigint's
-//! (`benches/montgomery.rs`): multiplication 0.95×, squaring 0.65× the time.
+//! (`benches/montgomery.rs`): multiplication 0.82–0.89×, squaring 0.65–0.69× the time
+//! (three runs).
 //!
 //! N is fixed, and `N ≡ −1 mod 2^w` (its low 64 bits are all ones, RFC 3526), so
 //! `−N⁻¹ mod 2^w = 1`: the reduction factor of a column is its low limb, and
@@ -110,8 +111,9 @@ fn dot(acc: &mut Acc, x: &[Word], y: &[Word]) {
     }
 }
 
-/// [`dot`] into two sums, two independent carry chains: faster in the squaring's
-/// short columns, slower in the multiplication's (measured, `benches/montgomery.rs`).
+/// [`dot`] into two sums, two independent carry chains: faster for the squaring's
+/// columns and for the reduction's products of the multiplication, slower for its
+/// `a_i·b_j` (measured with `benches/montgomery.rs`).
 #[inline(always)]
 fn dot2(acc: &mut Acc, x: &[Word], y: &[Word]) {
     let n = x.len().min(y.len());
@@ -176,14 +178,14 @@ pub(crate) fn mul(a: &Fe, b: &Fe) -> Fe {
     let mut acc = Acc::default();
     for k in 0..L {
         dot(&mut acc, upto(&a, k + 1), from(&b_rev, L - 1 - k));
-        dot(&mut acc, upto(&m, k), from(&N_REV, L - 1 - k));
+        dot2(&mut acc, upto(&m, k), from(&N_REV, L - 1 - k));
         if let Some(slot) = m.get_mut(k) {
             *slot = acc.reduce_column();
         }
     }
     for (k, slot) in (L..).zip(out.iter_mut().take(L - 1)) {
         dot(&mut acc, from(&a, k + 1 - L), &b_rev);
-        dot(&mut acc, from(&m, k + 1 - L), &N_REV);
+        dot2(&mut acc, from(&m, k + 1 - L), &N_REV);
         *slot = acc.shift();
     }
     finish(out, acc)

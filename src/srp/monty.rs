@@ -2,8 +2,8 @@
 //! crypto-bigint's `ConstMontyForm<_, U3072>`.
 //!
 //! Montgomery multiplication and squaring are [`super::fips`] (product
-//! scanning, specialised to N; 0.95× the time of crypto-bigint's multiplication and
-//! 0.65× of its squaring, `benches/montgomery.rs`); subtraction and
+//! scanning, specialised to N; 0.82–0.89× the time of crypto-bigint's multiplication
+//! and 0.65–0.69× of its squaring, `benches/montgomery.rs`); subtraction and
 //! conversions are crypto-bigint's constant-time implementations; the windowed
 //! exponentiation of S is below. The Montgomery parameters
 //! of N (`R mod N`, `R² mod N`, `−N⁻¹ mod 2^w`) are computed at compile time
