@@ -2,8 +2,9 @@
 //! "finely integrated product scanning", Koç, Acar and Kaliski, IEEE Micro 1996).
 //!
 //! Column by column, every limb product of the result's column and the matching
-//! products of the reduction (`m_i·N_j`) are added into one three-limb accumulator,
-//! so the carry chain is one add-with-carry per product instead of a row's
+//! products of the reduction (`m_i·N_j`) are added into three-limb accumulators
+//! (two interleaved where that measured faster, summed at the column's end), so
+//! the carry chain is one add-with-carry per product instead of a row's
 //! read-modify-write of a limb array (the operand scanning of crypto-bigint's
 //! multiplication). Squaring adds each cross product `a_i·a_j`, `i < j`, once and
 //! doubles the column. On x86-64 (Zen 3), side by side with crypto-bigint's
