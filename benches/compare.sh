@@ -9,7 +9,7 @@
 # instruction count of the machine overhead (skipped without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VECTORS="${COGNITO_SRP_VECTORS:-../shared/vectors/srp.json}"
+VECTORS="${COGNITO_SRP_VECTORS:-tests/data/srp.json}"
 export COGNITO_SRP_VECTORS="$(realpath "$VECTORS")"
 OUT="${1:-benches/RESULTS.md}"
 TMP="$(mktemp -d)"

@@ -51,7 +51,7 @@ def main():
         "Times are medians of thread CPU time (criterion with a CPU-time measurement; Python `time.thread_time_ns`),",
         "so time spent descheduled on the shared machine is not counted.",
         "Full client step = A = g^a, then u, x, g^x, S, HKDF and the PASSWORD_CLAIM_SIGNATURE HMAC",
-        "for the first PASSWORD_VERIFIER case of `shared/vectors/srp.json`. Ratio = median / median",
+        "for the first PASSWORD_VERIFIER case of `tests/data/srp.json`. Ratio = median / median",
         "of GMP doing the peers' work (1024-bit a). GMP and pycognito: mean of the medians of two runs",
         "of `compare_py.py`, just before and just after the criterion run. Reproduce with `benches/compare.sh`.",
         "",

@@ -7,7 +7,7 @@
 # process itself, after any child criterion spawns). Needs valgrind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export COGNITO_SRP_VECTORS="$(realpath "${COGNITO_SRP_VECTORS:-../shared/vectors/srp.json}")"
+export COGNITO_SRP_VECTORS="$(realpath "${COGNITO_SRP_VECTORS:-tests/data/srp.json}")"
 N="${1:-5}"
 BIN="$(cargo bench --bench machine --no-run --message-format=json 2>/dev/null \
   | python3 -c 'import json,sys

@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the SRP core, with a num-bigint baseline.
 //!
 //! Inputs are fixed: the first `password_verifier` case of the vectors file
-//! (`../shared/vectors/srp.json`, or `COGNITO_SRP_VECTORS`).
+//! (`tests/data/srp.json`, or `COGNITO_SRP_VECTORS`).
 
 mod common;
 

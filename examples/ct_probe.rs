@@ -9,7 +9,7 @@
 
 use cognito_auth::srp::{EphemeralSecret, SrpClient, VerifierInput};
 
-/// SALT and SRP_B of the first PASSWORD_VERIFIER case of `shared/vectors/srp.json`.
+/// SALT and SRP_B of the first PASSWORD_VERIFIER case of `tests/data/srp.json`.
 const SALT: &str = "28398f9f4ba71ab7ac0504a56cc6be18";
 const SRP_B: &str = "41ffadaf96c610b13593b36b3e87684cd8624701397d344f5912fd37d37dc3f3\
                      84ca6e524c9e25c5cb8d4214335bd77a0af157ee82384720dafb67e468ba342d\

@@ -1,7 +1,7 @@
 //! Checks every case of a vectors file in the `srp.json` format.
 //!
 //! ```text
-//! cargo run --release --example srp_vectors -- ../shared/vectors/srp.json
+//! cargo run --release --example srp_vectors -- tests/data/srp.json
 //! ```
 //!
 //! Prints one line per failing case (section, index, which values differ) and

@@ -2,10 +2,10 @@
 
 use core::fmt;
 
-use crate::operation::Operation;
 use crate::random::RandomError;
-use crate::service_error::{ErrorKind, ServiceError};
 use crate::srp::SrpError;
+use crate::wire::operation::Operation;
+use crate::wire::service_error::{ErrorKind, ServiceError};
 
 /// Everything that can go wrong while driving a machine.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

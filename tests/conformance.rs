@@ -1,4 +1,4 @@
-//! Conformance against the service model (`../shared/model/cognito-idp-service-2.json`):
+//! Conformance against the service model (`tests/data/cognito-idp-service-2.json`):
 //! every request the crate can build is checked against its input shape (members, required
 //! members, JSON types, enums, lengths, ranges, patterns); every typed output round-trips
 //! through samples generated from the output shapes; `Operation::errors()` matches the model.
@@ -26,7 +26,7 @@ use support::*;
 fn model() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/model/cognito-idp-service-2.json"
+        "/tests/data/cognito-idp-service-2.json"
     );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap()

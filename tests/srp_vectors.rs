@@ -1,4 +1,4 @@
-//! Known-answer tests against `shared/vectors/srp.json` (every case, every
+//! Known-answer tests against `tests/data/srp.json` (every case, every
 //! intermediate value), a num-bigint server-side oracle, and the edge cases of
 //! the SRP core (illegal B, a out of range, lenient/strict hex, padHex table).
 
@@ -19,7 +19,7 @@ type TestResult = Result<(), Box<dyn Error>>;
 fn vectors() -> Result<Value, Box<dyn Error>> {
     let path = match std::env::var_os("COGNITO_SRP_VECTORS") {
         Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors/srp.json"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/srp.json"),
     };
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;

@@ -1,5 +1,5 @@
 //! Shared inputs for the benches: the first `password_verifier` case of the
-//! vectors file (`../shared/vectors/srp.json`, or `COGNITO_SRP_VECTORS`), and
+//! vectors file (`tests/data/srp.json`, or `COGNITO_SRP_VECTORS`), and
 //! the num-bigint oracle of the full client step.
 #![allow(dead_code, unreachable_pub)]
 
@@ -35,7 +35,7 @@ pub fn load_device() -> Option<Case> {
 
 fn load_from(section: &str) -> Option<Case> {
     let path = std::env::var_os("COGNITO_SRP_VECTORS").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors/srp.json"),
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/srp.json"),
         PathBuf::from,
     );
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;

@@ -39,9 +39,9 @@ use serde::de::DeserializeOwned;
 
 use crate::config::PoolConfig;
 use crate::error::Error;
-use crate::operation::Operation;
-use crate::request::Request;
-use crate::response::HttpResponse;
+use crate::wire::operation::Operation;
+use crate::wire::request::Request;
+use crate::wire::response::HttpResponse;
 
 pub use devices::{
     ConfirmDevice, ConfirmDeviceOutput, Device, DeviceList, DeviceRememberedStatus, ForgetDevice,
@@ -108,10 +108,14 @@ macro_rules! call {
     ($ty:ident, $op:ident, $output:ty) => {
         impl $crate::account::sealed::Sealed for $ty {}
         impl $crate::account::Call for $ty {
-            const OPERATION: $crate::operation::Operation = $crate::operation::Operation::$op;
+            const OPERATION: $crate::wire::operation::Operation =
+                $crate::wire::operation::Operation::$op;
             type Output = $output;
-            fn request(&self, config: &$crate::config::PoolConfig) -> $crate::request::Request {
-                $crate::request::Request::new(config, Self::OPERATION, &self.wire(config))
+            fn request(
+                &self,
+                config: &$crate::config::PoolConfig,
+            ) -> $crate::wire::request::Request {
+                $crate::wire::request::Request::new(config, Self::OPERATION, &self.wire(config))
             }
         }
     };

@@ -9,9 +9,9 @@ use super::types::{CodeDeliveryDetails, CodeSent, Empty};
 use super::{Call, call, wire};
 use crate::config::PoolConfig;
 use crate::error::{ApiMisuse, Error};
-use crate::request::Request;
-use crate::response::HttpResponse;
 use crate::secret::SecretString;
+use crate::wire::request::Request;
+use crate::wire::response::HttpResponse;
 
 /// `ChangePassword`: changes the signed-in user's password.
 ///

@@ -10,9 +10,9 @@ use super::types::{Attribute, CodeDeliveryDetails, CodeSent};
 use super::{Call, call, wire};
 use crate::config::PoolConfig;
 use crate::error::{ApiMisuse, Error};
-use crate::request::Request;
-use crate::response::HttpResponse;
 use crate::secret::SecretString;
+use crate::wire::request::Request;
+use crate::wire::response::HttpResponse;
 
 /// `SignUp`: registers a user. Takes SECRET_HASH over `username` when the client has a secret.
 ///

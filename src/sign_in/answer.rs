@@ -8,9 +8,9 @@ use super::steps::{self, Pair};
 use super::{Challenge, ChallengeAnswer, Context, FirstFactor, MfaType};
 use crate::account::{AssociateSoftwareToken, Call as _, VerifySoftwareToken};
 use crate::error::{ApiMisuse, Error};
-use crate::request::Request;
 use crate::srp::SrpClient;
 use crate::wire::keys;
+use crate::wire::request::Request;
 
 /// What answering produced: the request, the operation it calls, and an SRP client when the
 /// answer sent SRP_A.

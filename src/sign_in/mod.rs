@@ -14,15 +14,15 @@ pub use challenge::{Challenge, ChallengeAnswer, CodeDelivery, FirstFactor, MfaTy
 use state::State;
 
 use crate::config::PoolConfig;
-use crate::device::DeviceCredentials;
+use crate::devices::DeviceCredentials;
 use crate::error::{ApiMisuse, Error};
-use crate::operation::Operation;
-use crate::request::Request;
-use crate::response::HttpResponse;
 use crate::secret::SecretString;
 use crate::time::UnixTime;
 use crate::tokens::Tokens;
 use crate::wire;
+use crate::wire::operation::Operation;
+use crate::wire::request::Request;
+use crate::wire::response::HttpResponse;
 
 /// How the user is authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -11,14 +11,14 @@ use super::steps;
 use super::{AuthFlow, Challenge, Context, FirstFactor, Status, Step};
 use crate::account::{AssociateSoftwareToken, Call as _, VerifySoftwareToken};
 use crate::error::{Error, PeerMisbehaved};
-use crate::operation::Operation;
-use crate::request::Request;
-use crate::response::HttpResponse;
 use crate::secret::SecretString;
-use crate::service_error::{ErrorKind, ServiceError};
 use crate::srp::SrpClient;
 use crate::time::UnixTime;
 use crate::tokens::Tokens;
+use crate::wire::operation::Operation;
+use crate::wire::request::Request;
+use crate::wire::response::HttpResponse;
+use crate::wire::service_error::{ErrorKind, ServiceError};
 use crate::wire::{self, keys};
 
 /// A transition's result: the next state and a value, or an error with the state to keep

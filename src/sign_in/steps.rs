@@ -7,11 +7,11 @@ use zeroize::Zeroizing;
 
 use super::{AuthFlow, Context, FirstFactor};
 use crate::error::{Error, PeerMisbehaved};
-use crate::operation::Operation;
-use crate::request::Request;
 use crate::secret::SecretString;
 use crate::srp::{self, EphemeralSecret, SrpClient, VerifierInput};
 use crate::time::UnixTime;
+use crate::wire::operation::Operation;
+use crate::wire::request::Request;
 use crate::wire::{self, ChallengeParameters, keys};
 
 /// A response key and value.

@@ -141,7 +141,7 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let path = args
         .next()
-        .unwrap_or_else(|| "../../../shared/vectors/srp.json".into());
+        .unwrap_or_else(|| "../../tests/data/srp.json".into());
     let rounds: usize = args
         .next()
         .and_then(|r| r.parse().ok())

@@ -3,9 +3,9 @@
 use serde::Deserialize;
 
 use crate::error::{Error, InvalidResponse};
-use crate::operation::Operation;
-use crate::service_error::ServiceError;
 use crate::time::UnixTime;
+use crate::wire::operation::Operation;
+use crate::wire::service_error::ServiceError;
 
 /// The parts of an HTTP response the machines read: the status, the body, and the
 /// `x-amzn-ErrorType`, `x-amzn-RequestId` and `Date` headers (pass every header to

@@ -7,7 +7,7 @@ use serde::Serialize;
 use zeroize::Zeroize as _;
 
 use crate::config::PoolConfig;
-use crate::operation::Operation;
+use crate::wire::operation::Operation;
 
 /// The `Content-Type` of every Cognito user-pools request.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";

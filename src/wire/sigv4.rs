@@ -7,8 +7,8 @@ use std::time::SystemTime;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 
 use crate::error::Error;
-use crate::request::Request;
 use crate::secret::SecretString;
+use crate::wire::request::Request;
 
 /// IAM credentials for signing. The secret key and session token are zeroized on drop and
 /// never printed.

@@ -1,8 +1,8 @@
 //! The exceptions the service model lists for each operation. Generated from
 //! `shared/model/cognito-idp-service-2.json`; `tests/conformance.rs` checks the two agree.
 
-use crate::operation::Operation;
-use crate::service_error::ErrorKind;
+use crate::wire::operation::Operation;
+use crate::wire::service_error::ErrorKind;
 
 impl Operation {
     /// The exceptions the service model lists for this operation, in the model's order. A

@@ -4,9 +4,9 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, InvalidResponse, PeerMisbehaved};
-use crate::operation::Operation;
 use crate::secret::SecretString;
 use crate::time::UnixTime;
+use crate::wire::operation::Operation;
 
 /// The result of a sign-in or refresh. Serializable so the app can store it; every token is a
 /// [`SecretString`] (zeroized on drop, redacted in `Debug`).

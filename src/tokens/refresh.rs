@@ -4,13 +4,13 @@ use std::sync::Arc;
 
 use crate::config::PoolConfig;
 use crate::error::{ApiMisuse, Error, PeerMisbehaved};
-use crate::operation::Operation;
-use crate::request::Request;
-use crate::response::HttpResponse;
 use crate::secret::SecretString;
 use crate::time::UnixTime;
 use crate::tokens::Tokens;
 use crate::wire;
+use crate::wire::operation::Operation;
+use crate::wire::request::Request;
+use crate::wire::response::HttpResponse;
 
 /// Which operation refreshes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

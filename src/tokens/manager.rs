@@ -5,13 +5,13 @@ use std::sync::Arc;
 
 use crate::config::PoolConfig;
 use crate::error::Error;
-use crate::refresh::{Refresh, RefreshFlow};
-use crate::request::Request;
-use crate::response::HttpResponse;
 use crate::secret::SecretString;
-use crate::service_error::ErrorKind;
 use crate::time::UnixTime;
 use crate::tokens::Tokens;
+use crate::tokens::refresh::{Refresh, RefreshFlow};
+use crate::wire::request::Request;
+use crate::wire::response::HttpResponse;
+use crate::wire::service_error::ErrorKind;
 
 /// What a refresh response did to the stored tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]

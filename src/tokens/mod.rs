@@ -1,0 +1,7 @@
+//! Tokens: what Cognito issues, refreshing them, and keeping them fresh.
+
+mod issued;
+pub(crate) mod manager;
+pub(crate) mod refresh;
+
+pub use issued::{Claims, NewDeviceMetadata, Tokens};

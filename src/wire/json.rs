@@ -1,0 +1,237 @@
+//! Private mirrors of Cognito's JSON shapes (PascalCase member names, as in the model).
+
+use core::fmt;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::ser::{SerializeMap as _, Serializer};
+use serde::{Deserialize, Serialize};
+
+pub(crate) use super::borrowed::{ChallengeParameters, Text};
+
+use crate::config::RequestContext;
+use crate::secret::SecretString;
+
+/// Keys of AuthParameters and ChallengeResponses, and challenge parameter names.
+pub(crate) mod keys {
+    pub(crate) const USERNAME: &str = "USERNAME";
+    pub(crate) const PASSWORD: &str = "PASSWORD";
+    pub(crate) const SRP_A: &str = "SRP_A";
+    pub(crate) const SRP_B: &str = "SRP_B";
+    pub(crate) const SALT: &str = "SALT";
+    pub(crate) const SECRET_BLOCK: &str = "SECRET_BLOCK";
+    pub(crate) const USER_ID_FOR_SRP: &str = "USER_ID_FOR_SRP";
+    pub(crate) const SECRET_HASH: &str = "SECRET_HASH";
+    pub(crate) const DEVICE_KEY: &str = "DEVICE_KEY";
+    pub(crate) const PASSWORD_CLAIM_SECRET_BLOCK: &str = "PASSWORD_CLAIM_SECRET_BLOCK";
+    pub(crate) const PASSWORD_CLAIM_SIGNATURE: &str = "PASSWORD_CLAIM_SIGNATURE";
+    pub(crate) const TIMESTAMP: &str = "TIMESTAMP";
+    pub(crate) const ANSWER: &str = "ANSWER";
+}
+
+/// `AnalyticsMetadata`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct AnalyticsMetadata<'a> {
+    pub(crate) analytics_endpoint_id: &'a str,
+}
+
+/// `UserContextData`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct UserContextData<'a> {
+    pub(crate) encoded_data: &'a str,
+}
+
+/// The optional members shared by InitiateAuth, RespondToAuthChallenge and friends.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct Context<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) client_metadata: Option<&'a BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) analytics_metadata: Option<AnalyticsMetadata<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) user_context_data: Option<UserContextData<'a>>,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn from(context: &'a RequestContext) -> Self {
+        Self::with_metadata(context, None)
+    }
+
+    /// Without `UserContextData`: the admin operations take a server's `ContextData` instead.
+    pub(crate) fn without_user_context_data(mut self) -> Self {
+        self.user_context_data = None;
+        self
+    }
+
+    /// The configuration's context, with `metadata` instead of its ClientMetadata when given.
+    pub(crate) fn with_metadata(
+        context: &'a RequestContext,
+        metadata: Option<&'a BTreeMap<String, String>>,
+    ) -> Self {
+        let metadata = metadata.unwrap_or(&context.client_metadata);
+        Self {
+            client_metadata: (!metadata.is_empty()).then_some(metadata),
+            analytics_metadata: context.analytics_endpoint_id.as_deref().map(|id| {
+                AnalyticsMetadata {
+                    analytics_endpoint_id: id,
+                }
+            }),
+            user_context_data: context
+                .user_context_data
+                .as_deref()
+                .map(|d| UserContextData { encoded_data: d }),
+        }
+    }
+}
+
+/// `InitiateAuthRequest`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct InitiateAuth<'a> {
+    /// Only for AdminInitiateAuth.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) user_pool_id: Option<&'a str>,
+    pub(crate) auth_flow: &'a str,
+    pub(crate) client_id: &'a str,
+    pub(crate) auth_parameters: AuthParameters<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) session: Option<&'a str>,
+    #[serde(flatten)]
+    pub(crate) context: Context<'a>,
+}
+
+/// `RespondToAuthChallengeRequest`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RespondToAuthChallenge<'a> {
+    /// Only for AdminRespondToAuthChallenge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) user_pool_id: Option<&'a str>,
+    pub(crate) challenge_name: &'a str,
+    pub(crate) client_id: &'a str,
+    pub(crate) session: &'a str,
+    pub(crate) challenge_responses: ChallengeResponses<'a>,
+    #[serde(flatten)]
+    pub(crate) context: Context<'a>,
+}
+
+/// `GetTokensFromRefreshTokenRequest`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct GetTokensFromRefreshToken<'a> {
+    pub(crate) refresh_token: &'a str,
+    pub(crate) client_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) client_secret: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) device_key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) client_metadata: Option<&'a BTreeMap<String, String>>,
+}
+
+/// `AuthParameters` of InitiateAuth, in the order a sorted map would give (the service does
+/// not care; tests and logs read more easily). Built on the stack: no map is allocated.
+#[derive(Default, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub(crate) struct AuthParameters<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) challenge_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) device_key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) password: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) preferred_challenge: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) refresh_token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) secret_hash: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) srp_a: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) username: Option<&'a str>,
+}
+
+impl fmt::Debug for AuthParameters<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AuthParameters(<redacted>)")
+    }
+}
+
+/// `ChallengeResponses` of RespondToAuthChallenge: the challenge's own answers, then
+/// DEVICE_KEY, SECRET_HASH and USERNAME. Serialized straight from these borrows.
+pub(crate) struct ChallengeResponses<'a> {
+    pub(crate) answers: &'a [(Cow<'a, str>, &'a str)],
+    pub(crate) device_key: Option<&'a str>,
+    pub(crate) secret_hash: Option<&'a str>,
+    pub(crate) username: &'a str,
+}
+
+impl Serialize for ChallengeResponses<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in self.answers {
+            map.serialize_entry(key.as_ref(), value)?;
+        }
+        if let Some(device_key) = self.device_key {
+            map.serialize_entry(keys::DEVICE_KEY, device_key)?;
+        }
+        if let Some(hash) = self.secret_hash {
+            map.serialize_entry(keys::SECRET_HASH, hash)?;
+        }
+        map.serialize_entry(keys::USERNAME, self.username)?;
+        map.end()
+    }
+}
+
+impl fmt::Debug for ChallengeResponses<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ChallengeResponses(<redacted>)")
+    }
+}
+
+/// The output of InitiateAuth and RespondToAuthChallenge, borrowed from the body: the SRP
+/// step reads it and lets go, allocating nothing.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct AuthResponse<'a> {
+    #[serde(borrow)]
+    pub(crate) challenge_name: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub(crate) session: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub(crate) challenge_parameters: Option<ChallengeParameters<'a>>,
+    pub(crate) authentication_result: Option<AuthenticationResult>,
+    #[serde(default)]
+    pub(crate) available_challenges: Vec<String>,
+}
+
+/// The output of GetTokensFromRefreshToken.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RefreshResponse {
+    pub(crate) authentication_result: Option<AuthenticationResult>,
+}
+
+/// `AuthenticationResultType`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct AuthenticationResult {
+    pub(crate) access_token: Option<SecretString>,
+    pub(crate) id_token: Option<SecretString>,
+    pub(crate) refresh_token: Option<SecretString>,
+    pub(crate) expires_in: Option<i64>,
+    pub(crate) token_type: Option<String>,
+    pub(crate) new_device_metadata: Option<NewDeviceMetadata>,
+}
+
+/// `NewDeviceMetadataType`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct NewDeviceMetadata {
+    pub(crate) device_key: String,
+    pub(crate) device_group_key: String,
+}
