@@ -186,23 +186,24 @@ impl ServiceError {
         request_id: Option<&str>,
         body: &[u8],
     ) -> Self {
-        #[derive(serde::Deserialize)]
-        struct Body {
-            code: Option<String>,
-            #[serde(rename = "__type")]
-            type_: Option<String>,
-            #[serde(alias = "Message", alias = "errorMessage")]
-            message: Option<String>,
-        }
-        let parsed: Option<Body> = serde_json::from_slice(body).ok();
-        let (body_code, message) = match parsed {
-            Some(b) => (b.code.or(b.type_), b.message),
-            None => (None, None),
+        // Read member by member, as the AWS SDKs do: a body that also carries other members,
+        // both `message` and `Message`, or a non-string message still yields its code.
+        let members: Option<serde_json::Map<String, serde_json::Value>> =
+            serde_json::from_slice(body).ok();
+        let member = |names: &[&str]| {
+            let members = members.as_ref()?;
+            names
+                .iter()
+                .find_map(|name| members.get(*name)?.as_str())
+                .map(str::to_owned)
         };
         let code = error_type
+            .filter(|header| !sanitize_code(header).is_empty())
             .map(str::to_owned)
-            .or(body_code)
+            .or_else(|| member(&["code"]).filter(|c| !sanitize_code(c).is_empty()))
+            .or_else(|| member(&["__type"]))
             .unwrap_or_default();
+        let message = member(&["message", "Message", "errorMessage"]);
         let kind = ErrorKind::from_code(sanitize_code(&code));
         Self {
             kind,
@@ -364,6 +365,40 @@ mod tests {
         );
         assert!(!e.is_retryable());
         assert!(e.to_string().contains("with_client_secret"), "{e}");
+    }
+
+    #[test]
+    fn odd_bodies_keep_their_code() {
+        // Both spellings of the message, as some proxies and emulators send.
+        let e = ServiceError::parse(
+            400,
+            None,
+            None,
+            br#"{"__type":"NotAuthorizedException","message":"a","Message":"b"}"#,
+        );
+        assert_eq!(e.kind(), &ErrorKind::NotAuthorized);
+        assert_eq!(e.message(), "a");
+        // A message that is not a string.
+        let e = ServiceError::parse(
+            400,
+            None,
+            None,
+            br#"{"__type":"NotAuthorizedException","message":{"text":"Refresh Token has been revoked"}}"#,
+        );
+        assert_eq!(e.kind(), &ErrorKind::NotAuthorized);
+        assert_eq!(e.message(), "");
+        // A revoked refresh token stays final whatever else the body holds.
+        let e = ServiceError::parse(
+            400,
+            None,
+            None,
+            br#"{"code":null,"__type":"NotAuthorizedException","message":7,"extra":[1,2]}"#,
+        );
+        assert_eq!(e.kind(), &ErrorKind::NotAuthorized);
+        assert!(!e.is_retryable());
+        // An empty header does not hide the body's code.
+        let e = ServiceError::parse(400, Some(""), None, br#"{"__type":"UserNotFoundException"}"#);
+        assert_eq!(e.kind(), &ErrorKind::UserNotFound);
     }
 
     #[test]
