@@ -19,7 +19,7 @@ struct DeviceKeyWire<'a> {
 /// SRP verifier and salt computed on the device.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmDevice.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `InvalidPasswordException`, `InvalidLambdaResponseException`, `UsernameExistsException`, `InvalidUserPoolConfigurationException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `InternalErrorException`, `OperationNotEnabledException`, `DeviceKeyExistsException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::ConfirmDevice`](crate::Operation::ConfirmDevice)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct ConfirmDevice {
     access_token: SecretString,
@@ -140,7 +140,7 @@ impl Device {
 /// `ListDevices`: the signed-in user's remembered devices, a page at a time.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListDevices.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `InvalidParameterException`, `ResourceNotFoundException`, `NotAuthorizedException`, `InvalidUserPoolConfigurationException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::ListDevices`](crate::Operation::ListDevices)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct ListDevices {
     access_token: SecretString,
@@ -208,7 +208,7 @@ pub struct DeviceList {
 /// `GetDevice`: one remembered device.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDevice.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `InvalidUserPoolConfigurationException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::GetDevice`](crate::Operation::GetDevice)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct GetDevice {
     access_token: SecretString,
@@ -256,7 +256,7 @@ pub enum DeviceRememberedStatus {
 /// `UpdateDeviceStatus`: remembers or stops remembering a device.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateDeviceStatus.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `InvalidParameterException`, `ResourceNotFoundException`, `NotAuthorizedException`, `InvalidUserPoolConfigurationException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::UpdateDeviceStatus`](crate::Operation::UpdateDeviceStatus)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct UpdateDeviceStatus {
     access_token: SecretString,
@@ -299,7 +299,7 @@ struct UpdateDeviceStatusWire<'a> {
 /// `ForgetDevice`: forgets a remembered device.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgetDevice.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `InvalidUserPoolConfigurationException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::ForgetDevice`](crate::Operation::ForgetDevice)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct ForgetDevice {
     access_token: SecretString,

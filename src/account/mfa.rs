@@ -36,7 +36,7 @@ impl Principal {
 /// [`SetUserMfaPreference`] to turn TOTP on.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ConcurrentModificationException`, `InvalidParameterException`, `NotAuthorizedException`, `ResourceNotFoundException`, `InternalErrorException`, `SoftwareTokenMFANotFoundException`, `ForbiddenException`, `OperationNotEnabledException`.
+/// The exceptions it can return: [`Operation::AssociateSoftwareToken`](crate::Operation::AssociateSoftwareToken)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct AssociateSoftwareToken {
     principal: Principal,
@@ -95,7 +95,7 @@ pub struct SoftwareTokenSecret {
 /// `VerifySoftwareToken`: proves the authenticator app works with a code from it.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifySoftwareToken.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `InvalidParameterException`, `ResourceNotFoundException`, `InvalidUserPoolConfigurationException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `InternalErrorException`, `EnableSoftwareTokenMFAException`, `NotAuthorizedException`, `SoftwareTokenMFANotFoundException`, `CodeMismatchException`, `ForbiddenException`, `OperationNotEnabledException`.
+/// The exceptions it can return: [`Operation::VerifySoftwareToken`](crate::Operation::VerifySoftwareToken)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct VerifySoftwareToken {
     principal: Principal,
@@ -231,7 +231,7 @@ struct WebAuthnMfaSettings {
 /// Methods left unset are not changed.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserMFAPreference.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::SetUserMFAPreference`](crate::Operation::SetUserMFAPreference)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct SetUserMfaPreference {
     access_token: SecretString,
@@ -313,7 +313,7 @@ struct SetUserMfaPreferenceWire<'a> {
 /// supported; use [`SetUserMfaPreference`].
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserSettings.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::SetUserSettings`](crate::Operation::SetUserSettings)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct SetUserSettings {
     access_token: SecretString,

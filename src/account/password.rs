@@ -16,7 +16,7 @@ use crate::wire::response::HttpResponse;
 /// `ChangePassword`: changes the signed-in user's password.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChangePassword.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `InvalidPasswordException`, `PasswordHistoryPolicyViolationException`, `NotAuthorizedException`, `TooManyRequestsException`, `LimitExceededException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::ChangePassword`](crate::Operation::ChangePassword)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct ChangePassword {
     access_token: SecretString,
@@ -62,7 +62,7 @@ struct ChangePasswordWire<'a> {
 /// `username` when the client has a secret.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `NotAuthorizedException`, `InvalidLambdaResponseException`, `TooManyRequestsException`, `LimitExceededException`, `InvalidSmsRoleAccessPolicyException`, `InvalidSmsRoleTrustRelationshipException`, `InvalidEmailRoleAccessPolicyException`, `CodeDeliveryFailureException`, `UserNotFoundException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::ForgotPassword`](crate::Operation::ForgotPassword)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct ForgotPassword {
     username: String,
@@ -110,7 +110,7 @@ struct ForgotPasswordWire<'a> {
 /// `ConfirmForgotPassword`: sets a new password with the code from [`ForgotPassword`].
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `InvalidParameterException`, `InvalidPasswordException`, `PasswordHistoryPolicyViolationException`, `NotAuthorizedException`, `CodeMismatchException`, `ExpiredCodeException`, `TooManyFailedAttemptsException`, `InvalidLambdaResponseException`, `TooManyRequestsException`, `LimitExceededException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::ConfirmForgotPassword`](crate::Operation::ConfirmForgotPassword)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct ConfirmForgotPassword {
     username: String,

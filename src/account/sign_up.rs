@@ -17,7 +17,7 @@ use crate::wire::response::HttpResponse;
 /// `SignUp`: registers a user. Takes SECRET_HASH over `username` when the client has a secret.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `NotAuthorizedException`, `InvalidPasswordException`, `InvalidLambdaResponseException`, `UsernameExistsException`, `TooManyRequestsException`, `InternalErrorException`, `LimitExceededException`, `InvalidSmsRoleAccessPolicyException`, `InvalidSmsRoleTrustRelationshipException`, `InvalidEmailRoleAccessPolicyException`, `CodeDeliveryFailureException`, `OperationNotEnabledException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::SignUp`](crate::Operation::SignUp)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct SignUp {
     username: String,
@@ -121,7 +121,7 @@ pub struct SignUpOutput {
 /// `ConfirmSignUp`: confirms a registration with the code Cognito sent.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `NotAuthorizedException`, `TooManyFailedAttemptsException`, `CodeMismatchException`, `ExpiredCodeException`, `InvalidLambdaResponseException`, `AliasExistsException`, `TooManyRequestsException`, `LimitExceededException`, `UserNotFoundException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::ConfirmSignUp`](crate::Operation::ConfirmSignUp)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct ConfirmSignUp {
     username: String,
@@ -208,7 +208,7 @@ pub struct ConfirmSignUpOutput {
 /// `ResendConfirmationCode`: sends the sign-up confirmation code again.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `NotAuthorizedException`, `InvalidLambdaResponseException`, `TooManyRequestsException`, `LimitExceededException`, `InvalidSmsRoleAccessPolicyException`, `InvalidSmsRoleTrustRelationshipException`, `InvalidEmailRoleAccessPolicyException`, `CodeDeliveryFailureException`, `UserNotFoundException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::ResendConfirmationCode`](crate::Operation::ResendConfirmationCode)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct ResendConfirmationCode {
     username: String,

@@ -20,7 +20,7 @@ struct AccessTokenOnly<'a> {
 /// `GetUser`: the signed-in user's name, attributes and MFA settings.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUser.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::GetUser`](crate::Operation::GetUser)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct GetUser {
     access_token: SecretString,
@@ -86,7 +86,7 @@ impl User {
 /// the pool verifies (e-mail, phone) sends a code: finish with [`VerifyUserAttribute`].
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `CodeMismatchException`, `ExpiredCodeException`, `NotAuthorizedException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `InvalidLambdaResponseException`, `TooManyRequestsException`, `AliasExistsException`, `InvalidSmsRoleAccessPolicyException`, `InvalidSmsRoleTrustRelationshipException`, `InvalidEmailRoleAccessPolicyException`, `CodeDeliveryFailureException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::UpdateUserAttributes`](crate::Operation::UpdateUserAttributes)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct UpdateUserAttributes {
     access_token: SecretString,
@@ -153,7 +153,7 @@ pub struct UpdateUserAttributesOutput {
 /// `VerifyUserAttribute`: confirms an attribute with the code Cognito sent.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifyUserAttribute.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `CodeMismatchException`, `ExpiredCodeException`, `NotAuthorizedException`, `TooManyRequestsException`, `LimitExceededException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `AliasExistsException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::VerifyUserAttribute`](crate::Operation::VerifyUserAttribute)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct VerifyUserAttribute {
     access_token: SecretString,
@@ -196,7 +196,7 @@ struct VerifyUserAttributeWire<'a> {
 /// `GetUserAttributeVerificationCode`: (re)sends the code that verifies an attribute.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAttributeVerificationCode.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `TooManyRequestsException`, `NotAuthorizedException`, `UnexpectedLambdaException`, `UserLambdaValidationException`, `InvalidLambdaResponseException`, `InvalidSmsRoleAccessPolicyException`, `InvalidSmsRoleTrustRelationshipException`, `InvalidEmailRoleAccessPolicyException`, `CodeDeliveryFailureException`, `LimitExceededException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::GetUserAttributeVerificationCode`](crate::Operation::GetUserAttributeVerificationCode)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct GetUserAttributeVerificationCode {
     access_token: SecretString,
@@ -247,7 +247,7 @@ struct GetUserAttributeVerificationCodeWire<'a> {
 /// `DeleteUserAttributes`: removes attributes from the signed-in user.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserAttributes.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+/// The exceptions it can return: [`Operation::DeleteUserAttributes`](crate::Operation::DeleteUserAttributes)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct DeleteUserAttributes {
     access_token: SecretString,
@@ -309,7 +309,7 @@ access_token_call! {
     /// `DeleteUser`: deletes the signed-in user's profile. The tokens stop working.
     ///
     /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUser.html).
-    /// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+    /// The exceptions it can return: [`Operation::DeleteUser`](crate::Operation::DeleteUser)`.errors()`.
     DeleteUser
 }
 call!(DeleteUser, DeleteUser, Empty);
@@ -321,7 +321,7 @@ access_token_call! {
     /// they expire.
     ///
     /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html).
-    /// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+    /// The exceptions it can return: [`Operation::GlobalSignOut`](crate::Operation::GlobalSignOut)`.errors()`.
     GlobalSignOut
 }
 call!(GlobalSignOut, GlobalSignOut, Empty);
@@ -330,7 +330,7 @@ access_token_call! {
     /// `GetUserAuthFactors`: the ways the signed-in user can sign in and their MFA settings.
     ///
     /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAuthFactors.html).
-    /// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ResourceNotFoundException`, `InvalidParameterException`, `NotAuthorizedException`, `TooManyRequestsException`, `PasswordResetRequiredException`, `UserNotFoundException`, `UserNotConfirmedException`, `OperationNotEnabledException`, `InternalErrorException`, `ForbiddenException`.
+    /// The exceptions it can return: [`Operation::GetUserAuthFactors`](crate::Operation::GetUserAuthFactors)`.errors()`.
     GetUserAuthFactors
 }
 call!(GetUserAuthFactors, GetUserAuthFactors, AuthFactors);
@@ -361,7 +361,7 @@ pub struct AuthFactors {
 /// app client's raw secret (not a SECRET_HASH) when it has one.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `TooManyRequestsException`, `InternalErrorException`, `UnauthorizedException`, `InvalidParameterException`, `UnsupportedOperationException`, `UnsupportedTokenTypeException`, `ForbiddenException`, `OperationNotEnabledException`.
+/// The exceptions it can return: [`Operation::RevokeToken`](crate::Operation::RevokeToken)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct RevokeToken {
     refresh_token: SecretString,
@@ -408,7 +408,7 @@ pub enum FeedbackValue {
 /// user's, with the feedback token from the notification e-mail. Needs no access token.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateAuthEventFeedback.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `InvalidParameterException`, `ResourceNotFoundException`, `TooManyRequestsException`, `NotAuthorizedException`, `UserNotFoundException`, `UserPoolAddOnNotEnabledException`, `OperationNotEnabledException`, `InternalErrorException`.
+/// The exceptions it can return: [`Operation::UpdateAuthEventFeedback`](crate::Operation::UpdateAuthEventFeedback)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct UpdateAuthEventFeedback {
     username: String,

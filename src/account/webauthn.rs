@@ -22,7 +22,7 @@ access_token_call! {
     /// authenticator. Then [`CompleteWebAuthnRegistration`] with what it returns.
     ///
     /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html).
-    /// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ForbiddenException`, `InternalErrorException`, `InvalidParameterException`, `LimitExceededException`, `NotAuthorizedException`, `TooManyRequestsException`, `WebAuthnNotEnabledException`, `PasswordResetRequiredException`, `WebAuthnConfigurationMissingException`, `OperationNotEnabledException`.
+    /// The exceptions it can return: [`Operation::StartWebAuthnRegistration`](crate::Operation::StartWebAuthnRegistration)`.errors()`.
     StartWebAuthnRegistration
 }
 call!(
@@ -43,7 +43,7 @@ pub struct StartWebAuthnRegistrationOutput {
 /// `CompleteWebAuthnRegistration`: registers the passkey the authenticator created.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ForbiddenException`, `InternalErrorException`, `InvalidParameterException`, `LimitExceededException`, `NotAuthorizedException`, `TooManyRequestsException`, `WebAuthnNotEnabledException`, `WebAuthnChallengeNotFoundException`, `WebAuthnRelyingPartyMismatchException`, `WebAuthnClientMismatchException`, `WebAuthnOriginNotAllowedException`, `PasswordResetRequiredException`, `WebAuthnCredentialNotSupportedException`, `OperationNotEnabledException`.
+/// The exceptions it can return: [`Operation::CompleteWebAuthnRegistration`](crate::Operation::CompleteWebAuthnRegistration)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct CompleteWebAuthnRegistration {
     access_token: SecretString,
@@ -82,7 +82,7 @@ struct CompleteWire<'a> {
 /// `ListWebAuthnCredentials`: the signed-in user's passkeys, a page at a time.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListWebAuthnCredentials.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ForbiddenException`, `InternalErrorException`, `InvalidParameterException`, `TooManyRequestsException`, `LimitExceededException`, `PasswordResetRequiredException`, `NotAuthorizedException`, `OperationNotEnabledException`.
+/// The exceptions it can return: [`Operation::ListWebAuthnCredentials`](crate::Operation::ListWebAuthnCredentials)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct ListWebAuthnCredentials {
     access_token: SecretString,
@@ -179,7 +179,7 @@ pub struct WebAuthnCredential {
 /// `DeleteWebAuthnCredential`: deletes one of the signed-in user's passkeys.
 ///
 /// [API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteWebAuthnCredential.html).
-/// Modeled errors ([`Operation::errors`](crate::Operation::errors)): `ForbiddenException`, `InternalErrorException`, `InvalidParameterException`, `TooManyRequestsException`, `LimitExceededException`, `PasswordResetRequiredException`, `NotAuthorizedException`, `ResourceNotFoundException`, `OperationNotEnabledException`.
+/// The exceptions it can return: [`Operation::DeleteWebAuthnCredential`](crate::Operation::DeleteWebAuthnCredential)`.errors()`.
 #[derive(Debug, Clone)]
 pub struct DeleteWebAuthnCredential {
     access_token: SecretString,

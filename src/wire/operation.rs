@@ -1,6 +1,6 @@
 //! Every operation of the Cognito user-pools API (`cognito-idp`, 2016-04-18) and how it is
-//! authorized. Generated from the service model in `shared/model`; `tests/model.rs` checks that
-//! this list and the model agree.
+//! authorized. Generated from the service model (`tests/data/cognito-idp-service-2.json`);
+//! `tests/conformance.rs` checks that this list and the model agree.
 
 use core::fmt;
 

@@ -1,5 +1,5 @@
 //! The exceptions the service model lists for each operation. Generated from
-//! `shared/model/cognito-idp-service-2.json`; `tests/conformance.rs` checks the two agree.
+//! `tests/data/cognito-idp-service-2.json`; `tests/conformance.rs` checks the two agree.
 
 use crate::wire::operation::Operation;
 use crate::wire::service_error::ErrorKind;
