@@ -7,6 +7,8 @@ use serde::Serialize;
 use zeroize::Zeroize as _;
 
 use crate::config::PoolConfig;
+#[cfg(feature = "http")]
+use crate::error::Error;
 use crate::wire::operation::Operation;
 
 /// The `Content-Type` of every Cognito user-pools request.
@@ -130,24 +132,42 @@ impl fmt::Debug for Request {
     }
 }
 
+/// The request as an `http::Request`, for clients built on the `http` crate (hyper, reqwest's
+/// parts). The body moves into the result, which is a plain `Vec<u8>`: zeroizing it after the
+/// send is the caller's (no copy stays behind in this crate).
+///
+/// # Errors
+/// [`Error::InvalidInput`] when the endpoint (see
+/// [`PoolConfig::with_endpoint`](crate::PoolConfig::with_endpoint)) is not a valid URI: a request
+/// is never sent to a path it was not meant for.
 #[cfg(feature = "http")]
-impl From<Request> for http::Request<Vec<u8>> {
-    fn from(request: Request) -> Self {
-        let mut out = http::Request::new(request.body.0.clone());
-        *out.method_mut() = http::Method::POST;
-        if let Ok(uri) = request.url.parse::<http::Uri>() {
-            *out.uri_mut() = uri;
+impl TryFrom<Request> for http::Request<Vec<u8>> {
+    type Error = Error;
+
+    fn try_from(mut request: Request) -> Result<Self, Error> {
+        let uri = request.url.parse::<http::Uri>().map_err(|e| {
+            Error::InvalidInput(format!(
+                "the endpoint {:?} is not a valid URI: {e}",
+                request.url
+            ))
+        })?;
+        if uri.scheme().is_none() || uri.authority().is_none() {
+            return Err(Error::InvalidInput(format!(
+                "the endpoint {:?} is not an absolute URL (scheme and host)",
+                request.url
+            )));
         }
+        let target = request.target();
+        let mut out = http::Request::new(core::mem::take(&mut request.body.0));
+        *out.method_mut() = http::Method::POST;
+        *out.uri_mut() = uri;
         let headers = out.headers_mut();
         headers.insert(
             http::header::CONTENT_TYPE,
             http::HeaderValue::from_static(CONTENT_TYPE),
         );
-        headers.insert(
-            "x-amz-target",
-            http::HeaderValue::from_static(request.target()),
-        );
-        out
+        headers.insert("x-amz-target", http::HeaderValue::from_static(target));
+        Ok(out)
     }
 }
 
@@ -156,6 +176,33 @@ mod tests {
     use std::io::Write as _;
 
     use super::SecretBody;
+
+    #[cfg(feature = "http")]
+    #[test]
+    fn an_endpoint_that_is_no_uri_is_an_error() -> Result<(), crate::Error> {
+        use crate::{Error, Operation, PoolConfig, Request};
+        let request = |endpoint: &str| -> Result<Request, Error> {
+            let config = PoolConfig::new("us-east-1_AbC123", "client")
+                .map_err(|e| Error::InvalidInput(e.to_string()))?
+                .with_endpoint(endpoint);
+            Ok(Request::from_json(
+                &config,
+                Operation::GetUser,
+                &serde_json::json!({}),
+            ))
+        };
+        for bad in ["http://exa mple.com/", "not a url", "/relative/path", ""] {
+            let converted = request(bad).and_then(http::Request::<Vec<u8>>::try_from);
+            assert!(
+                matches!(converted, Err(Error::InvalidInput(_))),
+                "{bad:?}: {converted:?}"
+            );
+        }
+        let good = http::Request::<Vec<u8>>::try_from(request("http://127.0.0.1:9229/")?)?;
+        assert_eq!(good.uri(), "http://127.0.0.1:9229/");
+        assert_eq!(good.body().as_slice(), b"{}");
+        Ok(())
+    }
 
     /// A body larger than the initial reserve grows by whole copies and keeps every byte.
     #[test]
