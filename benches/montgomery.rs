@@ -1,5 +1,5 @@
 //! One Montgomery multiplication and one squaring mod the 3072-bit N: this crate's
-//! product scanning (`src/srp/fips.rs`) side by side with crypto-bigint 0.7's
+//! product scanning (`src/srp/field/product_scanning.rs`) side by side with crypto-bigint 0.7's
 //! `ConstMontyForm`, which it replaced. Thread CPU time, like the other benches.
 //!
 //! `cargo bench --features __fuzzing --bench montgomery`

@@ -5,17 +5,16 @@ use core::fmt;
 use base64::Engine as _;
 use crypto_bigint::{U256, U512, U3072};
 use hmac::{Hmac, Mac as _};
-use num_bigint::BigUint;
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::comb;
+use super::ephemeral::EphemeralSecret;
 use super::error::SrpError;
-use super::group::{N, N_BYTES, group, u3072_from_be};
+use super::field::{self, N_BYTES};
+use super::group;
 use super::kdf::{hmac_for, password_x};
-use super::monty;
 use super::pad::{pad_bytes, pad_into, parse_hex, to_hex_minimal, update_padded};
-use super::secret::EphemeralSecret;
 use super::secret_block::for_each_chunk;
 use super::session_key::key_from_s;
 
@@ -40,7 +39,7 @@ impl SrpClient {
     /// Errors with [`SrpError::IllegalA`] if `A mod N == 0` (impossible for
     /// `0 < a < N`, checked as the reference clients do).
     pub fn new(a: EphemeralSecret) -> Result<Self, SrpError> {
-        let big_a = monty::retrieve(&comb::pow_g(a.value(), a.bits()));
+        let big_a = field::retrieve(&comb::pow_g(a.value(), a.bits()));
         if bool::from(big_a.is_zero()) {
             return Err(SrpError::IllegalA);
         }
@@ -74,11 +73,10 @@ impl SrpClient {
     /// SALT / SRP_B; [`SrpError::IllegalB`] if `B mod N == 0`;
     /// [`SrpError::IllegalU`] if `u == 0`.
     pub fn derive(&self, input: &VerifierInput<'_>) -> Result<Derivation, SrpError> {
-        let grp = group();
         let b_bytes = parse_hex(input.srp_b_hex, "SRP_B")?;
         let salt_bytes = parse_hex(input.salt_hex, "SALT")?;
 
-        let b_reduced = reduce_public(&b_bytes, &grp.n_big).ok_or(SrpError::IllegalB)?;
+        let b_reduced = field::reduce_public(&b_bytes).ok_or(SrpError::IllegalB)?;
         if bool::from(b_reduced.is_zero()) {
             return Err(SrpError::IllegalB);
         }
@@ -112,15 +110,14 @@ impl SrpClient {
         u_padded: &[u8],
         x: Zeroizing<[u8; 32]>,
     ) -> Derivation {
-        let grp = group();
         let mut x256 = U256::from_be_slice(x.as_slice());
         let u256 = U256::from_be_slice(&u);
         let mut x_int: U3072 = x256.resize();
 
         // base = (B − k·g^x) mod N, in [0, N), Montgomery form.
         let mut gx = comb::pow_g(&x_int, X_BITS);
-        let mut kgx = monty::mul(&grp.k_fe, &gx);
-        let mut base = monty::sub_mod(&monty::to_monty(b), &kgx);
+        let mut kgx = field::mul(group::k(), &gx);
+        let mut base = field::sub_mod(&field::to_monty(b), &kgx);
 
         // exp = a + u·x, exactly: a < N < 2^3072 − 2^3007 and u·x < 2^512,
         // so the sum is below 2^3072 and a U3072 holds it without wrapping.
@@ -130,8 +127,8 @@ impl SrpClient {
         // The public bound max(8·len(a), 512) + 1; bit 3072 is always 0 (see above).
         let bound = (self.a.bits().max(UX_BITS) + 1).min(U3072::BITS);
 
-        let mut s_monty = monty::pow(&base, &exp, bound);
-        let s = monty::retrieve(&s_monty);
+        let mut s_monty = field::pow(&base, &exp, bound);
+        let s = field::retrieve(&s_monty);
         let mut s_bytes: [u8; N_BYTES] = s.to_be_bytes().into();
         let key = key_from_s(&s_bytes, u_padded);
 
@@ -147,18 +144,6 @@ impl SrpClient {
         s_bytes.zeroize();
 
         Derivation { u, x: *x, s, key }
-    }
-}
-
-/// A public value (minimal big-endian bytes) reduced mod N. Values of at most
-/// 384 bytes are reduced by crypto-bigint (variable time in N only, and B is
-/// public anyway); longer ones (a hostile or broken server) go through
-/// num-bigint.
-fn reduce_public(bytes: &[u8], n_big: &BigUint) -> Option<U3072> {
-    if bytes.len() <= N_BYTES {
-        Some(u3072_from_be(bytes)?.rem_vartime(N.as_nz_ref()))
-    } else {
-        u3072_from_be(&(BigUint::from_bytes_be(bytes) % n_big).to_bytes_be())
     }
 }
 
@@ -325,6 +310,7 @@ impl fmt::Debug for Derivation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use num_bigint::BigUint;
 
     #[test]
     fn u_zero_is_rejected() {
@@ -338,8 +324,7 @@ mod tests {
     /// is used exactly, not wrapped or reduced: S matches num-bigint.
     #[test]
     fn largest_exponent_is_exact() {
-        let grp = group();
-        let n = &grp.n_big;
+        let n = &BigUint::from_bytes_be(field::N.as_ref().to_be_bytes().as_slice());
         let a_big = n - 1u8;
         let mut a_bytes = [0u8; N_BYTES];
         let ab = a_big.to_bytes_be();
@@ -348,7 +333,7 @@ mod tests {
         assert!(client.is_ok(), "a = N − 1 must be accepted");
         let Ok(client) = client else { return };
         let b_big = BigUint::from(0x1234_5678_9abc_def0u64) << 2000u32;
-        let b = u3072_from_be(&b_big.to_bytes_be()).unwrap_or_default();
+        let b = field::uint_from_be(&b_big.to_bytes_be()).unwrap_or_default();
         let mut u_buf = [0u8; 33];
         let u_padded = pad_into(&[0xff; 32], &mut u_buf);
         let d = client.derive_from_parts(&b, [0xff; 32], u_padded, Zeroizing::new([0xff; 32]));

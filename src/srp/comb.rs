@@ -5,21 +5,23 @@
 //! table of the `2^TEETH` products of `g^(2^(b·TEETH·SPACING + k·SPACING))`,
 //! `k < TEETH`. Evaluation takes `SPACING − 1` squarings plus one
 //! multiplication per block and column, each by a table entry chosen with a
-//! constant-time scan of the whole table ([`monty::ct_lookup`]); the
+//! constant-time scan of the whole table ([`field::ct_lookup`]); the
 //! multiplications and squarings are the constant-time Montgomery arithmetic of
-//! [`super::monty`]. A 256-bit
+//! [`super::field`]. A 256-bit
 //! exponent costs 21 squarings and 44 multiplications instead of 256 squarings
 //! and 64 multiplications for a windowed exponentiation.
 //!
 //! Tables are built on first use (blocks 0 and 1 cover exponents up to 264
 //! bits; longer secrets such as a 1024-bit `a` build blocks 2–7 on first use)
-//! and hold only public values.
+//! and hold only public values, so building them indexes plainly (public indices)
+//! and only the evaluation in [`pow_g`] has to be constant-time.
 
 use std::sync::OnceLock;
 
 use crypto_bigint::U3072;
 
-use super::monty::{self, Fe, ONE};
+use super::field::{self, Fe, ONE};
+use super::group::G;
 
 /// Bits combined into one table index.
 const TEETH: u32 = 6;
@@ -40,35 +42,37 @@ struct Table {
 
 impl Table {
     /// Builds the table whose first base is `beta0`.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "k < TEETH = betas.len(); for 0 < j < 2^TEETH, its top bit < TEETH and rest < j"
+    )]
     fn build(beta0: &Fe) -> Self {
         let mut betas = [*beta0; TEETH as usize];
         for k in 1..betas.len() {
-            let mut x = betas.get(k - 1).copied().unwrap_or(ONE);
+            let mut x = betas[k - 1];
             for _ in 0..SPACING {
-                x = monty::square(&x);
+                x = field::square(&x);
             }
-            if let Some(slot) = betas.get_mut(k) {
-                *slot = x;
-            }
+            betas[k] = x;
         }
         let mut entries = vec![ONE; 1 << TEETH];
         for j in 1..entries.len() {
             let top = usize::BITS - 1 - j.leading_zeros();
             let rest = j & !(1 << top);
-            let prev = entries.get(rest).copied().unwrap_or(ONE);
-            let beta = betas.get(top as usize).copied().unwrap_or(ONE);
-            if let Some(slot) = entries.get_mut(j) {
-                *slot = monty::mul(&prev, &beta);
-            }
+            entries[j] = field::mul(&entries[rest], &betas[top as usize]);
         }
         Self { entries }
     }
 
     /// `β_{TEETH−1}^(2^SPACING)`: the first base of the next block.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "entries has 2^TEETH entries, built by `build`"
+    )]
     fn next_beta0(&self) -> Fe {
-        let mut x = self.entries.get(1 << (TEETH - 1)).copied().unwrap_or(ONE);
+        let mut x = self.entries[1 << (TEETH - 1)];
         for _ in 0..SPACING {
-            x = monty::square(&x);
+            x = field::square(&x);
         }
         x
     }
@@ -82,7 +86,7 @@ fn tables(blocks: usize) -> [Option<&'static Table>; BLOCKS] {
     let mut prev: Option<&'static Table> = None;
     for (cell, slot) in TABLES.iter().zip(out.iter_mut()).take(blocks) {
         let t = cell.get_or_init(|| {
-            let beta0 = prev.map_or_else(|| monty::to_monty(&U3072::from_u8(2)), Table::next_beta0);
+            let beta0 = prev.map_or_else(|| field::to_monty(&U3072::from_u8(G)), Table::next_beta0);
             Table::build(&beta0)
         });
         *slot = Some(t);
@@ -100,14 +104,14 @@ pub(crate) fn pow_g(e: &U3072, bits: u32) -> Fe {
     let mut acc = ONE;
     for col in (0..SPACING).rev() {
         if col + 1 < SPACING {
-            acc = monty::square(&acc);
+            acc = field::square(&acc);
         }
         for (b, t) in (0u32..).zip(tables.iter().flatten()) {
             let mut idx = 0u32;
             for k in 0..TEETH {
-                idx |= monty::bit(e, b * BLOCK_BITS + k * SPACING + col) << k;
+                idx |= field::bit(e, b * BLOCK_BITS + k * SPACING + col) << k;
             }
-            acc = monty::mul(&acc, &monty::ct_lookup(&t.entries, idx));
+            acc = field::mul(&acc, &field::ct_lookup(&t.entries, idx));
         }
     }
     acc
@@ -120,7 +124,7 @@ mod tests {
 
     #[test]
     fn pow_g_matches_num_bigint() {
-        let n = BigUint::parse_bytes(super::super::group::N_HEX.as_bytes(), 16).unwrap_or_default();
+        let n = field::n_big();
         let mut bytes = [0u8; 384];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         for chunk in bytes.chunks_exact_mut(8) {
@@ -134,13 +138,9 @@ mod tests {
             1u32, 8, 131, 132, 133, 255, 256, 258, 259, 264, 265, 512, 1024, 1025, 3072,
         ] {
             let e = &e_full % (BigUint::from(1u8) << bits);
-            let mut buf = [0u8; 384];
-            let eb = e.to_bytes_be();
-            let start = buf.len() - eb.len();
-            buf.get_mut(start..)
-                .unwrap_or_default()
-                .copy_from_slice(&eb);
-            let got = monty::retrieve(&pow_g(&U3072::from_be_slice(&buf), bits));
+            let e_uint = field::uint_from_be(&e.to_bytes_be());
+            assert!(e_uint.is_some(), "bits={bits}");
+            let got = field::retrieve(&pow_g(&e_uint.unwrap_or_default(), bits));
             let got = BigUint::from_bytes_be(got.to_be_bytes().as_slice());
             assert_eq!(got, BigUint::from(2u8).modpow(&e, &n), "bits={bits}");
         }

@@ -32,15 +32,17 @@ pub(crate) fn hmac_for(key: &[u8]) -> Hmac<Sha256> {
 
 /// HMAC's key block (RFC 2104): the key zero-padded to 64 bytes, or its
 /// SHA-256 zero-padded if it is longer than that.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "32 < BLOCK, and the key is copied whole only when it is at most BLOCK bytes"
+)]
 pub(crate) fn key_block(key: &[u8]) -> Zeroizing<[u8; BLOCK]> {
     let mut block = Zeroizing::new([0u8; BLOCK]);
     if key.len() > BLOCK {
         let hashed: [u8; 32] = Sha256::digest(key).into();
-        if let Some(dst) = block.get_mut(..32) {
-            dst.copy_from_slice(&hashed);
-        }
-    } else if let Some(dst) = block.get_mut(..key.len()) {
-        dst.copy_from_slice(key);
+        block[..32].copy_from_slice(&hashed);
+    } else {
+        block[..key.len()].copy_from_slice(key);
     }
     block
 }

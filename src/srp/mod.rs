@@ -27,41 +27,44 @@
 //! Every exponentiation with a secret exponent (`a`, `x`, `a + u·x`) is a
 //! constant-time Montgomery exponentiation whose exponent bit bound depends
 //! only on public lengths: fixed-base comb tables for g = 2 (built once per
-//! process) for `g^a` and `g^x`, and a fixed 4-bit-window exponentiation for
-//! `S`, over Montgomery multiplication and squaring by product scanning
-//! (`fips.rs`) in crypto-bigint's `ConstMontyForm<_, U3072>` (parameters of N
-//! computed at compile time; the tests check all of it against num-bigint and
-//! crypto-bigint). `a + u·x` is
+//! process, `comb.rs`) for `g^a` and `g^x`, and a fixed 4-bit-window
+//! exponentiation for `S`, over Montgomery multiplication and squaring by
+//! product scanning (`field/product_scanning.rs`) in crypto-bigint's
+//! `ConstMontyForm<_, U3072>` (parameters of N computed at compile time; the
+//! tests check all of it against num-bigint and crypto-bigint). `a + u·x` is
 //! computed exactly with crypto-bigint. The key is derived from S in constant
 //! time too (`session_key.rs`: the length of padHex(S) depends on S). Secrets are zeroized on drop and never
 //! shown by `Debug`. Public server values (SALT, SRP_B) are parsed leniently
 //! (any length up to [`MAX_HEX_DIGITS`], any case, odd digit counts) but
 //! negative numbers are rejected. No input panics: failures are [`SrpError`].
+//!
+//! Layout; imports point one way, from the protocol steps down to the arithmetic:
+//! `client` and `device_verifier` (the protocol steps) use `comb` (`g^e`),
+//! `group` (g, k), `session_key` (the key from S), `ephemeral` (`a`), `kdf` and
+//! `pad`; whatever computes mod N uses `field` (N, the residue type, Montgomery
+//! multiplication, squaring, exponentiation), which imports nothing from `srp`.
 
 mod client;
 mod comb;
-mod device;
+mod device_verifier;
 #[cfg(any(fuzzing, feature = "__fuzzing"))]
 pub(crate) mod differential;
+mod ephemeral;
 mod error;
-mod fips;
+mod field;
 mod group;
 mod kdf;
-mod monty;
 mod pad;
-mod secret;
 mod secret_block;
 mod session_key;
 mod timestamp;
 
 pub use client::{Derivation, SrpClient, VerifierInput};
-pub use device::DeviceVerifier;
+pub use device_verifier::DeviceVerifier;
+pub use ephemeral::EphemeralSecret;
 pub use error::SrpError;
-#[cfg(any(fuzzing, feature = "__fuzzing"))]
-pub(crate) use group::N_HEX;
 pub(crate) use kdf::hmac_sha256;
 pub use pad::{MAX_HEX_DIGITS, pad_hex};
-pub use secret::EphemeralSecret;
 pub use secret_block::decode_secret_block;
 pub(crate) use secret_block::validate as validate_secret_block;
 pub(crate) use timestamp::Timestamp;

@@ -56,9 +56,13 @@ pub(crate) fn parse_hex(hex: &str, field: &'static str) -> Result<Vec<u8>, SrpEr
 }
 
 /// The bytes without leading zero bytes (an all-zero input gives an empty slice).
+#[expect(
+    clippy::indexing_slicing,
+    reason = "first is a position in bytes, or its length"
+)]
 pub(crate) fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
     let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    bytes.get(first..).unwrap_or(&[])
+    &bytes[first..]
 }
 
 /// `padHex` of the unsigned big-endian integer `bytes` (leading zeros allowed).
@@ -79,6 +83,10 @@ pub(crate) fn pad_bytes(bytes: &[u8]) -> Vec<u8> {
 /// `padHex` of the big-endian `bytes` written into the front of `buf`,
 /// without allocating; returns the written part. `buf` must have room for
 /// the minimal bytes plus one (otherwise the output is cut short).
+#[expect(
+    clippy::indexing_slicing,
+    reason = "head ≤ len ≤ buf.len(), and len − head ≤ minimal.len() since len ≤ prefix + minimal.len()"
+)]
 pub(crate) fn pad_into<'a>(bytes: &[u8], buf: &'a mut [u8]) -> &'a [u8] {
     let minimal = strip_leading_zeros(bytes);
     let prefix = match minimal.first() {
@@ -86,14 +94,10 @@ pub(crate) fn pad_into<'a>(bytes: &[u8], buf: &'a mut [u8]) -> &'a [u8] {
         Some(&b) => usize::from(b & 0x80 != 0),
     };
     let len = (prefix + minimal.len()).min(buf.len());
-    if let Some(head) = buf.get_mut(..prefix.min(len)) {
-        head.fill(0);
-    }
-    if let Some(tail) = buf.get_mut(prefix.min(len)..len) {
-        let n = tail.len();
-        tail.copy_from_slice(minimal.get(..n).unwrap_or(&[]));
-    }
-    buf.get(..len).unwrap_or(&[])
+    let head = prefix.min(len);
+    buf[..head].fill(0);
+    buf[head..len].copy_from_slice(&minimal[..len - head]);
+    &buf[..len]
 }
 
 /// Feeds `padHex(bytes)` to a SHA-256 state without allocating.
@@ -136,7 +140,8 @@ pub(crate) fn to_hex_minimal(bytes: &[u8]) -> String {
             if out.is_empty() && nibble == 0 {
                 continue;
             }
-            let c = DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0');
+            #[expect(clippy::indexing_slicing, reason = "a nibble is below 16")]
+            let c = DIGITS[usize::from(nibble)];
             out.push(char::from(c));
         }
     }

@@ -15,7 +15,7 @@ use sha2::{Digest as _, Sha256};
 use subtle::{Choice, ConditionallySelectable as _, ConstantTimeEq as _, ConstantTimeLess as _};
 use zeroize::{Zeroize as _, Zeroizing};
 
-use super::group::N_BYTES;
+use super::field::N_BYTES;
 use super::kdf::{BLOCK, HKDF_INFO, hmac_sha256, key_block};
 
 /// `00 | S`: the longest padHex(S).
@@ -83,7 +83,12 @@ fn hmac_padded_s(key_block: &[u8; BLOCK], s: &[u8; N_BYTES]) -> [u8; 32] {
 }
 
 /// Writes padHex(s) at the start of `out` (zeros after it) and returns its
-/// length, without branching on `s` or indexing by it.
+/// length, without branching on `s` or indexing by it (indices are loop
+/// counters, and the only branch is on them).
+#[expect(
+    clippy::indexing_slicing,
+    reason = "i and i + step are below MAX_LEN, and out has MSG_BLOCKS·BLOCK ≥ MAX_LEN bytes"
+)]
 fn pad_hex_in_place(s: &[u8; N_BYTES], out: &mut [u8; MSG_BLOCKS * BLOCK]) -> usize {
     // Leading zero bytes, and the first non-zero byte.
     let mut leading = Choice::from(1);
@@ -111,14 +116,8 @@ fn pad_hex_in_place(s: &[u8; N_BYTES], out: &mut [u8; MSG_BLOCKS * BLOCK]) -> us
         let step = 1usize << bit;
         let take = Choice::from(((shift >> bit) & 1) as u8);
         for i in 0..MAX_LEN {
-            let moved = if i + step < MAX_LEN {
-                out.get(i + step).copied().unwrap_or(0)
-            } else {
-                0
-            };
-            if let Some(o) = out.get_mut(i) {
-                o.conditional_assign(&moved, take);
-            }
+            let moved = if i + step < MAX_LEN { out[i + step] } else { 0 };
+            out[i].conditional_assign(&moved, take);
         }
     }
     len as usize

@@ -1,5 +1,7 @@
-//! Montgomery multiplication and squaring mod N by product scanning (FIPS,
-//! "finely integrated product scanning", Koç, Acar and Kaliski, IEEE Micro 1996).
+//! Montgomery multiplication and squaring mod N by product scanning: the
+//! "finely integrated product scanning" (FIPS) method of Koç, Acar and Kaliski
+//! (IEEE Micro 1996). Nothing to do with FIPS 140, nor with the FIPS endpoint of
+//! `PoolConfig::with_fips`; hence the file's name.
 //!
 //! Column by column, every limb product of the result's column and the matching
 //! products of the reduction (`m_i·N_j`) are added into three-limb accumulators
@@ -15,32 +17,18 @@
 //! `−N⁻¹ mod 2^w = 1`: the reduction factor of a column is its low limb, and
 //! `m·N_0 = m·2^w − m` clears that limb and carries `m` (checked at compile time).
 //!
-//! Constant time: every loop bound is a public limb count, carries are propagated
-//! arithmetically, and the final subtraction of N is selected with a mask.
+//! Constant time: every loop bound and every index is a public limb count (the
+//! column number), carries are propagated arithmetically, and the final
+//! subtraction of N is selected with a mask. Indices are written plainly: each
+//! is in range by the column arithmetic noted beside it, so an out-of-range one
+//! would be a bug to panic on, not a value to replace silently.
 
 use crypto_bigint::modular::ConstMontyParams as _;
 use crypto_bigint::{Limb, U3072, WideWord, Word};
 
-use super::monty::{Fe, ModN};
+use super::modulus::{Fe, LIMBS as L, ModN, N_LIMBS as N};
 
-const L: usize = U3072::LIMBS;
 const BITS: u32 = Word::BITS;
-
-/// The limbs of N, least significant first.
-const N: [Word; L] = limbs_of_n();
-
-// Indexing in these two `const` items runs in the compiler: out of range is a build error.
-#[allow(clippy::indexing_slicing)]
-const fn limbs_of_n() -> [Word; L] {
-    let words = ModN::PARAMS.modulus().as_ref().as_words();
-    let mut out = [0; L];
-    let mut i = 0;
-    while i < L {
-        out[i] = words[i];
-        i += 1;
-    }
-    out
-}
 
 // The reduction below relies on `−N⁻¹ ≡ 1 (mod 2^w)` and `N_0 = 2^w − 1`.
 const _: () = assert!(N[0] == Word::MAX && ModN::PARAMS.mod_neg_inv().0 == 1);
@@ -116,41 +104,51 @@ fn dot(acc: &mut Acc, x: &[Word], y: &[Word]) {
 /// columns and for the reduction's products of the multiplication, slower for its
 /// `a_i·b_j` (measured with `benches/montgomery.rs`).
 #[inline(always)]
+#[expect(
+    clippy::indexing_slicing,
+    reason = "n is the shorter length, and chunks_exact(2) yields exactly two limbs"
+)]
 fn dot2(acc: &mut Acc, x: &[Word], y: &[Word]) {
     let n = x.len().min(y.len());
-    let (x, y) = (
-        x.get(..n).unwrap_or_default(),
-        y.get(..n).unwrap_or_default(),
-    );
+    let (x, y) = (&x[..n], &y[..n]);
     let mut other = Acc::default();
     let (xs, ys) = (x.chunks_exact(2), y.chunks_exact(2));
     let (x_rest, y_rest) = (xs.remainder(), ys.remainder());
     for (xp, yp) in xs.zip(ys) {
-        if let ([x0, x1], [y0, y1]) = (xp, yp) {
-            acc.mac(*x0, *y0);
-            other.mac(*x1, *y1);
-        }
+        acc.mac(xp[0], yp[0]);
+        other.mac(xp[1], yp[1]);
     }
     dot(acc, x_rest, y_rest);
     acc.add(other);
 }
 
-/// The slice from `start` (empty past the end).
+/// The limbs from `start`; callers pass `start ≤ L` (a column offset).
 #[inline(always)]
+#[expect(
+    clippy::indexing_slicing,
+    reason = "every caller's start is L − 1 − k or k + 1 − L for a column k < 2L − 1, so at most L − 1"
+)]
 fn from(x: &[Word; L], start: usize) -> &[Word] {
-    x.get(start..).unwrap_or_default()
+    &x[start..]
 }
 
-/// The first `len` limbs (all of them past the end).
+/// The first `len` limbs; callers pass `len ≤ L` (a column number).
 #[inline(always)]
+#[expect(
+    clippy::indexing_slicing,
+    reason = "every caller's len is k, k + 1 or ⌈k/2⌉ for a column k < L, so at most L"
+)]
 fn upto(x: &[Word; L], len: usize) -> &[Word] {
-    x.get(..len).unwrap_or(x)
+    &x[..len]
 }
 
 /// N's limbs, most significant first.
 const N_REV: [Word; L] = n_reversed();
 
-#[allow(clippy::indexing_slicing)]
+#[expect(
+    clippy::indexing_slicing,
+    reason = "evaluated by the compiler: an index out of range is a build error"
+)]
 const fn n_reversed() -> [Word; L] {
     let mut out = [0; L];
     let mut i = 0;
@@ -171,6 +169,7 @@ fn reversed(x: &[Word; L]) -> [Word; L] {
 ///
 /// Column `k` sums `a_i·b_{k−i}` and `m_i·N_{k−i}`; with `b` and N reversed,
 /// `b_{k−i}` is `b_rev[L−1−k+i]`.
+#[expect(clippy::indexing_slicing, reason = "m[k] for a column k < L")]
 pub(crate) fn mul(a: &Fe, b: &Fe) -> Fe {
     let a = limbs(a);
     let b_rev = reversed(&limbs(b));
@@ -180,9 +179,7 @@ pub(crate) fn mul(a: &Fe, b: &Fe) -> Fe {
     for k in 0..L {
         dot(&mut acc, upto(&a, k + 1), from(&b_rev, L - 1 - k));
         dot2(&mut acc, upto(&m, k), from(&N_REV, L - 1 - k));
-        if let Some(slot) = m.get_mut(k) {
-            *slot = acc.reduce_column();
-        }
+        m[k] = acc.reduce_column();
     }
     for (k, slot) in (L..).zip(out.iter_mut().take(L - 1)) {
         dot(&mut acc, from(&a, k + 1 - L), &b_rev);
@@ -196,6 +193,10 @@ pub(crate) fn mul(a: &Fe, b: &Fe) -> Fe {
 ///
 /// Column `k`: the cross products `a_i·a_{k−i}`, `i < k − i`, summed once and
 /// doubled, the diagonal `a_{k/2}²` when `k` is even, then the reduction's products.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "m[k] for k < L; for a column k < 2L − 1, k/2 < L and k + 1 − L ≤ ⌈k/2⌉ ≤ L"
+)]
 pub(crate) fn square(a: &Fe) -> Fe {
     let a = limbs(a);
     let a_rev = reversed(&a);
@@ -207,25 +208,19 @@ pub(crate) fn square(a: &Fe) -> Fe {
         dot2(&mut cross, upto(&a, k.div_ceil(2)), from(&a_rev, L - 1 - k));
         acc.add_doubled(cross);
         if k % 2 == 0 {
-            let ai = a.get(k / 2).copied().unwrap_or(0);
+            let ai = a[k / 2];
             acc.mac(ai, ai);
         }
         dot2(&mut acc, upto(&m, k), from(&N_REV, L - 1 - k));
-        if let Some(slot) = m.get_mut(k) {
-            *slot = acc.reduce_column();
-        }
+        m[k] = acc.reduce_column();
     }
     for (k, slot) in (L..).zip(out.iter_mut().take(L - 1)) {
         let first = k + 1 - L;
         let mut cross = Acc::default();
-        dot2(
-            &mut cross,
-            a.get(first..k.div_ceil(2)).unwrap_or_default(),
-            &a_rev,
-        );
+        dot2(&mut cross, &a[first..k.div_ceil(2)], &a_rev);
         acc.add_doubled(cross);
         if k % 2 == 0 {
-            let ai = a.get(k / 2).copied().unwrap_or(0);
+            let ai = a[k / 2];
             acc.mac(ai, ai);
         }
         dot2(&mut acc, from(&m, first), &N_REV);
@@ -241,9 +236,8 @@ fn limbs(a: &Fe) -> [Word; L] {
 /// The last column's carry is the result's top limb: `out + top·R < 2N`;
 /// subtracts N when the value is at least N.
 fn finish(mut out: [Word; L], mut acc: Acc) -> Fe {
-    if let Some(last) = out.last_mut() {
-        *last = acc.shift();
-    }
+    // A constant index: checked by the compiler, not at run time.
+    out[L - 1] = acc.shift();
     let top = acc.shift();
     let mut diff = [0 as Word; L];
     let mut borrow: Word = 0;
@@ -265,12 +259,9 @@ fn finish(mut out: [Word; L], mut acc: Acc) -> Fe {
 
 #[cfg(test)]
 mod tests {
+    use super::super::modulus::tests::{big, n_big};
     use super::*;
     use num_bigint::BigUint;
-
-    fn big(x: &U3072) -> BigUint {
-        BigUint::from_bytes_be(x.to_be_bytes().as_slice())
-    }
 
     fn fe_from_limbs(limbs: [Word; L]) -> Fe {
         Fe::from_montgomery(U3072::new(limbs.map(Limb)))
@@ -278,32 +269,25 @@ mod tests {
 
     /// Montgomery representations (limbs below N) at the edges of the carries:
     /// 0, 1, N − 1, N − 2, all ones below N's top limb, one limb set, ...
+    #[expect(clippy::indexing_slicing, reason = "fixed limb positions below L")]
     fn edge_cases() -> Vec<Fe> {
         let n_minus = |d: Word| {
             let mut x = N;
-            if let Some(first) = x.first_mut() {
-                *first -= d;
-            }
+            x[0] -= d;
             fe_from_limbs(x)
         };
         let mut out = vec![n_minus(1), n_minus(2), n_minus(Word::MAX)];
         let mut ones = [Word::MAX; L];
-        if let Some(top) = ones.last_mut() {
-            *top = 0;
-        }
+        ones[L - 1] = 0;
         out.push(fe_from_limbs(ones));
         for i in [0, 1, L / 2, L - 1] {
             let mut x = [0 as Word; L];
-            if let Some(limb) = x.get_mut(i) {
-                *limb = if i == L - 1 { 1 } else { Word::MAX };
-            }
+            x[i] = if i == L - 1 { 1 } else { Word::MAX };
             out.push(fe_from_limbs(x));
         }
         out.push(fe_from_limbs([0; L]));
         let mut one = [0 as Word; L];
-        if let Some(first) = one.first_mut() {
-            *first = 1;
-        }
+        one[0] = 1;
         out.push(fe_from_limbs(one));
         out
     }
@@ -321,9 +305,7 @@ mod tests {
                     *limb = state as Word;
                 }
                 // Clearing the top bit keeps it below N (whose top 64 bits are ones).
-                if let Some(top) = limbs.last_mut() {
-                    *top >>= 1;
-                }
+                limbs[L - 1] >>= 1;
                 fe_from_limbs(limbs)
             })
             .collect()
@@ -342,7 +324,7 @@ mod tests {
 
     #[test]
     fn agrees_with_num_bigint() {
-        let n = big(ModN::PARAMS.modulus().as_ref());
+        let n = n_big();
         let r: BigUint = BigUint::from(1u8) << 3072usize;
         let r_inv = r.modpow(&(&n - 2u8), &n);
         let values: Vec<Fe> = edge_cases().into_iter().chain(random(8)).collect();

@@ -1,4 +1,5 @@
-//! Secret newtypes: zeroized on drop, redacted in `Debug`.
+//! The client's secret ephemeral `a` ([`EphemeralSecret`]): range-checked in
+//! constant time, zeroized on drop, redacted in `Debug`.
 
 use core::fmt;
 
@@ -7,7 +8,7 @@ use crypto_bigint::ctutils::CtLt;
 use zeroize::Zeroize;
 
 use super::error::SrpError;
-use super::group::{N_BYTES, group, u3072_from_be};
+use super::field::{N, N_BYTES, uint_from_be};
 
 /// The client's secret ephemeral `a` (1 ≤ a < N).
 ///
@@ -32,8 +33,8 @@ impl EphemeralSecret {
         if bytes.is_empty() || bytes.len() > N_BYTES {
             return Err(SrpError::EphemeralOutOfRange);
         }
-        let mut value = u3072_from_be(bytes).ok_or(SrpError::EphemeralOutOfRange)?;
-        let ok = value.is_nonzero() & value.ct_lt(&group().n);
+        let mut value = uint_from_be(bytes).ok_or(SrpError::EphemeralOutOfRange)?;
+        let ok = value.is_nonzero() & value.ct_lt(N.as_ref());
         if !ok.to_bool() {
             value.zeroize();
             return Err(SrpError::EphemeralOutOfRange);

@@ -1,4 +1,6 @@
-//! The DeviceSecretVerifierConfig for ConfirmDevice.
+//! The DeviceSecretVerifierConfig for ConfirmDevice: the verifier `g^x` a client
+//! registers for a remembered device ([`DeviceVerifier`]). Named for its type so it
+//! is not mistaken for the device sign-in flow (`src/devices/`).
 
 use core::fmt;
 
@@ -9,8 +11,8 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::comb;
 use super::error::SrpError;
+use super::field;
 use super::kdf::password_x;
-use super::monty;
 use super::pad::{MAX_HEX_DIGITS, pad_bytes, to_hex_minimal};
 
 /// The verifier a client registers for a remembered device (ConfirmDevice's
@@ -49,7 +51,7 @@ impl DeviceVerifier {
         let mut x256 = U256::from_be_slice(x.as_slice());
         let mut x_int: U3072 = x256.resize();
         x256.zeroize();
-        let verifier = monty::retrieve(&comb::pow_g(&x_int, 256));
+        let verifier = field::retrieve(&comb::pow_g(&x_int, 256));
         x_int.zeroize();
         let password_verifier_b64 = STANDARD.encode(pad_bytes(verifier.to_be_bytes().as_slice()));
         let salt_b64 = STANDARD.encode(&padded_salt);

@@ -1,0 +1,123 @@
+//! Constant-time exponentiation `base^e mod N` with fixed 4-bit windows, and the
+//! two constant-time helpers it shares with the comb of `g^e` (`srp/comb.rs`):
+//! a table look-up that reads every entry, and reading an exponent bit.
+//!
+//! Every function here runs in time independent of the *values* of its secret
+//! arguments: loop bounds and bit positions depend only on public lengths, and
+//! table look-ups read every entry and keep one with crypto-bigint's
+//! constant-time `CtAssign`.
+
+use crypto_bigint::{CtAssign as _, CtEq as _, U3072};
+use zeroize::Zeroize as _;
+
+use super::modulus::{Fe, ONE};
+use super::product_scanning::{mul, square};
+
+/// `table[idx]`, reading every entry (constant time in `idx`; an `idx` out of
+/// range gives Montgomery zero).
+#[inline]
+pub(crate) fn ct_lookup(table: &[Fe], idx: u32) -> Fe {
+    let mut out = Fe::ZERO;
+    for (j, entry) in (0u32..).zip(table) {
+        out.ct_assign(entry, j.ct_eq(&idx));
+    }
+    out
+}
+
+/// Bit `pos` of `e` as 0 or 1 (`pos` is public; the bit's value is not
+/// branched on; positions past the end read as 0).
+#[inline(always)]
+pub(crate) fn bit(e: &U3072, pos: u32) -> u32 {
+    u32::from(e.bit_vartime(pos))
+}
+
+/// Window width of [`pow`]: 16-entry tables.
+const WINDOW: u32 = 4;
+
+/// `base^e mod N` (Montgomery form in and out) using the low `bits` bits of
+/// `e` (`bits` is public; at most 3072 bits are used).
+///
+/// Fixed 4-bit windows from the top: four squarings, then one multiplication
+/// by the table entry the window selects, read with a full constant-time scan
+/// ([`ct_lookup`]). Only `bits` shapes the running time.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "building the 16-entry table: public indices 1..16"
+)]
+pub(crate) fn pow(base: &Fe, e: &U3072, bits: u32) -> Fe {
+    let bits = bits.min(U3072::BITS);
+    let mut table = [ONE; 1 << WINDOW];
+    table[1] = *base;
+    for k in 2..table.len() {
+        table[k] = mul(&table[k - 1], base);
+    }
+    let windows = bits.div_ceil(WINDOW);
+    let mut acc = ONE;
+    for w in (0..windows).rev() {
+        if w + 1 < windows {
+            for _ in 0..WINDOW {
+                acc = square(&acc);
+            }
+        }
+        let mut idx = 0u32;
+        for k in 0..WINDOW {
+            let pos = w * WINDOW + k;
+            if pos < bits {
+                idx |= bit(e, pos) << k;
+            }
+        }
+        acc = mul(&acc, &ct_lookup(&table, idx));
+    }
+    // Powers of a base derived from x.
+    table.zeroize();
+    acc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::modulus::tests::{big, n_big, samples, uint};
+    use super::super::modulus::{retrieve, to_monty};
+    use super::*;
+    use num_bigint::BigUint;
+
+    #[test]
+    fn pow_matches_num_bigint() {
+        let n = n_big();
+        let s = samples();
+        let e_full = s.last().cloned().unwrap_or_default() ^ (BigUint::from(0xa5u8) << 3000);
+        for (i, b) in s.iter().enumerate() {
+            // exponents of several public lengths, incl. ones that are not a
+            // multiple of the window (long ones for a few bases only).
+            let lengths: &[u32] = if i < 6 {
+                &[0, 1, 4, 5, 7, 256, 257, 513, 1025, 3072, 3073]
+            } else {
+                &[1, 7, 258, 513]
+            };
+            for &bits in lengths {
+                let e = &e_full % (BigUint::from(1u8) << bits.min(3072));
+                let got = retrieve(&pow(&to_monty(&uint(b)), &uint(&e_full), bits));
+                assert_eq!(big(&got), b.modpow(&e, &n), "i={i} bits={bits}");
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_and_bits() {
+        let table: Vec<Fe> = (0..8u64)
+            .map(|k| to_monty(&U3072::from_u64(k + 3)))
+            .collect();
+        for k in 0..8u32 {
+            assert_eq!(
+                retrieve(&ct_lookup(&table, k)),
+                U3072::from_u64(u64::from(k) + 3)
+            );
+        }
+        assert_eq!(ct_lookup(&table, 8), Fe::ZERO);
+        let e = U3072::from_u128(0x1_0000_0000_0000_00f0);
+        assert_eq!(bit(&e, 4), 1);
+        assert_eq!(bit(&e, 3), 0);
+        assert_eq!(bit(&e, 64), 1);
+        assert_eq!(bit(&e, 60), 0);
+        assert_eq!(bit(&e, 5000), 0);
+    }
+}
