@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::names::{ChallengeName, FirstFactor, MfaType};
 use crate::error::PeerMisbehaved;
 use crate::secret::SecretString;
+use crate::wire::keys;
 
 /// A challenge the app must answer with [`SignIn::answer`](crate::SignIn::answer).
 ///
@@ -76,41 +78,6 @@ pub struct CodeDelivery {
     pub medium: Option<String>,
 }
 
-/// A second factor.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum MfaType {
-    /// `SMS_MFA`.
-    Sms,
-    /// `SOFTWARE_TOKEN_MFA` (TOTP).
-    SoftwareToken,
-    /// `EMAIL_OTP`.
-    Email,
-    /// A name this crate does not know.
-    Other(String),
-}
-
-impl MfaType {
-    /// The challenge name Cognito uses for it.
-    pub fn challenge_name(&self) -> &str {
-        match self {
-            MfaType::Sms => "SMS_MFA",
-            MfaType::SoftwareToken => "SOFTWARE_TOKEN_MFA",
-            MfaType::Email => "EMAIL_OTP",
-            MfaType::Other(name) => name,
-        }
-    }
-
-    fn from_name(name: &str) -> Self {
-        match name {
-            "SMS_MFA" => MfaType::Sms,
-            "SOFTWARE_TOKEN_MFA" => MfaType::SoftwareToken,
-            "EMAIL_OTP" | "EMAIL_MFA" => MfaType::Email,
-            other => MfaType::Other(other.to_owned()),
-        }
-    }
-}
-
 /// The app's answer to a [`Challenge`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -158,49 +125,6 @@ impl ChallengeAnswer {
     }
 }
 
-/// A first factor of choice-based sign-in (USER_AUTH).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum FirstFactor {
-    /// `PASSWORD`: the password, sent over TLS.
-    Password,
-    /// `PASSWORD_SRP`: the password, proven by SRP.
-    PasswordSrp,
-    /// `EMAIL_OTP`: a code by e-mail.
-    EmailOtp,
-    /// `SMS_OTP`: a code by SMS.
-    SmsOtp,
-    /// `WEB_AUTHN`: a passkey.
-    WebAuthn,
-    /// A factor this crate does not know.
-    Other(String),
-}
-
-impl FirstFactor {
-    /// The name Cognito uses.
-    pub fn name(&self) -> &str {
-        match self {
-            FirstFactor::Password => "PASSWORD",
-            FirstFactor::PasswordSrp => "PASSWORD_SRP",
-            FirstFactor::EmailOtp => "EMAIL_OTP",
-            FirstFactor::SmsOtp => "SMS_OTP",
-            FirstFactor::WebAuthn => "WEB_AUTHN",
-            FirstFactor::Other(name) => name,
-        }
-    }
-
-    pub(crate) fn from_name(name: &str) -> Self {
-        match name {
-            "PASSWORD" => FirstFactor::Password,
-            "PASSWORD_SRP" => FirstFactor::PasswordSrp,
-            "EMAIL_OTP" => FirstFactor::EmailOtp,
-            "SMS_OTP" => FirstFactor::SmsOtp,
-            "WEB_AUTHN" => FirstFactor::WebAuthn,
-            other => FirstFactor::Other(other.to_owned()),
-        }
-    }
-}
-
 /// An authenticator-app secret being enrolled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TotpSetup {
@@ -238,48 +162,67 @@ pub(crate) fn is_read_only_attribute(name: &str) -> bool {
     READ_ONLY_ATTRIBUTES.contains(&name)
 }
 
-/// The prefix of NEW_PASSWORD_REQUIRED attribute keys.
-pub(crate) const USER_ATTRIBUTES_PREFIX: &str = "userAttributes.";
-
 impl Challenge {
+    /// The `ChallengeName` this challenge answers: [`Challenge::TotpSetup`] is part of
+    /// `MFA_SETUP`, [`Challenge::Unsupported`] gives the name as sent.
+    pub fn name(&self) -> &str {
+        let known = match self {
+            Challenge::SmsMfa(_) => ChallengeName::SmsMfa,
+            Challenge::SoftwareTokenMfa => ChallengeName::SoftwareTokenMfa,
+            Challenge::EmailOtp(_) => ChallengeName::EmailOtp,
+            Challenge::SmsOtp(_) => ChallengeName::SmsOtp,
+            Challenge::SelectMfaType(_) => ChallengeName::SelectMfaType,
+            Challenge::MfaSetup(_) | Challenge::TotpSetup(_) => ChallengeName::MfaSetup,
+            Challenge::NewPasswordRequired { .. } => ChallengeName::NewPasswordRequired,
+            Challenge::Custom(_) => ChallengeName::CustomChallenge,
+            Challenge::SelectChallenge(_) => ChallengeName::SelectChallenge,
+            Challenge::WebAuthn { .. } => ChallengeName::WebAuthn,
+            Challenge::DeviceSrpAuth => ChallengeName::DeviceSrpAuth,
+            Challenge::Unsupported { name, .. } => return name,
+        };
+        known.as_str()
+    }
+
     /// Types a challenge from its name and parameters (and, for SELECT_CHALLENGE, the
-    /// response's `AvailableChallenges`).
+    /// response's `AvailableChallenges`). The SRP verifiers never get here: the machine
+    /// answers them, so a stray one is [`Challenge::Unsupported`] like any unknown name.
     pub(crate) fn parse(
         name: &str,
         parameters: &BTreeMap<String, String>,
         available: &[String],
     ) -> Result<Self, PeerMisbehaved> {
         let delivery = || CodeDelivery {
-            destination: parameters.get("CODE_DELIVERY_DESTINATION").cloned(),
-            medium: parameters.get("CODE_DELIVERY_DELIVERY_MEDIUM").cloned(),
+            destination: parameters.get(keys::CODE_DELIVERY_DESTINATION).cloned(),
+            medium: parameters.get(keys::CODE_DELIVERY_DELIVERY_MEDIUM).cloned(),
         };
-        Ok(match name {
-            "SMS_MFA" => Challenge::SmsMfa(delivery()),
-            "SOFTWARE_TOKEN_MFA" => Challenge::SoftwareTokenMfa,
-            "EMAIL_OTP" => Challenge::EmailOtp(delivery()),
-            "SMS_OTP" => Challenge::SmsOtp(delivery()),
-            "SELECT_MFA_TYPE" => {
-                Challenge::SelectMfaType(mfa_list(name, parameters, "MFAS_CAN_CHOOSE")?)
+        Ok(match ChallengeName::from_wire(name) {
+            Some(ChallengeName::SmsMfa) => Challenge::SmsMfa(delivery()),
+            Some(ChallengeName::SoftwareTokenMfa) => Challenge::SoftwareTokenMfa,
+            Some(ChallengeName::EmailOtp) => Challenge::EmailOtp(delivery()),
+            Some(ChallengeName::SmsOtp) => Challenge::SmsOtp(delivery()),
+            Some(ChallengeName::SelectMfaType) => {
+                Challenge::SelectMfaType(mfa_list(name, parameters, keys::MFAS_CAN_CHOOSE)?)
             }
-            "MFA_SETUP" => Challenge::MfaSetup(mfa_list(name, parameters, "MFAS_CAN_SETUP")?),
-            "NEW_PASSWORD_REQUIRED" => new_password_required(name, parameters)?,
-            "CUSTOM_CHALLENGE" => Challenge::Custom(parameters.clone()),
-            "SELECT_CHALLENGE" => Challenge::SelectChallenge(
+            Some(ChallengeName::MfaSetup) => {
+                Challenge::MfaSetup(mfa_list(name, parameters, keys::MFAS_CAN_SETUP)?)
+            }
+            Some(ChallengeName::NewPasswordRequired) => new_password_required(name, parameters)?,
+            Some(ChallengeName::CustomChallenge) => Challenge::Custom(parameters.clone()),
+            Some(ChallengeName::SelectChallenge) => Challenge::SelectChallenge(
                 available
                     .iter()
                     .map(|n| FirstFactor::from_name(n))
                     .collect(),
             ),
-            "WEB_AUTHN" => {
-                Challenge::WebAuthn {
-                    credential_request_options: parameters
-                        .get("CREDENTIAL_REQUEST_OPTIONS")
-                        .cloned()
-                        .ok_or_else(|| missing(name, "CREDENTIAL_REQUEST_OPTIONS"))?,
-                }
-            }
-            "DEVICE_SRP_AUTH" => Challenge::DeviceSrpAuth,
-            _ => Challenge::Unsupported {
+            Some(ChallengeName::WebAuthn) => Challenge::WebAuthn {
+                credential_request_options: parameters
+                    .get(keys::CREDENTIAL_REQUEST_OPTIONS)
+                    .cloned()
+                    .ok_or_else(|| missing(name, keys::CREDENTIAL_REQUEST_OPTIONS))?,
+            },
+            Some(ChallengeName::DeviceSrpAuth) => Challenge::DeviceSrpAuth,
+            Some(ChallengeName::PasswordVerifier | ChallengeName::DevicePasswordVerifier)
+            | None => Challenge::Unsupported {
                 name: name.to_owned(),
                 parameters: parameters.clone(),
             },
@@ -333,9 +276,9 @@ fn new_password_required(
     parameters: &BTreeMap<String, String>,
 ) -> Result<Challenge, PeerMisbehaved> {
     let mut user_attributes = BTreeMap::new();
-    if let Some(raw) = parameters.get("userAttributes") {
+    if let Some(raw) = parameters.get(keys::USER_ATTRIBUTES) {
         let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(raw)
-            .map_err(|e| invalid(name, "userAttributes", e.to_string()))?;
+            .map_err(|e| invalid(name, keys::USER_ATTRIBUTES, e.to_string()))?;
         for (key, value) in map {
             if is_read_only_attribute(&key) {
                 continue;
@@ -347,10 +290,10 @@ fn new_password_required(
             user_attributes.insert(key, value);
         }
     }
-    let required_attributes = string_list(name, parameters, "requiredAttributes")?
+    let required_attributes = string_list(name, parameters, keys::REQUIRED_ATTRIBUTES)?
         .into_iter()
         .map(|a| {
-            a.strip_prefix(USER_ATTRIBUTES_PREFIX)
+            a.strip_prefix(keys::USER_ATTRIBUTES_PREFIX)
                 .map_or(a.clone(), str::to_owned)
         })
         .collect();

@@ -1,16 +1,34 @@
 //! Signing a user in: InitiateAuth, the SRP proofs, challenges, tokens.
 
-mod answer;
+// The machine holds one state at a time (state.rs); each state's file holds its data and what
+// it does with the next input: start.rs builds InitiateAuth, expect.rs takes the reply to the
+// request out, awaiting_answer.rs turns the app's answer into a request. Files only use the
+// ones below them in that order (names, challenge, step, context, requests first), never back;
+// this file and state.rs sit on top.
+
+mod awaiting_answer;
 mod challenge;
+mod context;
+mod expect;
+mod names;
+mod requests;
+mod start;
 mod state;
-mod steps;
+mod step;
+mod suspend;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+pub use challenge::{Challenge, ChallengeAnswer, CodeDelivery, TotpSetup};
+pub use names::{FirstFactor, MfaType};
+pub use start::AuthFlow;
+pub use step::{Status, Step};
+pub use suspend::SuspendedSignIn;
 
-pub use challenge::{Challenge, ChallengeAnswer, CodeDelivery, FirstFactor, MfaType, TotpSetup};
+use context::Context;
+use expect::{Expect, Failure, Next, Transition};
+use start::Start;
 use state::State;
 
 use crate::config::PoolConfig;
@@ -18,73 +36,8 @@ use crate::devices::DeviceCredentials;
 use crate::error::{ApiMisuse, Error};
 use crate::secret::SecretString;
 use crate::time::UnixTime;
-use crate::tokens::Tokens;
-use crate::wire;
-use crate::wire::operation::Operation;
 use crate::wire::request::Request;
 use crate::wire::response::HttpResponse;
-
-/// How the user is authenticated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum AuthFlow {
-    /// `USER_SRP_AUTH`: the password never leaves the device (the default).
-    #[default]
-    UserSrp,
-    /// `USER_PASSWORD_AUTH`: the password is sent over TLS. The app client must allow it.
-    UserPassword,
-    /// `CUSTOM_AUTH` starting with an SRP password proof, then your custom challenges.
-    CustomWithSrp,
-    /// `CUSTOM_AUTH` with custom challenges only (no password).
-    CustomWithoutSrp,
-    /// `USER_AUTH`, choice-based: the first factor is chosen by
-    /// [`SignIn::with_preferred_challenge`] or from SELECT_CHALLENGE.
-    UserAuth,
-}
-
-/// What the app does next, returned by [`SignIn::handle_response`].
-#[derive(Debug)]
-#[must_use]
-#[non_exhaustive]
-pub enum Step {
-    /// Send this request and pass the reply to [`SignIn::handle_response`].
-    Send(Request),
-    /// Ask the user, then call [`SignIn::answer`].
-    Challenge(Challenge),
-    /// Signed in. When [`Tokens::new_device`] is set the pool tracks devices: confirm it with
-    /// [`DeviceConfirmation`](crate::DeviceConfirmation).
-    Done(Box<Tokens>),
-    /// The account exists but its sign-up was never confirmed (UserNotConfirmedException):
-    /// confirm it with the code sent at sign-up (or resend one), then sign in again.
-    ConfirmSignUp,
-    /// An administrator requires a password reset (PasswordResetRequiredException): run
-    /// ForgotPassword and ConfirmForgotPassword, then sign in again.
-    ResetPassword,
-    /// Cognito no longer knows the stored device ("Device does not exist."): delete the
-    /// stored credentials for `device_key`, then send `request`, the same step without it.
-    DeviceForgotten {
-        /// The same request without DEVICE_KEY.
-        request: Request,
-        /// The key to delete from storage.
-        device_key: String,
-    },
-}
-
-/// Where a [`SignIn`] is, for logs and UIs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Status {
-    /// `start` not yet called.
-    NotStarted,
-    /// A request is out; waiting for `handle_response`.
-    AwaitingResponse(Operation),
-    /// A challenge waits for `answer`.
-    AwaitingAnswer,
-    /// Finished: tokens delivered or another step named.
-    Done,
-    /// Failed for good; every call returns the error.
-    Failed,
-}
 
 /// One user's sign-in, as a sans-IO state machine.
 ///
@@ -105,101 +58,6 @@ pub enum Status {
 pub struct SignIn {
     ctx: Context,
     state: State,
-}
-
-/// What every state needs.
-#[derive(Debug)]
-struct Context {
-    config: Arc<PoolConfig>,
-    /// What the user typed (an alias is fine for InitiateAuth).
-    username: String,
-    /// Cognito's internal name, once a challenge names it; every later request uses it.
-    user_id: UserId,
-    /// Until it has been used.
-    password: Option<SecretString>,
-    /// A remembered device, used for DEVICE_KEY and device SRP.
-    device: Option<DeviceCredentials>,
-    /// ClientMetadata for this sign-in, instead of the configuration's.
-    client_metadata: Option<BTreeMap<String, String>>,
-    /// Issuer and account label of the otpauth URI for TOTP enrolment.
-    totp_label: Option<(String, String)>,
-    /// AdminInitiateAuth / AdminRespondToAuthChallenge instead of the public operations.
-    admin: bool,
-}
-
-/// Cognito's internal user name, as far as the service has named it.
-#[derive(Debug)]
-enum UserId {
-    NotYetNamed,
-    /// The name typed (no copy kept: the usual case, and the SRP step allocates nothing).
-    AsTyped,
-    /// Another name: the user typed an alias (e-mail, phone, preferred_username).
-    Internal(String),
-}
-
-impl Context {
-    /// The USERNAME for a challenge response, and for its SECRET_HASH.
-    fn response_username(&self) -> &str {
-        self.user_id().unwrap_or(&self.username)
-    }
-
-    fn user_id(&self) -> Option<&str> {
-        match &self.user_id {
-            UserId::NotYetNamed => None,
-            UserId::AsTyped => Some(&self.username),
-            UserId::Internal(name) => Some(name),
-        }
-    }
-
-    /// Records the name a challenge gave; every later request uses it.
-    fn set_user_id(&mut self, user_id: &str) {
-        self.user_id = if user_id == self.username {
-            UserId::AsTyped
-        } else {
-            UserId::Internal(user_id.to_owned())
-        };
-    }
-
-    fn wire_context(&self) -> wire::Context<'_> {
-        let context =
-            wire::Context::with_metadata(&self.config.context, self.client_metadata.as_ref());
-        if self.admin {
-            context.without_user_context_data()
-        } else {
-            context
-        }
-    }
-
-    fn totp_label(&self) -> (String, String) {
-        self.totp_label
-            .clone()
-            .unwrap_or_else(|| (self.config.pool_name().to_owned(), self.username.clone()))
-    }
-}
-
-/// A sign-in paused at a challenge, for an app that is suspended (a mobile app sent to the
-/// background while the user fetches a code). Serializable; resume it with
-/// [`SignIn::resume`] while the Session lives (3 minutes by default). It holds the Session,
-/// a TOTP secret being enrolled and the device credentials, but never the password: a
-/// SELECT_CHALLENGE resumed this way is answered with [`ChallengeAnswer::Password`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SuspendedSignIn {
-    username: String,
-    user_id: Option<String>,
-    device: Option<DeviceCredentials>,
-    challenge_name: String,
-    session: SecretString,
-    parameters: BTreeMap<String, String>,
-    available_challenges: Vec<String>,
-    totp: Option<(SecretString, String, String)>,
-    received_at: UnixTime,
-}
-
-impl SuspendedSignIn {
-    /// When the challenge arrived: the Session expires some minutes after it.
-    pub fn received_at(&self) -> UnixTime {
-        self.received_at
-    }
 }
 
 impl SignIn {
@@ -235,21 +93,8 @@ impl SignIn {
         flow: AuthFlow,
     ) -> Self {
         Self {
-            ctx: Context {
-                config,
-                username,
-                user_id: UserId::NotYetNamed,
-                password,
-                device: None,
-                client_metadata: None,
-                totp_label: None,
-                admin: false,
-            },
-            state: State::Start(state::Start {
-                flow,
-                preferred: None,
-                session: None,
-            }),
+            ctx: Context::new(config, username, password),
+            state: State::Start(Start::new(flow)),
         }
     }
 
@@ -326,12 +171,17 @@ impl SignIn {
     /// needs a password and none was given; [`Error::Random`] when the random source fails.
     /// All but the first are final.
     pub fn start(&mut self) -> Result<Request, Error> {
-        if !matches!(self.state, State::Start(_)) {
-            return Err(self.misuse(ApiMisuse::AlreadyStarted));
+        let start = match std::mem::replace(&mut self.state, State::Done) {
+            State::Start(start) => start,
+            other => return Err(self.restore(other, ApiMisuse::AlreadyStarted)),
+        };
+        match start.request(&mut self.ctx) {
+            Ok((expect, request)) => {
+                self.state = State::Expect(expect);
+                Ok(request)
+            }
+            Err(error) => Err(self.fail(error)),
         }
-        let state = std::mem::replace(&mut self.state, State::Done);
-        let outcome = state.start_request(&mut self.ctx);
-        self.settle(outcome)
     }
 
     /// Feeds Cognito's reply to the last request. `now` is the current time: it dates the SRP
@@ -347,12 +197,31 @@ impl SignIn {
         response: HttpResponse<'_>,
         now: UnixTime,
     ) -> Result<Step, Error> {
-        if !matches!(self.state, State::Expect(_)) {
-            return Err(self.misuse(ApiMisuse::NoRequestInFlight));
+        let expect = match std::mem::replace(&mut self.state, State::Done) {
+            State::Expect(expect) => expect,
+            other => return Err(self.restore(other, ApiMisuse::NoRequestInFlight)),
+        };
+        match expect.handle(&mut self.ctx, response, now) {
+            Ok(Transition { next, step }) => {
+                if let Next::Done = next {
+                    self.ctx.password = None;
+                }
+                self.state = State::from(next);
+                Ok(step)
+            }
+            // A wrong code: the same challenge can be answered again.
+            Err(Failure {
+                error,
+                back_to: Some(challenge),
+            }) => {
+                self.state = State::AwaitAnswer(challenge);
+                Err(error)
+            }
+            Err(Failure {
+                error,
+                back_to: None,
+            }) => Err(self.fail(error)),
         }
-        let state = std::mem::replace(&mut self.state, State::Done);
-        let outcome = state.handle_response(&mut self.ctx, response, now);
-        self.settle(outcome)
     }
 
     /// Answers the pending challenge and gives the request to send.
@@ -362,16 +231,21 @@ impl SignIn {
     /// fit; [`Error::InvalidInput`] when it is incomplete (a required attribute missing, an
     /// empty code). None of these change the state: the challenge can still be answered.
     pub fn answer(&mut self, answer: ChallengeAnswer) -> Result<Request, Error> {
-        let State::AwaitAnswer(pending) = &self.state else {
-            return Err(self.misuse(ApiMisuse::NoChallengePending));
+        let pending = match std::mem::replace(&mut self.state, State::Done) {
+            State::AwaitAnswer(pending) => pending,
+            other => return Err(self.restore(other, ApiMisuse::NoChallengePending)),
         };
-        let answered = pending.answer(&mut self.ctx, answer)?;
-        let State::AwaitAnswer(pending) = std::mem::replace(&mut self.state, State::Done) else {
-            return Err(ApiMisuse::NoChallengePending.into());
-        };
-        let (state, request) = State::answered(pending, &self.ctx, answered);
-        self.state = state;
-        Ok(request)
+        match pending.answer(&mut self.ctx, answer) {
+            Ok(answered) => {
+                let (expect, request) = Expect::answered(&self.ctx, pending, answered);
+                self.state = State::Expect(expect);
+                Ok(request)
+            }
+            Err(error) => {
+                self.state = State::AwaitAnswer(pending);
+                Err(error)
+            }
+        }
     }
 
     /// Where the machine is.
@@ -396,27 +270,10 @@ impl SignIn {
     /// machine holds the password, which is never serialized, and Cognito expects the proof
     /// within seconds anyway).
     pub fn suspend(&self) -> Option<SuspendedSignIn> {
-        let State::AwaitAnswer(pending) = &self.state else {
-            return None;
-        };
-        let totp = match &pending.challenge {
-            Challenge::TotpSetup(setup) => {
-                let (issuer, account) = self.ctx.totp_label();
-                Some((setup.secret().clone(), issuer, account))
-            }
+        match &self.state {
+            State::AwaitAnswer(pending) => Some(SuspendedSignIn::new(&self.ctx, pending)),
             _ => None,
-        };
-        Some(SuspendedSignIn {
-            username: self.ctx.username.clone(),
-            user_id: self.ctx.user_id().map(str::to_owned),
-            device: self.ctx.device.clone(),
-            challenge_name: pending.name.clone(),
-            session: pending.session.clone(),
-            parameters: pending.parameters.clone(),
-            available_challenges: pending.available.clone(),
-            totp,
-            received_at: pending.received_at,
-        })
+        }
     }
 
     /// Rebuilds a sign-in from [`suspend`](Self::suspend), waiting at the same challenge.
@@ -424,62 +281,27 @@ impl SignIn {
     /// # Errors
     /// [`Error::PeerMisbehaved`] when the stored challenge parameters do not parse.
     pub fn resume(config: Arc<PoolConfig>, suspended: SuspendedSignIn) -> Result<Self, Error> {
-        let mut sign_in = Self::build(config, suspended.username, None, AuthFlow::UserSrp);
-        if let Some(user_id) = &suspended.user_id {
-            sign_in.ctx.set_user_id(user_id);
-        }
-        sign_in.ctx.device = suspended.device;
-        sign_in.state = match suspended.totp {
-            Some((secret, issuer, account)) => {
-                let challenge =
-                    Challenge::TotpSetup(TotpSetup::new(secret, issuer.clone(), account.clone()));
-                sign_in.ctx.totp_label = Some((issuer, account));
-                State::AwaitAnswer(Box::new(state::AwaitAnswer {
-                    name: suspended.challenge_name,
-                    session: suspended.session,
-                    challenge,
-                    parameters: suspended.parameters,
-                    available: suspended.available_challenges,
-                    received_at: suspended.received_at,
-                }))
-            }
-            None => State::await_answer(
-                suspended.challenge_name,
-                suspended.session,
-                suspended.parameters,
-                suspended.available_challenges,
-                suspended.received_at,
-            )?,
-        };
-        Ok(sign_in)
+        let (ctx, pending) = suspended.restore(config)?;
+        Ok(Self {
+            ctx,
+            state: State::AwaitAnswer(pending),
+        })
     }
 
-    /// A misuse error; a failed machine answers with its own error instead.
-    fn misuse(&self, misuse: ApiMisuse) -> Error {
+    /// Puts back the state a call in the wrong state took out, and gives the misuse error (a
+    /// failed machine answers with its own error instead).
+    fn restore(&mut self, state: State, misuse: ApiMisuse) -> Error {
+        self.state = state;
         match &self.state {
             State::Failed(error) => error.clone(),
             _ => misuse.into(),
         }
     }
 
-    /// Stores the next state, or the failure. A final error drops the password at once.
-    fn settle<T>(&mut self, outcome: state::Outcome<T>) -> Result<T, Error> {
-        match outcome {
-            Ok((state, value)) => {
-                if matches!(state, State::Done) {
-                    self.ctx.password = None;
-                }
-                self.state = state;
-                Ok(value)
-            }
-            Err(failure) => {
-                let (state, error) = *failure;
-                self.state = state.unwrap_or_else(|| {
-                    self.ctx.password = None;
-                    State::Failed(error.clone())
-                });
-                Err(error)
-            }
-        }
+    /// A final error: the machine fails for good and drops the password at once.
+    fn fail(&mut self, error: Error) -> Error {
+        self.ctx.password = None;
+        self.state = State::Failed(error.clone());
+        error
     }
 }

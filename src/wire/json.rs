@@ -27,6 +27,26 @@ pub(crate) mod keys {
     pub(crate) const PASSWORD_CLAIM_SIGNATURE: &str = "PASSWORD_CLAIM_SIGNATURE";
     pub(crate) const TIMESTAMP: &str = "TIMESTAMP";
     pub(crate) const ANSWER: &str = "ANSWER";
+
+    // The answers to the challenges the app answers.
+    pub(crate) const SMS_MFA_CODE: &str = "SMS_MFA_CODE";
+    pub(crate) const SOFTWARE_TOKEN_MFA_CODE: &str = "SOFTWARE_TOKEN_MFA_CODE";
+    pub(crate) const EMAIL_OTP_CODE: &str = "EMAIL_OTP_CODE";
+    pub(crate) const SMS_OTP_CODE: &str = "SMS_OTP_CODE";
+    pub(crate) const NEW_PASSWORD: &str = "NEW_PASSWORD";
+    pub(crate) const CREDENTIAL: &str = "CREDENTIAL";
+    pub(crate) const EMAIL: &str = "EMAIL";
+    /// NEW_PASSWORD_REQUIRED's attribute keys, `userAttributes.<name>`.
+    pub(crate) const USER_ATTRIBUTES_PREFIX: &str = "userAttributes.";
+
+    // Challenge parameters of the challenges the app answers.
+    pub(crate) const CODE_DELIVERY_DESTINATION: &str = "CODE_DELIVERY_DESTINATION";
+    pub(crate) const CODE_DELIVERY_DELIVERY_MEDIUM: &str = "CODE_DELIVERY_DELIVERY_MEDIUM";
+    pub(crate) const MFAS_CAN_CHOOSE: &str = "MFAS_CAN_CHOOSE";
+    pub(crate) const MFAS_CAN_SETUP: &str = "MFAS_CAN_SETUP";
+    pub(crate) const USER_ATTRIBUTES: &str = "userAttributes";
+    pub(crate) const REQUIRED_ATTRIBUTES: &str = "requiredAttributes";
+    pub(crate) const CREDENTIAL_REQUEST_OPTIONS: &str = "CREDENTIAL_REQUEST_OPTIONS";
 }
 
 /// `AnalyticsMetadata`.

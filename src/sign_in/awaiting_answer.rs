@@ -1,22 +1,48 @@
-//! Turning the app's answer into the request that answers the pending challenge.
+//! The state while a challenge waits for the app: the challenge, and how an answer becomes
+//! the request that answers it.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
-use super::challenge::{USER_ATTRIBUTES_PREFIX, is_read_only_attribute};
-use super::state::AwaitAnswer;
-use super::steps::{self, Pair};
-use super::{Challenge, ChallengeAnswer, Context, FirstFactor, MfaType};
+use super::challenge::{Challenge, ChallengeAnswer, TotpSetup, is_read_only_attribute};
+use super::context::Context;
+use super::names::{FirstFactor, MfaType};
+use super::requests::{self, Pair};
 use crate::account::{AssociateSoftwareToken, Call as _, VerifySoftwareToken};
-use crate::error::{ApiMisuse, Error};
+use crate::error::{ApiMisuse, Error, PeerMisbehaved};
+use crate::secret::SecretString;
 use crate::srp::SrpClient;
+use crate::time::UnixTime;
 use crate::wire::keys;
 use crate::wire::request::Request;
 
-/// What answering produced: the request, the operation it calls, and an SRP client when the
-/// answer sent SRP_A.
-pub(super) struct Answered {
-    pub(super) request: Request,
-    pub(super) srp: Option<SrpClient>,
+/// A challenge for the app, with what answering (or suspending) it needs.
+pub(super) struct AwaitAnswer {
+    pub(super) session: SecretString,
+    pub(super) challenge: Challenge,
+    /// `ChallengeParameters` as received, kept for [`SuspendedSignIn`](super::SuspendedSignIn).
+    pub(super) parameters: BTreeMap<String, String>,
+    /// `AvailableChallenges` as received, for the same.
+    pub(super) available: Vec<String>,
+    pub(super) received_at: UnixTime,
+}
+
+/// The request an answer produced, by what its reply will be.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "moved straight into the next state; a box would allocate per SRP answer"
+)]
+pub(super) enum Answered {
+    /// RespondToAuthChallenge: tokens or the next challenge come back.
+    Respond(Request),
+    /// A one-time code in RespondToAuthChallenge: a wrong one leads back to this challenge.
+    Code(Request),
+    /// SELECT_CHALLENGE with PASSWORD_SRP: SRP_A was sent, PASSWORD_VERIFIER comes back.
+    Srp(Request, SrpClient),
+    /// AssociateSoftwareToken: the TOTP secret comes back.
+    AssociateTotp(Request),
+    /// VerifySoftwareToken: a wrong code leads back to the enrolment.
+    VerifyTotp(Request),
 }
 
 fn invalid(message: impl Into<String>) -> Error {
@@ -24,16 +50,37 @@ fn invalid(message: impl Into<String>) -> Error {
 }
 
 impl AwaitAnswer {
-    /// Challenges answered with a one-time code, which may be retried after a wrong one.
-    pub(super) fn takes_code(&self) -> bool {
-        matches!(
-            self.challenge,
-            Challenge::SmsMfa(_)
-                | Challenge::SoftwareTokenMfa
-                | Challenge::EmailOtp(_)
-                | Challenge::SmsOtp(_)
-                | Challenge::TotpSetup(_)
-        )
+    /// A challenge Cognito sent, typed from its name and parameters.
+    pub(super) fn new(
+        name: &str,
+        session: SecretString,
+        parameters: BTreeMap<String, String>,
+        available: Vec<String>,
+        received_at: UnixTime,
+    ) -> Result<Box<Self>, PeerMisbehaved> {
+        let challenge = Challenge::parse(name, &parameters, &available)?;
+        Ok(Box::new(Self {
+            session,
+            challenge,
+            parameters,
+            available,
+            received_at,
+        }))
+    }
+
+    /// TOTP enrolment within MFA_SETUP: AssociateSoftwareToken's secret and Session.
+    pub(super) fn totp_enrolment(
+        session: SecretString,
+        setup: TotpSetup,
+        received_at: UnixTime,
+    ) -> Box<Self> {
+        Box::new(Self {
+            session,
+            challenge: Challenge::TotpSetup(setup),
+            parameters: BTreeMap::new(),
+            available: Vec::new(),
+            received_at,
+        })
     }
 
     /// The request answering this challenge. Errors leave the challenge pending; `ctx` is
@@ -44,22 +91,13 @@ impl AwaitAnswer {
         answer: ChallengeAnswer,
     ) -> Result<Answered, Error> {
         let mut extra: Vec<Pair<'_>> = Vec::new();
-        let respond = |ctx: &Context, extra: &[Pair<'_>]| Answered {
-            request: steps::respond(ctx, &self.name, self.session.expose(), extra),
-            srp: None,
-        };
+        let respond =
+            |ctx: &Context, extra: &[Pair<'_>]| Answered::Respond(self.respond(ctx, extra));
         match (&self.challenge, &answer) {
-            (challenge, ChallengeAnswer::Code(code))
-                if !matches!(challenge, Challenge::TotpSetup(_)) && self.takes_code() =>
-            {
-                let key = match challenge {
-                    Challenge::SmsMfa(_) => "SMS_MFA_CODE",
-                    Challenge::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA_CODE",
-                    Challenge::EmailOtp(_) => "EMAIL_OTP_CODE",
-                    _ => "SMS_OTP_CODE",
-                };
+            (challenge, ChallengeAnswer::Code(code)) => {
+                let key = code_key(challenge).ok_or(ApiMisuse::WrongAnswer)?;
                 extra.push((key.into(), non_empty_code(code.expose())?));
-                Ok(respond(ctx, &extra))
+                Ok(Answered::Code(self.respond(ctx, &extra)))
             }
             (Challenge::SelectMfaType(offered), ChallengeAnswer::SelectMfaType(choice)) => {
                 if !offered.contains(choice) {
@@ -92,13 +130,14 @@ impl AwaitAnswer {
                         "the required attribute {missing} is missing"
                     )));
                 }
-                extra.push(("NEW_PASSWORD".into(), password.expose()));
+                extra.push((keys::NEW_PASSWORD.into(), password.expose()));
                 for (name, value) in attributes {
                     // Cognito refuses read-only attributes and changes to ones already set.
                     let already_set =
                         user_attributes.contains_key(name) && !required_attributes.contains(name);
                     if !is_read_only_attribute(name) && !already_set {
-                        extra.push((Cow::Owned(format!("{USER_ATTRIBUTES_PREFIX}{name}")), value));
+                        let key = format!("{}{name}", keys::USER_ATTRIBUTES_PREFIX);
+                        extra.push((Cow::Owned(key), value));
                     }
                 }
                 Ok(respond(ctx, &extra))
@@ -108,7 +147,7 @@ impl AwaitAnswer {
                 Ok(respond(ctx, &extra))
             }
             (Challenge::WebAuthn { .. }, ChallengeAnswer::WebAuthnCredential(credential)) => {
-                extra.push(("CREDENTIAL".into(), credential));
+                extra.push((keys::CREDENTIAL.into(), credential));
                 Ok(respond(ctx, &extra))
             }
             (Challenge::MfaSetup(offered), ChallengeAnswer::SetUpTotp) => {
@@ -118,10 +157,7 @@ impl AwaitAnswer {
                     ));
                 }
                 let call = AssociateSoftwareToken::with_session(self.session.clone());
-                Ok(Answered {
-                    request: call.request(&ctx.config),
-                    srp: None,
-                })
+                Ok(Answered::AssociateTotp(call.request(&ctx.config)))
             }
             (Challenge::MfaSetup(offered), ChallengeAnswer::SetUpEmail(address)) => {
                 if !offered.contains(&MfaType::Email) {
@@ -130,7 +166,7 @@ impl AwaitAnswer {
                 if address.trim().is_empty() {
                     return Err(invalid("the e-mail address is empty"));
                 }
-                extra.push(("EMAIL".into(), address));
+                extra.push((keys::EMAIL.into(), address));
                 Ok(respond(ctx, &extra))
             }
             (
@@ -145,10 +181,7 @@ impl AwaitAnswer {
                 if let Some(name) = friendly_name {
                     call = call.with_friendly_device_name(name);
                 }
-                Ok(Answered {
-                    request: call.request(&ctx.config),
-                    srp: None,
-                })
+                Ok(Answered::VerifyTotp(call.request(&ctx.config)))
             }
             (Challenge::SelectChallenge(available), ChallengeAnswer::SelectFirstFactor(factor)) => {
                 if !available.contains(factor) {
@@ -183,40 +216,48 @@ impl AwaitAnswer {
     ) -> Result<Answered, Error> {
         match factor {
             FirstFactor::Password => {
-                let password = ctx.password.as_ref().ok_or_else(steps::no_password)?;
+                let password = ctx.password.as_ref().ok_or_else(requests::no_password)?;
                 let extra = [
                     (keys::ANSWER.into(), factor.name()),
                     (keys::PASSWORD.into(), password.expose()),
                 ];
-                let request = steps::respond(ctx, &self.name, self.session.expose(), &extra);
+                let request = self.respond(ctx, &extra);
                 ctx.password = None;
-                Ok(Answered { request, srp: None })
+                Ok(Answered::Respond(request))
             }
             FirstFactor::PasswordSrp => {
                 if ctx.password.is_none() {
-                    return Err(steps::no_password());
+                    return Err(requests::no_password());
                 }
-                let client = steps::new_srp_client(ctx)?;
+                let client = requests::new_srp_client(ctx)?;
                 let extra = [
                     (keys::ANSWER.into(), factor.name()),
                     (keys::SRP_A.into(), client.public_a_hex()),
                 ];
-                let request = steps::respond(ctx, &self.name, self.session.expose(), &extra);
-                Ok(Answered {
-                    request,
-                    srp: Some(client),
-                })
+                let request = self.respond(ctx, &extra);
+                Ok(Answered::Srp(request, client))
             }
-            _ => Ok(Answered {
-                request: steps::respond(
-                    ctx,
-                    &self.name,
-                    self.session.expose(),
-                    &[(keys::ANSWER.into(), factor.name())],
-                ),
-                srp: None,
-            }),
+            _ => Ok(Answered::Respond(
+                self.respond(ctx, &[(keys::ANSWER.into(), factor.name())]),
+            )),
         }
+    }
+
+    /// RespondToAuthChallenge for this challenge with these answers.
+    fn respond(&self, ctx: &Context, answers: &[Pair<'_>]) -> Request {
+        requests::respond(ctx, self.challenge.name(), self.session.expose(), answers)
+    }
+}
+
+/// The ChallengeResponses key of the code for a challenge answered with one; `None` for the
+/// others.
+fn code_key(challenge: &Challenge) -> Option<&'static str> {
+    match challenge {
+        Challenge::SmsMfa(_) => Some(keys::SMS_MFA_CODE),
+        Challenge::SoftwareTokenMfa => Some(keys::SOFTWARE_TOKEN_MFA_CODE),
+        Challenge::EmailOtp(_) => Some(keys::EMAIL_OTP_CODE),
+        Challenge::SmsOtp(_) => Some(keys::SMS_OTP_CODE),
+        _ => None,
     }
 }
 

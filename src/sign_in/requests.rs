@@ -1,13 +1,13 @@
-//! Requests the machine builds: InitiateAuth, challenge responses, and the SRP proofs it
+//! Requests the machine builds after InitiateAuth: challenge responses, and the SRP proofs it
 //! answers by itself (PASSWORD_VERIFIER, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER).
 
 use std::borrow::Cow;
 
 use zeroize::Zeroizing;
 
-use super::{AuthFlow, Context, FirstFactor};
+use super::context::Context;
+use super::names::ChallengeName;
 use crate::error::{Error, PeerMisbehaved};
-use crate::secret::SecretString;
 use crate::srp::{self, EphemeralSecret, SrpClient, VerifierInput};
 use crate::time::UnixTime;
 use crate::wire::operation::Operation;
@@ -16,68 +16,6 @@ use crate::wire::{self, ChallengeParameters, keys};
 
 /// A response key and value.
 pub(super) type Pair<'a> = (Cow<'a, str>, &'a str);
-
-/// InitiateAuth for `flow`, and the SRP client when SRP_A was sent.
-pub(super) fn initiate(
-    ctx: &mut Context,
-    flow: AuthFlow,
-    preferred: Option<&FirstFactor>,
-    session: Option<&SecretString>,
-) -> Result<(Request, Option<SrpClient>), Error> {
-    let srp = match (flow, preferred) {
-        (AuthFlow::UserSrp | AuthFlow::CustomWithSrp, _)
-        | (AuthFlow::UserAuth, Some(FirstFactor::PasswordSrp)) => Some(new_srp_client(ctx)?),
-        _ => None,
-    };
-    // USER_PASSWORD_AUTH sends the password now and keeps no copy.
-    let password = match (flow, preferred) {
-        (AuthFlow::UserPassword, _) | (AuthFlow::UserAuth, Some(FirstFactor::Password)) => {
-            Some(ctx.password.take().ok_or_else(no_password)?)
-        }
-        _ => None,
-    };
-    if srp.is_some() && ctx.password.is_none() {
-        return Err(no_password());
-    }
-    let config = &ctx.config;
-    let secret_hash = config.secret_hash(&ctx.username);
-    let parameters = wire::AuthParameters {
-        username: Some(&ctx.username),
-        secret_hash: secret_hash.as_deref(),
-        device_key: ctx.device.as_ref().map(|d| d.device_key.as_str()),
-        srp_a: srp.as_ref().map(SrpClient::public_a_hex),
-        password: password.as_ref().map(SecretString::expose),
-        challenge_name: (flow == AuthFlow::CustomWithSrp).then_some("SRP_A"),
-        preferred_challenge: preferred
-            .filter(|_| flow == AuthFlow::UserAuth)
-            .map(FirstFactor::name),
-        refresh_token: None,
-    };
-    let auth_flow = match flow {
-        AuthFlow::UserSrp => "USER_SRP_AUTH",
-        AuthFlow::UserPassword if ctx.admin => "ADMIN_USER_PASSWORD_AUTH",
-        AuthFlow::UserPassword => "USER_PASSWORD_AUTH",
-        AuthFlow::CustomWithSrp | AuthFlow::CustomWithoutSrp => "CUSTOM_AUTH",
-        AuthFlow::UserAuth => "USER_AUTH",
-    };
-    let (operation, user_pool_id) = match ctx.admin {
-        true => (Operation::AdminInitiateAuth, Some(config.user_pool_id())),
-        false => (Operation::InitiateAuth, None),
-    };
-    let request = Request::new(
-        config,
-        operation,
-        &wire::InitiateAuth {
-            user_pool_id,
-            auth_flow,
-            client_id: config.client_id(),
-            auth_parameters: parameters,
-            session: session.map(SecretString::expose),
-            context: ctx.wire_context(),
-        },
-    );
-    Ok((request, srp))
-}
 
 pub(super) fn no_password() -> Error {
     Error::InvalidInput("this step needs a password: create the SignIn with one".into())
@@ -100,19 +38,37 @@ pub(super) fn new_srp_client(ctx: &Context) -> Result<SrpClient, Error> {
     Err(crate::RandomError.into())
 }
 
+/// The SRP proof asked for: the user's password or the remembered device's.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Verifier {
+    /// PASSWORD_VERIFIER.
+    Password,
+    /// DEVICE_PASSWORD_VERIFIER.
+    Device,
+}
+
+impl Verifier {
+    fn challenge_name(self) -> &'static str {
+        match self {
+            Verifier::Password => ChallengeName::PasswordVerifier.as_str(),
+            Verifier::Device => ChallengeName::DevicePasswordVerifier.as_str(),
+        }
+    }
+}
+
 /// Answers PASSWORD_VERIFIER (user SRP) or DEVICE_PASSWORD_VERIFIER (device SRP). The user's
 /// password is taken out of the context here and zeroized once x is computed. Nothing is
 /// allocated here but the big numbers and the request body.
 pub(super) fn password_verifier(
     ctx: &mut Context,
-    name: &str,
+    verifier: Verifier,
     client: SrpClient,
     parameters: &ChallengeParameters<'_>,
     session: &str,
     now: UnixTime,
 ) -> Result<Request, Error> {
+    let name = verifier.challenge_name();
     let get = |key| required(parameters, name, key);
-    let device = name == "DEVICE_PASSWORD_VERIFIER";
     let secret_block = get(keys::SECRET_BLOCK)?;
     let salt_hex = get(keys::SALT)?;
     let srp_b_hex = get(keys::SRP_B)?;
@@ -120,47 +76,50 @@ pub(super) fn password_verifier(
     srp::validate_secret_block(secret_block)?;
     let timestamp = srp::Timestamp::new(now.as_secs())?;
     let timestamp = timestamp.as_str();
-    let (signature, user_id) = if device {
-        let credentials = ctx
-            .device
-            .as_ref()
-            .ok_or_else(|| PeerMisbehaved::UnexpectedChallenge(name.to_owned()))?;
-        let input = VerifierInput {
-            pool_name: &credentials.device_group_key,
-            user_id: &credentials.device_key,
-            password: credentials.device_password.expose(),
-            salt_hex,
-            srp_b_hex,
-        };
-        let signature = client.derive(&input)?.signature_over_encoded_block(
-            input.pool_name,
-            input.user_id,
-            secret_block,
-            timestamp,
-        )?;
-        // The response names the user as the challenge does.
-        (signature, parameters.get(keys::USERNAME))
-    } else {
-        let user_id = get(keys::USER_ID_FOR_SRP)?;
-        let pool_name = ctx.config.pool_name();
-        let derivation = {
-            let password = ctx.password.take().ok_or_else(no_password)?;
-            client.derive(&VerifierInput {
-                pool_name,
-                user_id,
-                password: password.expose(),
+    let (signature, user_id) = match verifier {
+        Verifier::Device => {
+            let credentials = ctx
+                .device
+                .as_ref()
+                .ok_or_else(|| PeerMisbehaved::UnexpectedChallenge(name.to_owned()))?;
+            let input = VerifierInput {
+                pool_name: &credentials.device_group_key,
+                user_id: &credentials.device_key,
+                password: credentials.device_password.expose(),
                 salt_hex,
                 srp_b_hex,
-            })
-        };
-        let signature = derivation?.signature_over_encoded_block(
-            pool_name,
-            user_id,
-            secret_block,
-            timestamp,
-        )?;
-        // The signature, USERNAME and SECRET_HASH all use the internal name, never the alias.
-        (signature, Some(user_id))
+            };
+            let signature = client.derive(&input)?.signature_over_encoded_block(
+                input.pool_name,
+                input.user_id,
+                secret_block,
+                timestamp,
+            )?;
+            // The response names the user as the challenge does.
+            (signature, parameters.get(keys::USERNAME))
+        }
+        Verifier::Password => {
+            let user_id = get(keys::USER_ID_FOR_SRP)?;
+            let pool_name = ctx.config.pool_name();
+            let derivation = {
+                let password = ctx.password.take().ok_or_else(no_password)?;
+                client.derive(&VerifierInput {
+                    pool_name,
+                    user_id,
+                    password: password.expose(),
+                    salt_hex,
+                    srp_b_hex,
+                })
+            };
+            let signature = derivation?.signature_over_encoded_block(
+                pool_name,
+                user_id,
+                secret_block,
+                timestamp,
+            )?;
+            // The signature, USERNAME and SECRET_HASH all use the internal name, never the alias.
+            (signature, Some(user_id))
+        }
     };
     drop(client);
     if let Some(user_id) = user_id {
@@ -198,7 +157,7 @@ pub(super) fn device_srp_auth(ctx: &Context, session: &str) -> Result<(Request, 
     let client = new_srp_client(ctx)?;
     let request = respond(
         ctx,
-        "DEVICE_SRP_AUTH",
+        ChallengeName::DeviceSrpAuth.as_str(),
         session,
         &[(keys::SRP_A.into(), client.public_a_hex())],
     );

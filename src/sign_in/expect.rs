@@ -1,0 +1,320 @@
+//! The state while a request is out: which reply it awaits, and how each reply is taken.
+
+use zeroize::Zeroizing;
+
+use super::awaiting_answer::{Answered, AwaitAnswer};
+use super::challenge::TotpSetup;
+use super::context::Context;
+use super::names::ChallengeName;
+use super::requests::{self, Verifier};
+use super::step::Step;
+use crate::account::{AssociateSoftwareToken, Call as _, VerifySoftwareToken};
+use crate::error::{Error, PeerMisbehaved};
+use crate::secret::SecretString;
+use crate::srp::SrpClient;
+use crate::time::UnixTime;
+use crate::tokens::Tokens;
+use crate::wire::operation::Operation;
+use crate::wire::request::Request;
+use crate::wire::response::HttpResponse;
+use crate::wire::service_error::{ErrorKind, ServiceError};
+use crate::wire::{self, keys};
+
+/// A request is out.
+pub(super) struct Expect {
+    operation: Operation,
+    /// The body sent, kept only while a device key rides along, to resend it without the key.
+    sent_with_device: Option<Zeroizing<Vec<u8>>>,
+    awaited: Awaited,
+}
+
+/// The reply a request awaits, each with what taking it needs.
+// Inline rather than boxed: a box would cost an allocation per SRP request.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one in flight per sign-in; no box per request"
+)]
+pub(super) enum Awaited {
+    /// Tokens or a challenge (InitiateAuth, RespondToAuthChallenge).
+    AuthResult,
+    /// SRP_A was sent: PASSWORD_VERIFIER or DEVICE_PASSWORD_VERIFIER comes back, answered with
+    /// the client holding `a`.
+    SrpVerifier(SrpClient),
+    /// A one-time code was sent: tokens or a challenge, or a wrong code and this challenge again.
+    CodeVerdict(Box<AwaitAnswer>),
+    /// AssociateSoftwareToken: the TOTP secret to enrol.
+    TotpSecret,
+    /// VerifySoftwareToken: MFA_SETUP completes, or a wrong code and this enrolment again.
+    TotpVerdict(Box<AwaitAnswer>),
+}
+
+/// Where a reply leads.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "moved once into the sign-in's state; no box per request"
+)]
+pub(super) enum Next {
+    /// Another request is out.
+    Expect(Expect),
+    /// A challenge waits for the app.
+    AwaitAnswer(Box<AwaitAnswer>),
+    /// Finished: tokens delivered or another step named.
+    Done,
+}
+
+/// A reply taken: the next state, and the step for the app.
+pub(super) struct Transition {
+    pub(super) next: Next,
+    pub(super) step: Step,
+}
+
+/// A reply that could not be taken.
+pub(super) struct Failure {
+    pub(super) error: Error,
+    /// The challenge to answer again (after a wrong code); `None`: the error is final.
+    pub(super) back_to: Option<Box<AwaitAnswer>>,
+}
+
+impl Failure {
+    fn fatal(error: impl Into<Error>) -> Self {
+        Self {
+            error: error.into(),
+            back_to: None,
+        }
+    }
+}
+
+impl Transition {
+    fn send(ctx: &Context, request: Request, awaited: Awaited) -> Self {
+        Self {
+            next: Next::Expect(Expect::new(ctx, &request, awaited)),
+            step: Step::Send(request),
+        }
+    }
+
+    fn done(step: Step) -> Self {
+        Self {
+            next: Next::Done,
+            step,
+        }
+    }
+}
+
+impl Expect {
+    pub(super) fn new(ctx: &Context, request: &Request, awaited: Awaited) -> Self {
+        let sent_with_device = ctx
+            .device
+            .as_ref()
+            .map(|_| Zeroizing::new(request.body().to_vec()));
+        Self {
+            operation: request.operation(),
+            sent_with_device,
+            awaited,
+        }
+    }
+
+    /// After an answer: a code's challenge is kept, to go back to after a wrong code.
+    pub(super) fn answered(
+        ctx: &Context,
+        challenge: Box<AwaitAnswer>,
+        answered: Answered,
+    ) -> (Self, Request) {
+        let (request, awaited) = match answered {
+            Answered::Respond(request) => (request, Awaited::AuthResult),
+            Answered::Code(request) => (request, Awaited::CodeVerdict(challenge)),
+            Answered::Srp(request, client) => (request, Awaited::SrpVerifier(client)),
+            Answered::AssociateTotp(request) => (request, Awaited::TotpSecret),
+            Answered::VerifyTotp(request) => (request, Awaited::TotpVerdict(challenge)),
+        };
+        (Self::new(ctx, &request, awaited), request)
+    }
+
+    pub(super) fn operation(&self) -> Operation {
+        self.operation
+    }
+
+    /// Takes the reply to the request out.
+    pub(super) fn handle(
+        self,
+        ctx: &mut Context,
+        response: HttpResponse<'_>,
+        now: UnixTime,
+    ) -> Result<Transition, Failure> {
+        if let Err(Error::Service(error)) = response.check(self.operation) {
+            return self.on_service_error(ctx, error);
+        }
+        match self.awaited {
+            Awaited::AuthResult | Awaited::CodeVerdict(_) => {
+                auth_result(ctx, &response, None, now).map_err(Failure::fatal)
+            }
+            Awaited::SrpVerifier(client) => {
+                auth_result(ctx, &response, Some(client), now).map_err(Failure::fatal)
+            }
+            Awaited::TotpSecret => totp_secret(ctx, &response, now).map_err(Failure::fatal),
+            Awaited::TotpVerdict(enrolment) => totp_verdict(ctx, &response, enrolment),
+        }
+    }
+
+    /// Errors that mean "retry" or "do something else" are not failures of the machine.
+    fn on_service_error(
+        self,
+        ctx: &mut Context,
+        error: ServiceError,
+    ) -> Result<Transition, Failure> {
+        if error.is_device_not_found() {
+            if let Some(body) = &self.sent_with_device {
+                // A body is kept only while the context holds a device.
+                if let Some(device) = ctx.device.take() {
+                    let request = requests::without_device_key(ctx, self.operation, body)
+                        .map_err(Failure::fatal)?;
+                    return Ok(Transition {
+                        next: Next::Expect(Self::new(ctx, &request, self.awaited)),
+                        step: Step::DeviceForgotten {
+                            request,
+                            device_key: device.device_key,
+                        },
+                    });
+                }
+            }
+        }
+        let wrong_code = matches!(
+            error.kind(),
+            ErrorKind::CodeMismatch | ErrorKind::EnableSoftwareTokenMfa
+        );
+        match self.awaited {
+            Awaited::CodeVerdict(challenge) | Awaited::TotpVerdict(challenge) if wrong_code => {
+                Err(Failure {
+                    error: Error::Service(error),
+                    back_to: Some(challenge),
+                })
+            }
+            _ => match error.kind() {
+                ErrorKind::UserNotConfirmed => Ok(Transition::done(Step::ConfirmSignUp)),
+                ErrorKind::PasswordResetRequired => Ok(Transition::done(Step::ResetPassword)),
+                _ => Err(Failure::fatal(error)),
+            },
+        }
+    }
+}
+
+/// InitiateAuth or RespondToAuthChallenge: tokens, an SRP step the machine answers, or a
+/// challenge for the app.
+fn auth_result(
+    ctx: &mut Context,
+    response: &HttpResponse<'_>,
+    srp: Option<SrpClient>,
+    now: UnixTime,
+) -> Result<Transition, Error> {
+    let parsed: wire::AuthResponse = response.parse(Operation::RespondToAuthChallenge)?;
+    if let Some(result) = parsed.authentication_result {
+        ctx.password = None;
+        let tokens = Tokens::from_wire(result, now, None)?;
+        return Ok(Transition::done(Step::Done(Box::new(tokens))));
+    }
+    let name = parsed.challenge_name.ok_or(PeerMisbehaved::NoResult)?;
+    let name = name.as_str();
+    let session = parsed
+        .session
+        .ok_or_else(|| PeerMisbehaved::MissingSession(name.to_owned()))?;
+    let parameters = parsed.challenge_parameters.unwrap_or_default();
+    let verifier = match ChallengeName::from_wire(name) {
+        Some(ChallengeName::PasswordVerifier) => Some(Verifier::Password),
+        Some(ChallengeName::DevicePasswordVerifier) => Some(Verifier::Device),
+        Some(ChallengeName::DeviceSrpAuth) if ctx.device.is_some() => {
+            update_user_id(ctx, &parameters);
+            let (request, client) = requests::device_srp_auth(ctx, session.as_str())?;
+            return Ok(Transition::send(ctx, request, Awaited::SrpVerifier(client)));
+        }
+        _ => None,
+    };
+    if let Some(verifier) = verifier {
+        let client = srp.ok_or_else(|| PeerMisbehaved::UnexpectedChallenge(name.to_owned()))?;
+        // Date the proof by the service's clock when it told us, else by the caller's.
+        let timestamp_time = response.server_time().unwrap_or(now);
+        let request = requests::password_verifier(
+            ctx,
+            verifier,
+            client,
+            &parameters,
+            session.as_str(),
+            timestamp_time,
+        )?;
+        return Ok(Transition::send(ctx, request, Awaited::AuthResult));
+    }
+    // A challenge for the app is kept (and may be suspended): own its parameters.
+    update_user_id(ctx, &parameters);
+    let pending = AwaitAnswer::new(
+        name,
+        SecretString::from(session.as_str()),
+        parameters.to_map(),
+        parsed.available_challenges,
+        now,
+    )?;
+    let step = Step::Challenge(pending.challenge.clone());
+    Ok(Transition {
+        next: Next::AwaitAnswer(pending),
+        step,
+    })
+}
+
+/// Challenges after the first name the user by Cognito's internal name; use it from now on.
+fn update_user_id(ctx: &mut Context, parameters: &wire::ChallengeParameters<'_>) {
+    if let Some(user_id) = parameters
+        .get(keys::USERNAME)
+        .or_else(|| parameters.get(keys::USER_ID_FOR_SRP))
+    {
+        ctx.set_user_id(user_id);
+    }
+}
+
+/// AssociateSoftwareToken gave the secret: show it to the user.
+fn totp_secret(
+    ctx: &Context,
+    response: &HttpResponse<'_>,
+    now: UnixTime,
+) -> Result<Transition, Error> {
+    let parsed = AssociateSoftwareToken::parse(*response)?;
+    let secret = parsed
+        .secret_code
+        .ok_or(PeerMisbehaved::IncompleteTokens("SecretCode"))?;
+    let session = parsed
+        .session
+        .ok_or_else(|| PeerMisbehaved::MissingSession(ChallengeName::MfaSetup.as_str().into()))?;
+    let (issuer, account) = ctx.totp_label();
+    let enrolment =
+        AwaitAnswer::totp_enrolment(session, TotpSetup::new(secret, issuer, account), now);
+    let step = Step::Challenge(enrolment.challenge.clone());
+    Ok(Transition {
+        next: Next::AwaitAnswer(enrolment),
+        step,
+    })
+}
+
+/// VerifySoftwareToken accepted the code: finish MFA_SETUP with the Session it returned.
+fn totp_verdict(
+    ctx: &Context,
+    response: &HttpResponse<'_>,
+    enrolment: Box<AwaitAnswer>,
+) -> Result<Transition, Failure> {
+    let parsed = VerifySoftwareToken::parse(*response).map_err(Failure::fatal)?;
+    if !parsed.is_success() {
+        let error = ServiceError::new(
+            ErrorKind::CodeMismatch,
+            format!(
+                "VerifySoftwareToken returned status {}",
+                parsed.status.as_ref().map_or("(none)", |s| s.as_str())
+            ),
+            response.status(),
+        );
+        return Err(Failure {
+            error: Error::Service(error),
+            back_to: Some(enrolment),
+        });
+    }
+    let mfa_setup = ChallengeName::MfaSetup.as_str();
+    let session = parsed
+        .session
+        .ok_or_else(|| Failure::fatal(PeerMisbehaved::MissingSession(mfa_setup.into())))?;
+    let request = requests::respond(ctx, mfa_setup, session.expose(), &[]);
+    Ok(Transition::send(ctx, request, Awaited::AuthResult))
+}
