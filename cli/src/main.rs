@@ -1,9 +1,12 @@
 //! `cognito-auth`: sign in to an Amazon Cognito user pool the way an app would, manage the
-//! account, or run a local pool that really verifies (`serve`, `demo`).
+//! account, or run a local pool that really verifies (`serve`, `demo`; feature `local-pool`, on by
+//! default: it embeds the testkit's published test signing key).
 
 mod account;
 mod app;
+#[cfg(feature = "local-pool")]
 mod demo;
+#[cfg(feature = "local-pool")]
 mod serve;
 mod sign_in;
 mod tokens;
@@ -49,8 +52,10 @@ enum Command {
     /// Run the whole journey against an embedded local pool: sign up, confirm, SRP sign-in,
     /// TOTP enrolment, device remembered, sign out, device sign-in without MFA, refresh,
     /// change password, sign in with it.
+    #[cfg(feature = "local-pool")]
     Demo,
     /// Serve a local user pool over HTTP until stopped (SIGTERM or Ctrl-C).
+    #[cfg(feature = "local-pool")]
     Serve(serve::ServeArgs),
     /// Sign in (SRP by default) and print the tokens.
     SignIn(sign_in::SignInArgs),
@@ -94,6 +99,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    #[cfg(feature = "local-pool")]
     match &cli.command {
         Command::Demo => return demo::run(cli.json),
         Command::Serve(args) => return serve::run(args),
@@ -114,6 +120,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::User(source) => account::user(&app, source),
         Command::Devices(command) => account::devices(&app, command),
         Command::Mfa(command) => account::mfa(&app, command),
+        #[cfg(feature = "local-pool")]
         Command::Demo | Command::Serve(_) => Ok(()),
     }
 }

@@ -1,6 +1,12 @@
 //! RS256 JWTs signed with a fixed test key shipped in the crate
 //! (`keys/test-signing-key.pem`, 2048-bit, generated for this crate only), and
 //! the JWKS that publishes its public half.
+//!
+//! **Test only.** The private key is published in this repository (and embedded in every
+//! binary that links the testkit), so anyone can forge tokens under it: it must never sign
+//! anything real, and nothing outside tests may trust its public key. Its `kid` starts with
+//! `testkit-only-` (`KID_PREFIX`) so a token or JWKS carrying it reads as test-only wherever
+//! it shows up.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -12,9 +18,14 @@ use rsa::traits::PublicKeyParts as _;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+/// The published test key (see `keys/README.md`): never for anything real.
 const TEST_KEY_PEM: &str = include_str!("../keys/test-signing-key.pem");
 
-/// Signs and verifies the pool's tokens.
+/// The start of the test key's `kid`, so the key reads as test-only in every header and JWKS.
+const KID_PREFIX: &str = "testkit-only-";
+
+/// Signs and verifies the pool's tokens, with the published test key only: whatever it signs
+/// is forgeable by anyone and must never be trusted outside tests.
 #[derive(Clone)]
 pub(crate) struct Signer {
     signing: SigningKey<Sha256>,
@@ -30,14 +41,15 @@ impl std::fmt::Debug for Signer {
 }
 
 impl Signer {
-    /// The shipped test key. `None` only if the embedded PEM were corrupt.
+    /// The shipped, published test key (`kid` = `testkit-only-` + the first 16 bytes of
+    /// SHA-256(n), base64url). `None` only if the embedded PEM were corrupt.
     pub(crate) fn test_key() -> Option<Self> {
         let key = RsaPrivateKey::from_pkcs8_pem(TEST_KEY_PEM).ok()?;
         let public = key.to_public_key();
         let n = public.n().to_bytes_be();
         let e = public.e().to_bytes_be();
         let digest = Sha256::digest(&n);
-        let kid = URL_SAFE_NO_PAD.encode(digest.get(..16)?);
+        let kid = format!("{KID_PREFIX}{}", URL_SAFE_NO_PAD.encode(digest.get(..16)?));
         let jwk = json!({
             "alg": "RS256",
             "e": URL_SAFE_NO_PAD.encode(e),
