@@ -114,22 +114,12 @@ impl CognitoStep {
     }
 }
 
+/// Cognito's challenge name, except for an authenticator being enrolled: it is part of
+/// MFA_SETUP, which the app has already answered, so it gets a name of its own.
 fn challenge_name(challenge: &Challenge) -> &str {
     match challenge {
-        Challenge::SmsMfa(_) => "SMS_MFA",
-        Challenge::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA",
-        Challenge::EmailOtp(_) => "EMAIL_OTP",
-        Challenge::SmsOtp(_) => "SMS_OTP",
-        Challenge::SelectMfaType(_) => "SELECT_MFA_TYPE",
-        Challenge::MfaSetup(_) => "MFA_SETUP",
-        Challenge::NewPasswordRequired { .. } => "NEW_PASSWORD_REQUIRED",
-        Challenge::Custom(_) => "CUSTOM_CHALLENGE",
-        Challenge::SelectChallenge(_) => "SELECT_CHALLENGE",
         Challenge::TotpSetup(_) => "TOTP_SETUP",
-        Challenge::WebAuthn { .. } => "WEB_AUTHN",
-        Challenge::DeviceSrpAuth => "DEVICE_SRP_AUTH",
-        Challenge::Unsupported { name, .. } => name,
-        _ => "UNKNOWN",
+        other => other.name(),
     }
 }
 

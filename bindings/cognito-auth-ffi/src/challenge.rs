@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use cognito_auth::{SecretString, Step};
+use cognito_auth::{FirstFactor, MfaType, SecretString, Step};
 
-use crate::types::{HttpRequest, Tokens, factor_from_name, mfa_from_name};
+use crate::types::{HttpRequest, Tokens};
 
 /// A challenge to put to the user; answer it with `SignInSession.answer`. Factor lists hold
 /// Cognito's names (`SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`, `PASSWORD_SRP`...).
@@ -102,12 +102,7 @@ impl fmt::Debug for TotpEnrolment {
 impl From<cognito_auth::Challenge> for Challenge {
     fn from(challenge: cognito_auth::Challenge) -> Self {
         use cognito_auth::Challenge as C;
-        let names = |factors: Vec<cognito_auth::MfaType>| {
-            factors
-                .iter()
-                .map(|f| f.challenge_name().to_owned())
-                .collect()
-        };
+        let names = |factors: Vec<MfaType>| factors.iter().map(|f| f.name().to_owned()).collect();
         match challenge {
             C::SmsMfa(d) => Challenge::SmsMfa {
                 destination: d.destination,
@@ -250,7 +245,9 @@ impl From<ChallengeAnswer> for cognito_auth::ChallengeAnswer {
         use cognito_auth::ChallengeAnswer as A;
         match answer {
             ChallengeAnswer::Code { code } => A::Code(SecretString::new(code)),
-            ChallengeAnswer::SelectMfaType { factor } => A::SelectMfaType(mfa_from_name(&factor)),
+            ChallengeAnswer::SelectMfaType { factor } => {
+                A::SelectMfaType(MfaType::from_name(&factor))
+            }
             ChallengeAnswer::NewPassword {
                 password,
                 attributes,
@@ -270,7 +267,7 @@ impl From<ChallengeAnswer> for cognito_auth::ChallengeAnswer {
             },
             ChallengeAnswer::SetUpEmail { email } => A::SetUpEmail(email),
             ChallengeAnswer::SelectFirstFactor { factor } => {
-                A::SelectFirstFactor(factor_from_name(&factor))
+                A::SelectFirstFactor(FirstFactor::from_name(&factor))
             }
             ChallengeAnswer::Password { password } => A::Password(SecretString::new(password)),
         }

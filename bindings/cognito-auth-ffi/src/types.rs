@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use cognito_auth::{FirstFactor, HttpResponse, MfaType, Request, SecretString};
+use cognito_auth::{HttpResponse, Request, SecretString};
 
 use crate::error::CognitoError;
 
@@ -273,27 +273,5 @@ impl From<cognito_auth::Status> for SignInStatus {
             cognito_auth::Status::Done => SignInStatus::Done,
             _ => SignInStatus::Failed,
         }
-    }
-}
-
-/// The name Cognito uses for a second factor (`SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`).
-pub(crate) fn mfa_from_name(name: &str) -> MfaType {
-    match name {
-        "SMS_MFA" => MfaType::Sms,
-        "SOFTWARE_TOKEN_MFA" => MfaType::SoftwareToken,
-        "EMAIL_OTP" | "EMAIL_MFA" => MfaType::Email,
-        other => MfaType::Other(other.to_owned()),
-    }
-}
-
-/// The name Cognito uses for a first factor (`PASSWORD`, `PASSWORD_SRP`, `EMAIL_OTP`...).
-pub(crate) fn factor_from_name(name: &str) -> FirstFactor {
-    match name {
-        "PASSWORD" => FirstFactor::Password,
-        "PASSWORD_SRP" => FirstFactor::PasswordSrp,
-        "EMAIL_OTP" => FirstFactor::EmailOtp,
-        "SMS_OTP" => FirstFactor::SmsOtp,
-        "WEB_AUTHN" => FirstFactor::WebAuthn,
-        other => FirstFactor::Other(other.to_owned()),
     }
 }
