@@ -363,6 +363,30 @@ mod tests {
     }
 
     #[test]
+    fn name_gives_back_the_name_parsed() {
+        // What suspend stores and resume parses again.
+        let parameters = params(&[("CREDENTIAL_REQUEST_OPTIONS", "{}")]);
+        for name in [
+            "SMS_MFA",
+            "SOFTWARE_TOKEN_MFA",
+            "EMAIL_OTP",
+            "SMS_OTP",
+            "SELECT_MFA_TYPE",
+            "MFA_SETUP",
+            "NEW_PASSWORD_REQUIRED",
+            "CUSTOM_CHALLENGE",
+            "SELECT_CHALLENGE",
+            "WEB_AUTHN",
+            "DEVICE_SRP_AUTH",
+            "PASSWORD_VERIFIER",
+            "QUANTUM_MFA",
+        ] {
+            let challenge = Challenge::parse(name, &parameters, &[]);
+            assert_eq!(challenge.as_ref().map(Challenge::name), Ok(name));
+        }
+    }
+
+    #[test]
     fn unknown_names_are_unsupported_not_errors() {
         let c = Challenge::parse("QUANTUM_MFA", &params(&[("X", "1")]), &[]);
         assert_eq!(

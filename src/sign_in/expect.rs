@@ -218,43 +218,43 @@ fn auth_result(
         .ok_or_else(|| PeerMisbehaved::MissingSession(name.to_owned()))?;
     let parameters = parsed.challenge_parameters.unwrap_or_default();
     let verifier = match ChallengeName::from_wire(name) {
-        Some(ChallengeName::PasswordVerifier) => Some(Verifier::Password),
-        Some(ChallengeName::DevicePasswordVerifier) => Some(Verifier::Device),
+        Some(ChallengeName::PasswordVerifier) => Verifier::Password,
+        Some(ChallengeName::DevicePasswordVerifier) => Verifier::Device,
         Some(ChallengeName::DeviceSrpAuth) if ctx.device.is_some() => {
             update_user_id(ctx, &parameters);
             let (request, client) = requests::device_srp_auth(ctx, session.as_str())?;
             return Ok(Transition::send(ctx, request, Awaited::SrpVerifier(client)));
         }
-        _ => None,
+        // A challenge for the app is kept (and may be suspended): own its parameters.
+        _ => {
+            update_user_id(ctx, &parameters);
+            let pending = AwaitAnswer::new(
+                name,
+                SecretString::from(session.as_str()),
+                parameters.to_map(),
+                parsed.available_challenges,
+                now,
+            )?;
+            let step = Step::Challenge(pending.challenge.clone());
+            return Ok(Transition {
+                next: Next::AwaitAnswer(pending),
+                step,
+            });
+        }
     };
-    if let Some(verifier) = verifier {
-        let client = srp.ok_or_else(|| PeerMisbehaved::UnexpectedChallenge(name.to_owned()))?;
-        // Date the proof by the service's clock when it told us, else by the caller's.
-        let timestamp_time = response.server_time().unwrap_or(now);
-        let request = requests::password_verifier(
-            ctx,
-            verifier,
-            client,
-            &parameters,
-            session.as_str(),
-            timestamp_time,
-        )?;
-        return Ok(Transition::send(ctx, request, Awaited::AuthResult));
-    }
-    // A challenge for the app is kept (and may be suspended): own its parameters.
-    update_user_id(ctx, &parameters);
-    let pending = AwaitAnswer::new(
-        name,
-        SecretString::from(session.as_str()),
-        parameters.to_map(),
-        parsed.available_challenges,
-        now,
+    // A verifier answers SRP_A: without one sent, the service is off script.
+    let client = srp.ok_or_else(|| PeerMisbehaved::UnexpectedChallenge(name.to_owned()))?;
+    // Date the proof by the service's clock when it told us, else by the caller's.
+    let timestamp_time = response.server_time().unwrap_or(now);
+    let request = requests::password_verifier(
+        ctx,
+        verifier,
+        client,
+        &parameters,
+        session.as_str(),
+        timestamp_time,
     )?;
-    let step = Step::Challenge(pending.challenge.clone());
-    Ok(Transition {
-        next: Next::AwaitAnswer(pending),
-        step,
-    })
+    Ok(Transition::send(ctx, request, Awaited::AuthResult))
 }
 
 /// Challenges after the first name the user by Cognito's internal name; use it from now on.
