@@ -11,9 +11,17 @@ use crate::app::{Failure, now};
 /// Options of `serve`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct ServeArgs {
-    /// The port on 127.0.0.1; 0 picks a free one.
+    /// The port; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// The address to listen on. Anything but loopback (127.0.0.0/8, ::1) also needs
+    /// --allow-remote.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
+    /// Serve on a non-loopback --host. The pool is for tests: no authentication, every code
+    /// it "sends" listed at /_testkit/outbox, tokens signed with a published key.
+    #[arg(long)]
+    allow_remote: bool,
     /// A pool configuration file (format: testkit/README.md). Default: one public app client.
     #[arg(long)]
     config: Option<PathBuf>,
@@ -40,7 +48,9 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
     let pool_id = config.pool_id.clone();
     let pool = Pool::new(config, now().as_secs(), &mut cognito_auth_testkit::OsRng)
         .map_err(|e| Failure::new(format!("invalid pool configuration: {e}")))?;
-    let server = Server::start(pool, ("127.0.0.1", args.port))?;
+    let server = Server::builder(pool)
+        .allow_remote(args.allow_remote)
+        .start((args.host, args.port))?;
     // The first line on stdout says where the pool is, for scripts.
     println!(
         "{}",

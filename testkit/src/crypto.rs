@@ -25,6 +25,13 @@ pub(crate) fn secret_hash_matches(
     expected.as_bytes().ct_eq(sent.as_bytes()).into()
 }
 
+/// Compares a secret (a one-time code, a client secret) with what a client sent without
+/// an early exit at the first differing byte (`subtle`). Only the length can leak, and the
+/// lengths of codes and secrets are not secret.
+pub(crate) fn ct_eq(expected: &str, sent: &str) -> bool {
+    expected.as_bytes().ct_eq(sent.as_bytes()).into()
+}
+
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -17,8 +17,8 @@ pub use config::{
     ClientConfig, Config, DeviceTracking, MfaMode, PasswordPolicy, Rotation, UserMfaSeed, UserSeed,
 };
 pub use error::ApiError;
-pub use http::{Clock, OUTBOX_PATH, Server};
+pub use http::{Clock, OUTBOX_PATH, Server, ServerBuilder};
 pub use outbox::{Medium, Message, Purpose};
-pub use pool::{ConfigError, Pool, PoolResponse, TARGET_PREFIX};
+pub use pool::{ConfigError, DEFAULT_OUTBOX_LIMIT, Pool, PoolResponse, TARGET_PREFIX};
 pub use rng::{OsRng, RngCore, SeededRng};
 pub use store::UserStatus;

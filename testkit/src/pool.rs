@@ -96,8 +96,18 @@ pub struct Pool {
     /// `origin_jti`s whose access tokens are revoked.
     pub(crate) revoked_origins: HashSet<String>,
     pub(crate) outbox: Vec<Message>,
+    /// The outbox keeps the newest this many messages.
+    pub(crate) outbox_limit: usize,
+    /// The `now` of the last sweep of expired sessions.
+    pub(crate) sessions_swept_at: u64,
     pub(crate) signer: Signer,
 }
+
+/// How many messages the outbox keeps by default (the newest).
+pub const DEFAULT_OUTBOX_LIMIT: usize = 1000;
+/// At most this many open challenge sessions; beyond it the one closest to expiry goes.
+/// Each costs an SRP exchange to open, and they expire in minutes anyway.
+pub(crate) const MAX_SESSIONS: usize = 10_000;
 
 impl fmt::Debug for Pool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -142,6 +152,8 @@ impl Pool {
             refresh_tokens: HashMap::new(),
             revoked_origins: HashSet::new(),
             outbox: Vec::new(),
+            outbox_limit: DEFAULT_OUTBOX_LIMIT,
+            sessions_swept_at: 0,
             signer,
         };
         for seed in &seeds {
@@ -305,9 +317,53 @@ impl Pool {
         format!("/{}/.well-known/jwks.json", self.config.pool_id)
     }
 
-    /// Every code sent so far, oldest first.
+    /// The codes sent so far, oldest first: the newest [`outbox_limit`](Self::outbox_limit)
+    /// of them.
     pub fn outbox(&self) -> &[Message] {
         &self.outbox
+    }
+
+    /// How many messages the outbox keeps ([`DEFAULT_OUTBOX_LIMIT`] unless set).
+    pub fn outbox_limit(&self) -> usize {
+        self.outbox_limit
+    }
+
+    /// Keeps only the newest `limit` messages from now on (at least 1).
+    pub fn set_outbox_limit(&mut self, limit: usize) {
+        self.outbox_limit = limit.max(1);
+        self.trim_outbox();
+    }
+
+    fn trim_outbox(&mut self) {
+        let excess = self.outbox.len().saturating_sub(self.outbox_limit);
+        if excess > 0 {
+            self.outbox.drain(..excess);
+        }
+    }
+
+    /// How many challenge sessions are open (expired ones are swept as new ones open).
+    pub fn open_sessions(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// Drops expired sessions (at most once per second of `now`), and when
+    /// [`MAX_SESSIONS`] are still open, the one that expires first.
+    pub(crate) fn sweep_sessions(&mut self, now: u64) {
+        if now != self.sessions_swept_at {
+            self.sessions_swept_at = now;
+            self.sessions.retain(|_, s| s.expires > now);
+        }
+        while self.sessions.len() >= MAX_SESSIONS {
+            let first = self
+                .sessions
+                .iter()
+                .min_by_key(|(_, s)| s.expires)
+                .map(|(token, _)| token.clone());
+            match first {
+                Some(token) => self.sessions.remove(&token),
+                None => break,
+            };
+        }
     }
 
     /// Removes and returns the newest code sent to `who` (internal name, user name typed at
@@ -433,7 +489,7 @@ impl Pool {
             (Some(_), None) => Err(ApiError::not_authorized(format!(
                 "Client {client_id} is configured for secret but secret was not received"
             ))),
-            (Some(secret), Some(sent)) if secret == sent => Ok(()),
+            (Some(secret), Some(sent)) if crypto::ct_eq(secret, sent) => Ok(()),
             (Some(_), Some(_)) => Err(ApiError::not_authorized(format!(
                 "Unable to verify secret hash for client {client_id}"
             ))),
@@ -492,6 +548,7 @@ impl Pool {
             code: code.clone(),
             sent_at: cx.now,
         });
+        self.trim_outbox();
         (code, delivery)
     }
 }

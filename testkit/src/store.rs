@@ -104,7 +104,26 @@ pub(crate) struct UserMfa {
 pub(crate) struct PendingCode {
     pub(crate) code: String,
     pub(crate) expires: u64,
+    /// Wrong codes tried so far; at [`MAX_CODE_ATTEMPTS`] the code is dead.
+    pub(crate) failed_attempts: u32,
 }
+
+/// Wrong tries of one confirmation code (sign-up, password reset, attribute verification)
+/// before it stops working: then even the right code gets ExpiredCodeException and a new
+/// code must be requested. The service documents no number; TooManyFailedAttemptsException
+/// and LimitExceededException are in the error lists of ConfirmSignUp and
+/// ConfirmForgotPassword (../shared/protocol.md, Appendix B), and ExpiredCodeException's
+/// "Invalid code provided, please request a code again." is what a dead code gets.
+pub(crate) const MAX_CODE_ATTEMPTS: u32 = 5;
+
+/// Wrong one-time codes (SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, the MFA_SETUP
+/// VerifySoftwareToken) one challenge session takes: each gets CodeMismatchException and
+/// the challenge stays open, the last one also ends the session, so the next answer gets
+/// NotAuthorizedException "Invalid session for the user." (../shared/protocol.md §4.3:
+/// consumed sessions fail so, and a wrong answer may invalidate the session,
+/// aws-amplify/amplify-js#5834; §4.4: VerifySoftwareToken's ERROR "may mean ... too many
+/// retries"). Cognito allows three tries of an MFA code per sign-in.
+pub(crate) const MAX_SESSION_CODE_ATTEMPTS: u32 = 3;
 
 /// A device the pool issued a key for.
 #[derive(Debug, Clone)]
@@ -134,6 +153,8 @@ pub(crate) struct Session {
     /// The DEVICE_KEY the client sent with the sign-in.
     pub(crate) device_key: Option<String>,
     pub(crate) step: Step,
+    /// Wrong one-time codes answered in this session (see [`MAX_SESSION_CODE_ATTEMPTS`]).
+    pub(crate) failed_attempts: u32,
 }
 
 /// What a session waits for.

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::outbox::{Medium, Purpose, mask};
 use crate::pool::{Cx, Pool};
 use crate::srp::Verifier;
-use crate::store::{PendingCode, User, UserMfa, UserStatus};
+use crate::store::{MAX_CODE_ATTEMPTS, PendingCode, User, UserMfa, UserStatus};
 use crate::wire::{Body, attribute_list};
 
 const DAY: u64 = 86_400;
@@ -93,9 +93,14 @@ impl Pool {
         };
         let (code, delivery) = self.send_code(username, purpose, prefer, cx);
         let expires = cx.now.saturating_add(validity);
-        self.user_mut(username)?
-            .codes
-            .insert(key.to_owned(), PendingCode { code, expires });
+        self.user_mut(username)?.codes.insert(
+            key.to_owned(),
+            PendingCode {
+                code,
+                expires,
+                failed_attempts: 0,
+            },
+        );
         Ok(match delivery {
             Some((medium, destination)) => json!({
                 "Destination": mask(&destination),
@@ -106,11 +111,20 @@ impl Pool {
         })
     }
 
-    /// Checks and consumes the code stored under `key`.
+    /// Checks and consumes the code stored under `key` (compared in constant time). After
+    /// [`MAX_CODE_ATTEMPTS`] wrong tries the code is dead: ExpiredCodeException, even for
+    /// the right code, until a new one is sent.
     fn redeem(&mut self, username: &str, key: &str, sent: &str, now: u64) -> ApiResult<()> {
         let user = self.user_mut(username)?;
-        let pending = user.codes.get(key).ok_or_else(ApiError::code_mismatch)?;
-        if pending.code != sent {
+        let pending = user
+            .codes
+            .get_mut(key)
+            .ok_or_else(ApiError::code_mismatch)?;
+        if pending.failed_attempts >= MAX_CODE_ATTEMPTS {
+            return Err(ApiError::expired_code());
+        }
+        if !crypto::ct_eq(&pending.code, sent) {
+            pending.failed_attempts += 1;
             return Err(ApiError::code_mismatch());
         }
         if pending.expires <= now {

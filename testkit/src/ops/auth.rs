@@ -9,7 +9,7 @@ use crate::crypto;
 use crate::error::{ApiError, ApiResult};
 use crate::pool::{Cx, Pool};
 use crate::srp::{self, ServerExchange, Verifier};
-use crate::store::{Session, Step};
+use crate::store::{MAX_SESSION_CODE_ATTEMPTS, Session, Step};
 use crate::wire::Body;
 
 /// How far TIMESTAMP may be from `now`, seconds.
@@ -117,6 +117,7 @@ impl Pool {
             .map_or(180, |c| c.auth_session_validity_secs);
         let token = crypto::opaque(cx.rng, 96);
         let name = step.challenge_name();
+        self.sweep_sessions(cx.now);
         self.sessions.insert(
             token.clone(),
             Session {
@@ -125,6 +126,7 @@ impl Pool {
                 expires: cx.now.saturating_add(validity),
                 device_key,
                 step,
+                failed_attempts: 0,
             },
         );
         json!({"ChallengeName": name, "Session": token, "ChallengeParameters": parameters})
@@ -182,15 +184,21 @@ impl Pool {
         let token = token.unwrap_or_default().to_owned();
         match self.answer(session.clone(), &responses, cx) {
             Err(e) if e.kind == "CodeMismatchException" || e == ApiError::device_not_found() => {
-                // A wrong one-time code leaves the same challenge open; so does an unknown
-                // DEVICE_KEY, which the reference clients answer by resending the same step
-                // without it (amazon-cognito-identity-js #200, Amplify's
-                // retryOnResourceNotFoundException). The session goes on without the device.
+                // A wrong one-time code leaves the same challenge open, up to
+                // MAX_SESSION_CODE_ATTEMPTS wrong codes (then the session is gone:
+                // "Invalid session for the user."); so does an unknown DEVICE_KEY, which the
+                // reference clients answer by resending the same step without it
+                // (amazon-cognito-identity-js #200, Amplify's retryOnResourceNotFoundException).
+                // The session goes on without the device.
                 let mut session = session;
                 if e == ApiError::device_not_found() {
                     session.device_key = None;
+                } else {
+                    session.failed_attempts += 1;
                 }
-                self.sessions.insert(token, session);
+                if session.failed_attempts < MAX_SESSION_CODE_ATTEMPTS {
+                    self.sessions.insert(token, session);
+                }
                 Err(e)
             }
             other => other,

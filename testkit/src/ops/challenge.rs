@@ -72,7 +72,7 @@ impl Pool {
                 let key = format!("{challenge}_CODE");
                 let sent = param(responses, &key)?;
                 let ok = match code {
-                    Some(code) => code == sent,
+                    Some(code) => crate::crypto::ct_eq(&code, sent),
                     None => self.check_totp(&username, sent, cx.now, true)?,
                 };
                 if !ok {

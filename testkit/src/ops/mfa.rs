@@ -6,7 +6,7 @@ use totp_rs::{Algorithm, Builder, Secret};
 
 use crate::error::{ApiError, ApiResult};
 use crate::pool::{Cx, Pool};
-use crate::store::Step;
+use crate::store::{MAX_SESSION_CODE_ATTEMPTS, Step};
 use crate::wire::Body;
 
 /// SHA1, 6 digits, 30-second steps, one step of skew either way.
@@ -131,8 +131,13 @@ impl Pool {
             return Err(ApiError::invalid_session());
         };
         let Some(step) = code_ok(secret, code, cx.now) else {
-            self.sessions
-                .insert(token.unwrap_or_default().to_owned(), session);
+            // The session survives MAX_SESSION_CODE_ATTEMPTS - 1 wrong codes (store.rs).
+            let mut session = session;
+            session.failed_attempts += 1;
+            if session.failed_attempts < MAX_SESSION_CODE_ATTEMPTS {
+                self.sessions
+                    .insert(token.unwrap_or_default().to_owned(), session);
+            }
             return Err(mismatch());
         };
         let user = self.user_mut(&session.username)?;
