@@ -103,10 +103,10 @@ impl AwaitAnswer {
                 if !offered.contains(choice) {
                     return Err(invalid(format!(
                         "{} is not among the offered factors",
-                        choice.challenge_name()
+                        choice.name()
                     )));
                 }
-                extra.push((keys::ANSWER.into(), choice.challenge_name()));
+                extra.push((keys::ANSWER.into(), choice.name()));
                 Ok(respond(ctx, &extra))
             }
             (

@@ -1,10 +1,11 @@
 //! Signing a user in: InitiateAuth, the SRP proofs, challenges, tokens.
 
-// The machine holds one state at a time (state.rs); each state's file holds its data and what
+// The machine holds one state at a time (state.rs). Each state's file holds its data and what
 // it does with the next input: start.rs builds InitiateAuth, expect.rs takes the reply to the
-// request out, awaiting_answer.rs turns the app's answer into a request. Files only use the
-// ones below them in that order (names, challenge, step, context, requests first), never back;
-// this file and state.rs sit on top.
+// request out, awaiting_answer.rs turns the app's answer into a request. Imports go one way:
+// names → challenge → step, and context → requests → awaiting_answer → expect → start →
+// state, then this file. A state hands its successor back as a value (`expect::Next`,
+// `awaiting_answer::Answered`) rather than naming `State`, which keeps it so.
 
 mod awaiting_answer;
 mod challenge;
@@ -173,7 +174,7 @@ impl SignIn {
     pub fn start(&mut self) -> Result<Request, Error> {
         let start = match std::mem::replace(&mut self.state, State::Done) {
             State::Start(start) => start,
-            other => return Err(self.restore(other, ApiMisuse::AlreadyStarted)),
+            other => return Err(self.put_back(other, ApiMisuse::AlreadyStarted)),
         };
         match start.request(&mut self.ctx) {
             Ok((expect, request)) => {
@@ -199,7 +200,7 @@ impl SignIn {
     ) -> Result<Step, Error> {
         let expect = match std::mem::replace(&mut self.state, State::Done) {
             State::Expect(expect) => expect,
-            other => return Err(self.restore(other, ApiMisuse::NoRequestInFlight)),
+            other => return Err(self.put_back(other, ApiMisuse::NoRequestInFlight)),
         };
         match expect.handle(&mut self.ctx, response, now) {
             Ok(Transition { next, step }) => {
@@ -233,7 +234,7 @@ impl SignIn {
     pub fn answer(&mut self, answer: ChallengeAnswer) -> Result<Request, Error> {
         let pending = match std::mem::replace(&mut self.state, State::Done) {
             State::AwaitAnswer(pending) => pending,
-            other => return Err(self.restore(other, ApiMisuse::NoChallengePending)),
+            other => return Err(self.put_back(other, ApiMisuse::NoChallengePending)),
         };
         match pending.answer(&mut self.ctx, answer) {
             Ok(answered) => {
@@ -290,7 +291,7 @@ impl SignIn {
 
     /// Puts back the state a call in the wrong state took out, and gives the misuse error (a
     /// failed machine answers with its own error instead).
-    fn restore(&mut self, state: State, misuse: ApiMisuse) -> Error {
+    fn put_back(&mut self, state: State, misuse: ApiMisuse) -> Error {
         self.state = state;
         match &self.state {
             State::Failed(error) => error.clone(),
