@@ -105,6 +105,16 @@ impl Refresh {
         self
     }
 
+    /// This refresh as if its request had been sent: for reading a reply to an identical
+    /// request sent earlier (one [`crate::TokenManager`] gave up on).
+    pub(crate) fn awaiting_reply(mut self) -> Self {
+        self.state = RefreshState::Sent(match self.flow {
+            RefreshFlow::GetTokensFromRefreshToken => Operation::GetTokensFromRefreshToken,
+            RefreshFlow::RefreshTokenAuth => Operation::InitiateAuth,
+        });
+        self
+    }
+
     /// The request to send.
     ///
     /// # Errors
