@@ -194,12 +194,16 @@ fn p07_refresh_failures_are_classified() {
         .unwrap();
     assert!(matches!(outcome, RefreshOutcome::RetryLater(_)));
     assert!(manager.tokens().is_some());
+    assert!(manager.poll_refresh(later).unwrap().is_none(), "backs off");
+    let later = manager.next_refresh_at().unwrap();
     manager.poll_refresh(later).unwrap().unwrap();
     let outcome = manager
         .handle_refresh_response(Reply::raw(503, b"").as_response(), later)
         .unwrap();
     assert!(matches!(outcome, RefreshOutcome::RetryLater(_)));
     assert!(manager.tokens().is_some());
+    assert!(manager.poll_refresh(later).unwrap().is_none(), "backs off");
+    let later = manager.next_refresh_at().unwrap();
     manager.poll_refresh(later).unwrap().unwrap();
     let outcome = manager
         .handle_refresh_response(
