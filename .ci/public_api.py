@@ -1,57 +1,88 @@
-"""Public items of a crate from rustdoc JSON: every path reachable from the crate root,
-with the methods and fields of each type, one line each, sorted."""
-import json, sys
-doc = json.load(open(sys.argv[1]))
-index, root = doc["index"], doc["root"]
-out = set()
-def name(i): return index[i].get("name")
-def walk(item_id, path, seen):
-    it = index.get(str(item_id)) or index.get(item_id)
-    if it is None or (item_id in seen): return
-    seen = seen | {item_id}
-    inner = it["inner"]; kind = next(iter(inner))
-    if it.get("visibility") not in ("public", "default") and kind != "use": return
-    if kind == "use":
-        u = inner["use"]
-        if it.get("visibility") != "public": return
-        if u["id"] is None: return
-        tgt = index.get(str(u["id"])) 
-        if tgt is None: out.add(f"use {path}::{u['name']}"); return
-        if u["is_glob"]:
-            for c in tgt["inner"].get("module",{}).get("items",[]): walk(c, path, seen)
-        else:
-            walk_named(u["id"], f"{path}::{u['name']}", seen)
-        return
-    walk_named(item_id, f"{path}::{it['name']}", seen)
-def walk_named(item_id, full, seen):
-    it = index.get(str(item_id))
-    if it is None: out.add(f"extern {full}"); return
-    inner = it["inner"]; kind = next(iter(inner))
-    if kind == "module":
-        out.add(f"mod {full}")
-        for c in inner["module"]["items"]: walk(c, full, seen)
-        return
-    if kind == "use": walk(item_id, full.rsplit("::",1)[0], seen); return
-    sig = ""
-    if kind == "function": sig = json.dumps(inner["function"]["sig"], sort_keys=True)[:0]
-    out.add(f"{kind} {full}")
-    body = inner[kind]
-    for key in ("variants",):
-        for v in body.get(key, []) or []: out.add(f"variant {full}::{index[str(v)]['name']}")
-    kind_struct = body.get("kind") if isinstance(body, dict) else None
-    if isinstance(kind_struct, dict) and "plain" in kind_struct:
-        for f in kind_struct["plain"]["fields"]:
-            fi = index.get(str(f))
-            if fi and fi.get("visibility") == "public": out.add(f"field {full}.{fi['name']}")
-    for imp in body.get("impls", []) or []:
-        ii = index.get(str(imp)); 
-        if not ii: continue
-        im = ii["inner"]["impl"]
-        if im.get("is_synthetic") or im.get("blanket_impl"): continue
-        tr = im.get("trait")
-        if tr: out.add(f"impl {tr['path']} for {full}"); continue
-        for m in im["items"]:
-            mi = index.get(str(m))
-            if mi and mi.get("visibility") == "public": out.add(f"fn {full}::{mi['name']}")
-walk_named(root, doc["index"][str(root)]["name"], frozenset())
-print("\n".join(sorted(out)))
+"""The public API of a crate, one item a line, from rustdoc's JSON output.
+
+Lists every path reachable from the crate root (modules, types, functions, constants,
+re-exports inlined), the public fields and variants of each type, its inherent methods and
+the traits it implements by hand. CI diffs it against .ci/public-api.txt, so a reorganisation
+that moves files cannot move or drop a public path unnoticed.
+
+    RUSTC_BOOTSTRAP=1 cargo rustdoc -p cognito-auth --all-features -- \
+        -Z unstable-options --output-format json
+    python3 .ci/public_api.py target/doc/cognito_auth.json > .ci/public-api.txt
+"""
+
+import json
+import sys
+
+
+def main(path):
+    doc = json.load(open(path))
+    index = doc["index"]
+    out = set()
+
+    def item(item_id):
+        return index.get(str(item_id))
+
+    def walk_child(item_id, parent, seen):
+        it = item(item_id)
+        if it is None or item_id in seen:
+            return
+        seen = seen | {item_id}
+        kind = next(iter(it["inner"]))
+        if kind == "use":
+            use = it["inner"]["use"]
+            if it.get("visibility") != "public" or use["id"] is None:
+                return
+            target = item(use["id"])
+            if target is None:
+                out.add(f"use {parent}::{use['name']}")
+            elif use["is_glob"]:
+                for child in target["inner"].get("module", {}).get("items", []):
+                    walk_child(child, parent, seen)
+            else:
+                walk_named(use["id"], f"{parent}::{use['name']}", seen)
+        elif it.get("visibility") in ("public", "default"):
+            walk_named(item_id, f"{parent}::{it['name']}", seen)
+
+    def walk_named(item_id, full, seen):
+        it = item(item_id)
+        if it is None:
+            out.add(f"extern {full}")
+            return
+        kind = next(iter(it["inner"]))
+        body = it["inner"][kind]
+        if kind == "module":
+            out.add(f"mod {full}")
+            for child in body["items"]:
+                walk_child(child, full, seen)
+            return
+        out.add(f"{kind} {full}")
+        for variant in body.get("variants", []) or []:
+            out.add(f"variant {full}::{index[str(variant)]['name']}")
+        fields = body.get("kind") if isinstance(body, dict) else None
+        if isinstance(fields, dict) and "plain" in fields:
+            for field in fields["plain"]["fields"]:
+                f = item(field)
+                if f and f.get("visibility") == "public":
+                    out.add(f"field {full}.{f['name']}")
+        for impl_id in body.get("impls", []) or []:
+            impl = item(impl_id)
+            if not impl:
+                continue
+            impl = impl["inner"]["impl"]
+            if impl.get("is_synthetic") or impl.get("blanket_impl"):
+                continue
+            if impl.get("trait"):
+                out.add(f"impl {impl['trait']['path']} for {full}")
+                continue
+            for method in impl["items"]:
+                m = item(method)
+                if m and m.get("visibility") == "public":
+                    out.add(f"fn {full}::{m['name']}")
+
+    root = doc["root"]
+    walk_named(root, index[str(root)]["name"], frozenset())
+    print("\n".join(sorted(out)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -7,6 +7,9 @@ import os
 import re
 import sys
 
+# Everything below this line of RESULTS.md (method notes, earlier runs) is kept across runs.
+NOTES_MARKER = "<!-- lab notes: kept by compare_report.py across runs -->"
+
 
 def criterion_medians(root):
     out = {}
@@ -160,7 +163,13 @@ def main():
         goal(f"allocations per sign-in: start {counts[0]}, PASSWORD_VERIFIER answer {counts[1]} "
              "(request bodies and big numbers only)", counts[0] <= 3 and counts[1] <= 4)
     lines += ["", f"Versions: {versions}. Machine: `{os.uname().machine}`, {os.cpu_count()} cores, shared (noisy)."]
-    open(sys.argv[4], "w").write("\n".join(lines) + "\n")
+    # The lab notes below the marker (method, earlier runs) are kept across runs.
+    notes = ""
+    if os.path.exists(sys.argv[4]):
+        old = open(sys.argv[4]).read()
+        if NOTES_MARKER in old:
+            notes = "\n" + old[old.index(NOTES_MARKER):]
+    open(sys.argv[4], "w").write("\n".join(lines) + "\n" + notes)
     print("\n".join(lines))
 
 

@@ -1,4 +1,4 @@
 #![no_main]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    cognito_auth::fuzzing::arithmetic(data);
+    cognito_auth_fuzz_drivers::arithmetic(data);
 });

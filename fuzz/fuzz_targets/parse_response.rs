@@ -1,4 +1,4 @@
 #![no_main]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    cognito_auth::fuzzing::parse_response(data);
+    cognito_auth_fuzz_drivers::parse_response(data);
 });

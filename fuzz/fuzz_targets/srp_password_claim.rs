@@ -1,4 +1,4 @@
 #![no_main]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    cognito_auth::fuzzing::srp_password_claim(data);
+    cognito_auth_fuzz_drivers::srp_password_claim(data);
 });

@@ -1,18 +1,13 @@
-//! Differential checks for the fuzzer (`cognito_auth::fuzzing::arithmetic`): this
-//! crate's Montgomery arithmetic and constant-time key derivation against
-//! independent implementations. A disagreement panics, which is the fuzz oracle.
-//! [`Residue`] hands both multiplications to `benches/montgomery.rs`.
-#![allow(clippy::panic)]
+//! Private SRP arithmetic handed to the fuzz drivers (`fuzz-drivers/`, target `arithmetic`)
+//! and to `benches/montgomery.rs`, which compare it with independent implementations
+//! (crypto-bigint's multiplication, the `hkdf` crate). The oracles live there, not here.
 
 use crypto_bigint::U3072;
 use crypto_bigint::modular::ConstMontyParams as _;
-use sha2::Sha256;
 
-use super::group::N_BYTES;
-use super::kdf::HKDF_INFO;
-use super::monty::{Fe, ModN};
-use super::pad::pad_into;
-use super::{fips, session_key};
+use super::field::product_scanning;
+use super::field::{Fe, ModN, N_BYTES};
+use super::session_key;
 
 /// The residue whose Montgomery form is `bytes` (big-endian) reduced below N.
 fn montgomery_form(bytes: &[u8; N_BYTES]) -> Fe {
@@ -34,14 +29,14 @@ impl Residue {
         Self(montgomery_form(bytes))
     }
 
-    /// Montgomery product by product scanning (`fips.rs`), as the SRP code uses it.
+    /// Montgomery product by product scanning (`field/product_scanning.rs`), as the SRP code uses it.
     pub fn mul(&self, other: &Self) -> Self {
-        Self(fips::mul(&self.0, &other.0))
+        Self(product_scanning::mul(&self.0, &other.0))
     }
 
-    /// Montgomery square by product scanning (`fips.rs`).
+    /// Montgomery square by product scanning (`field/product_scanning.rs`).
     pub fn square(&self) -> Self {
-        Self(fips::square(&self.0))
+        Self(product_scanning::square(&self.0))
     }
 
     /// crypto-bigint's Montgomery product.
@@ -55,30 +50,7 @@ impl Residue {
     }
 }
 
-/// `fips::mul` and `fips::square` against crypto-bigint's Montgomery arithmetic.
-pub(crate) fn check_arithmetic(x: &[u8; N_BYTES], y: &[u8; N_BYTES]) {
-    let a = montgomery_form(x);
-    let b = montgomery_form(y);
-    if fips::mul(&a, &b) != a.mul(&b) {
-        panic!("fips::mul disagrees with crypto-bigint");
-    }
-    if fips::square(&a) != a.square() {
-        panic!("fips::square disagrees with crypto-bigint");
-    }
-}
-
-/// The constant-time key from S against the `hkdf` crate over the streaming padHex(S).
-pub(crate) fn check_session_key(s: &[u8; N_BYTES], salt: &[u8]) {
-    let mut buf = [0u8; N_BYTES + 1];
-    let ikm = pad_into(s, &mut buf);
-    let mut want = [0u8; 16];
-    if hkdf::Hkdf::<Sha256>::new(Some(salt), ikm)
-        .expand(HKDF_INFO, &mut want)
-        .is_err()
-    {
-        panic!("16 bytes are a valid HKDF-SHA256 output length");
-    }
-    if session_key::key_from_s(s, salt) != want {
-        panic!("session_key disagrees with the hkdf crate");
-    }
+/// The constant-time key from S (`session_key.rs`), for the drivers' `hkdf` oracle.
+pub fn key_from_s(s: &[u8; N_BYTES], salt: &[u8]) -> [u8; 16] {
+    session_key::key_from_s(s, salt)
 }

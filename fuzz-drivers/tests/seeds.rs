@@ -2,7 +2,7 @@
 //! same drivers the cargo-fuzz targets use, on stable. The drivers assert the invariants
 //! (no panic, `Failed` sticky, no secret in `Debug`, B ≡ 0 mod N refused...).
 //!
-//! `COGNITO_FUZZ_WRITE_SEEDS=1 cargo test --features __fuzzing --test fuzz_regressions`
+//! `COGNITO_FUZZ_WRITE_SEEDS=1 cargo test -p cognito-auth-fuzz-drivers --test seeds`
 //! rewrites the generated seeds after a change to the input format.
 #![allow(clippy::expect_used, clippy::panic)]
 
@@ -10,11 +10,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use cognito_auth::Status;
-use cognito_auth::fuzzing;
+use cognito_auth_fuzz_drivers as fuzzing;
 
 fn seed_dir(target: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/seeds")
+        .join("../fuzz/seeds")
         .join(target)
 }
 
