@@ -16,6 +16,8 @@
 
 mod modulus;
 mod pow;
+// Visible to `srp/differential.rs`, which hands the multiplication by name to the
+// fuzz drivers and `benches/montgomery.rs`.
 pub(crate) mod product_scanning;
 
 #[cfg(any(fuzzing, feature = "__fuzzing"))]
