@@ -360,7 +360,7 @@ pub(crate) fn answer(inp: &mut Input<'_>) -> ChallengeAnswer {
             friendly_name: Some(inp.string()),
         },
         9 => ChallengeAnswer::SetUpEmail(inp.string()),
-        10 => ChallengeAnswer::SelectFirstFactor(first_factor(inp.string())),
+        10 => ChallengeAnswer::SelectFirstFactor(FirstFactor::from_name(&inp.string())),
         _ => ChallengeAnswer::Password(inp.string().into()),
     }
 }
@@ -377,16 +377,3 @@ pub(crate) fn config(client_secret: bool) -> Arc<PoolConfig> {
     })
 }
 
-/// The factor Cognito names `name` (by the crate's own names), else `Other`.
-fn first_factor(name: String) -> FirstFactor {
-    [
-        FirstFactor::Password,
-        FirstFactor::PasswordSrp,
-        FirstFactor::EmailOtp,
-        FirstFactor::SmsOtp,
-        FirstFactor::WebAuthn,
-    ]
-    .into_iter()
-    .find(|factor| factor.name() == name)
-    .unwrap_or(FirstFactor::Other(name))
-}
