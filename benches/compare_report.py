@@ -103,7 +103,7 @@ def main():
             "",
             "## One Montgomery multiplication and squaring mod N (`benches/montgomery.rs`)",
             "",
-            "This crate's product scanning (`src/srp/fips.rs`) against crypto-bigint 0.7's `ConstMontyForm`, "
+            "This crate's product scanning (`src/srp/field/product_scanning.rs`) against crypto-bigint 0.7's `ConstMontyForm`, "
             "which it replaced.",
             "",
             "| operation | median |",
