@@ -179,9 +179,9 @@ impl PoolConfig {
 
     /// SECRET_HASH over `username` when the client has a secret.
     pub(crate) fn secret_hash(&self, username: &str) -> Option<String> {
-        self.client_secret.as_ref().map(|secret| {
-            crate::wire::secret_hash::compute(&self.client_id, secret.expose(), username)
-        })
+        self.client_secret
+            .as_ref()
+            .map(|secret| crate::secret_hash::compute(&self.client_id, secret.expose(), username))
     }
 }
 

@@ -10,6 +10,7 @@ mod error;
 pub mod fuzzing;
 mod random;
 mod secret;
+pub mod secret_hash;
 pub mod sign_in;
 pub mod srp;
 mod time;
@@ -17,7 +18,7 @@ mod tokens;
 pub mod totp;
 mod wire;
 
-pub use wire::{operation, secret_hash};
+pub use wire::operation;
 
 pub use config::{ConfigError, PoolConfig};
 pub use devices::{ConfirmedDevice, DeviceConfirmation, DeviceCredentials, DeviceStore};

@@ -2,7 +2,7 @@
 //!
 //! A [`Request`](request::Request) is built by the machines and sent by the caller; an
 //! [`HttpResponse`](response::HttpResponse) is parsed here, service errors included. The
-//! operation catalog, SECRET_HASH and SigV4 live here too; the JSON shapes are private.
+//! operation catalog and SigV4 live here too; the JSON shapes are private.
 
 mod borrowed;
 mod json;
@@ -10,7 +10,6 @@ pub mod operation;
 pub(crate) mod operation_errors;
 pub(crate) mod request;
 pub(crate) mod response;
-pub mod secret_hash;
 pub(crate) mod service_error;
 #[cfg(feature = "sigv4")]
 pub(crate) mod sigv4;
