@@ -11,9 +11,8 @@ use cognito_auth::account::{
 use cognito_auth::{Refresh, RefreshFlow, totp};
 use serde_json::json;
 
-use crate::app::{
-    App, Failure, now, prompt, prompt_secret, qr_code, read_file, stdin_lines, write_private,
-};
+use crate::app::{App, Failure, now, prompt, prompt_secret, qr_code, shown, stdin_lines};
+use crate::files::{load_device, refuse_symlink, replace_private};
 use crate::tokens::{self, TokenSource};
 
 /// A user name.
@@ -163,7 +162,7 @@ fn password(from_stdin: bool, label: &str) -> Result<String, Failure> {
 
 fn delivery_text(details: Option<&CodeDeliveryDetails>) -> String {
     match details.and_then(|d| d.destination.as_deref()) {
-        Some(destination) => format!("a code was sent to {destination}"),
+        Some(destination) => format!("a code was sent to {}", shown(destination)),
         None => "a code was sent".to_owned(),
     }
 }
@@ -183,13 +182,14 @@ pub(crate) fn sign_up(app: &App, args: &SignUpArgs) -> Result<(), Failure> {
         if output.user_confirmed {
             format!(
                 "Signed up {} (sub {}), already confirmed.",
-                args.username, output.user_sub
+                args.username,
+                shown(&output.user_sub)
             )
         } else {
             format!(
                 "Signed up {} (sub {}): {}; confirm with confirm-sign-up.",
                 args.username,
-                output.user_sub,
+                shown(&output.user_sub),
                 delivery_text(output.code_delivery_details.as_ref())
             )
         }
@@ -258,6 +258,8 @@ pub(crate) fn change_password(app: &App, args: &ChangePasswordArgs) -> Result<()
 }
 
 pub(crate) fn refresh(app: &App, args: &RefreshArgs) -> Result<(), Failure> {
+    // Rotated tokens that could not be saved back would be lost: refuse before the request.
+    args.source.check_writable()?;
     let claims = args.source.access_claims();
     let flow = if args.refresh_token_auth {
         RefreshFlow::RefreshTokenAuth
@@ -270,9 +272,7 @@ pub(crate) fn refresh(app: &App, args: &RefreshArgs) -> Result<(), Failure> {
         refresh = refresh.with_internal_username(username);
     }
     let device_key = match &args.device_file {
-        Some(path) => serde_json::from_str::<cognito_auth::DeviceCredentials>(&read_file(path)?)
-            .ok()
-            .map(|d| d.device_key),
+        Some(path) => Some(load_device(path)?.device_key),
         None => claims.and_then(|c| c.device_key),
     };
     if let Some(device_key) = device_key {
@@ -309,12 +309,12 @@ pub(crate) fn revoke(app: &App, source: &TokenSource) -> Result<(), Failure> {
 pub(crate) fn user(app: &App, source: &TokenSource) -> Result<(), Failure> {
     let user = app.call(&GetUser::new(source.access_token()?))?;
     app.print(&to_json(&user), || {
-        let mut text = format!("User {}", user.username);
+        let mut text = format!("User {}", shown(&user.username));
         for attribute in &user.user_attributes {
             text.push_str(&format!(
                 "\n  {} = {}",
-                attribute.name,
-                attribute.value.as_deref().unwrap_or("")
+                shown(&attribute.name),
+                shown(attribute.value.as_deref().unwrap_or(""))
             ));
         }
         text
@@ -334,8 +334,10 @@ pub(crate) fn devices(app: &App, command: &DevicesCommand) -> Result<(), Failure
                         .attribute("dev:device_remembered_status")
                         .unwrap_or("?");
                     text.push_str(&format!(
-                        "\n  {} {name} ({status})",
-                        device.device_key.as_deref().unwrap_or("?")
+                        "\n  {} {} ({})",
+                        shown(device.device_key.as_deref().unwrap_or("?")),
+                        shown(name),
+                        shown(status)
                     ));
                 }
                 text
@@ -348,10 +350,7 @@ pub(crate) fn devices(app: &App, command: &DevicesCommand) -> Result<(), Failure
         } => {
             let key = match (device_key, device_file) {
                 (Some(key), _) => key.clone(),
-                (None, Some(path)) => {
-                    serde_json::from_str::<cognito_auth::DeviceCredentials>(&read_file(path)?)?
-                        .device_key
-                }
+                (None, Some(path)) => load_device(path)?.device_key,
                 (None, None) => return Err(Failure::new("pass --device-key or --device-file")),
             };
             app.call(&ForgetDevice::new(source.access_token()?, &key))?;
@@ -359,7 +358,7 @@ pub(crate) fn devices(app: &App, command: &DevicesCommand) -> Result<(), Failure
                 let _ = std::fs::remove_file(path);
             }
             app.print(&json!({"DeviceKey": key}), || {
-                format!("Forgot device {key}.")
+                format!("Forgot device {}.", shown(&key))
             });
         }
     }
@@ -372,6 +371,9 @@ pub(crate) fn mfa(app: &App, command: &MfaCommand) -> Result<(), Failure> {
             source,
             totp_secret_file,
         } => {
+            if let Some(path) = totp_secret_file {
+                refuse_symlink(path)?;
+            }
             let access_token = source.access_token()?;
             let secret = app
                 .call(&AssociateSoftwareToken::with_access_token(
@@ -381,17 +383,19 @@ pub(crate) fn mfa(app: &App, command: &MfaCommand) -> Result<(), Failure> {
                 .ok_or_else(|| Failure::new("AssociateSoftwareToken returned no SecretCode"))?;
             let code = match totp_secret_file {
                 Some(path) => {
-                    write_private(path, &format!("{}\n", secret.expose()))?;
+                    let text = format!("{}\n", secret.expose());
+                    replace_private(path, &text, "old", "TOTP secret")?;
                     totp::code(secret.expose(), now())?
                 }
                 None => {
                     let uri =
                         totp::otpauth_uri(secret.expose(), app.config.pool_name(), "cognito-auth");
                     eprintln!(
-                        "Scan this with your authenticator app:\n{}\n{uri}",
-                        qr_code(&uri)
+                        "Scan this with your authenticator app:\n{}\n{}",
+                        qr_code(&uri),
+                        shown(&uri)
                     );
-                    prompt("Code from your authenticator app")?
+                    app.paused(|| prompt("Code from your authenticator app"))?
                 }
             };
             let verify = VerifySoftwareToken::with_access_token(access_token.as_str(), code)

@@ -5,7 +5,8 @@ use cognito_auth::{Refresh, Tokens, totp};
 use cognito_auth_testkit::{ClientConfig, Config, DeviceTracking, MfaMode, Pool, Server};
 use serde_json::json;
 
-use crate::app::{App, Failure, now, qr_code, read_file};
+use crate::app::{App, Failure, now, qr_code};
+use crate::files::{load_device, read_file};
 use crate::sign_in::{self, Flow, SignInArgs};
 
 const USER: &str = "jane@example.com";
@@ -23,11 +24,23 @@ pub(crate) fn run(json_output: bool) -> Result<(), Failure> {
     let pool_config =
         cognito_auth::PoolConfig::new("us-east-1_DemoPool01", "democlient0000000001")?
             .with_endpoint(server.url());
-    let app = App::new(pool_config, false);
-    let dir = std::env::temp_dir().join(format!("cognito-auth-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let result = journey(&app, &server, &dir);
-    let _ = std::fs::remove_dir_all(&dir);
+    // The whole demo, TOTP waits included, against a pool on this machine.
+    let app = App::new(pool_config, false, std::time::Duration::from_secs(600));
+    // The TOTP secret and device credentials live in a fresh directory with a random name, only
+    // ours (0700): a predictable name in a shared /tmp could be created, or filled with
+    // symbolic links, by anyone first.
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("cognito-auth-demo-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    let dir = builder
+        .tempdir()
+        .map_err(|e| Failure::new(format!("cannot create the demo's directory: {e}")))?;
+    let result = journey(&app, &server, dir.path());
+    drop(dir);
     server.shutdown();
     let steps = result?;
     if json_output {
@@ -87,7 +100,7 @@ fn journey(app: &App, server: &Server, dir: &std::path::Path) -> Result<Vec<Stri
         "SRP sign-in: the pool required MFA, a TOTP authenticator was enrolled (QR code above)"
             .into(),
     );
-    let device: cognito_auth::DeviceCredentials = serde_json::from_str(&read_file(&device_file)?)?;
+    let device = load_device(&device_file)?;
     step(
         &mut steps,
         format!(

@@ -6,6 +6,7 @@ mod account;
 mod app;
 #[cfg(feature = "local-pool")]
 mod demo;
+mod files;
 #[cfg(feature = "local-pool")]
 mod serve;
 mod sign_in;
@@ -13,11 +14,12 @@ mod tokens;
 mod transport;
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use cognito_auth::PoolConfig;
 
-use app::{App, Failure};
+use app::{App, DEFAULT_TIMEOUT_SECS, Failure, shown_up_to};
 
 /// Sign in to Amazon Cognito user pools from the command line.
 #[derive(Debug, Parser)]
@@ -43,6 +45,11 @@ struct Cli {
     /// Machine-readable JSON on stdout.
     #[arg(long, global = true)]
     json: bool,
+    /// Give up after this many seconds: every round trip of the command together (a sign-in's
+    /// challenges too), not counting the time you take at a prompt.
+    #[arg(long, global = true, env = "COGNITO_TIMEOUT", value_name = "SECONDS",
+        default_value_t = DEFAULT_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    timeout: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -92,7 +99,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("{failure}");
+            // One line, whatever it quotes: service text is already shown() where it is put
+            // into a message; this is the last guard for anything else (a transport error).
+            eprintln!("{}", shown_up_to(&failure.to_string(), 2_000));
             ExitCode::FAILURE
         }
     }
@@ -105,7 +114,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Serve(args) => return serve::run(args),
         _ => {}
     }
-    let app = App::new(pool_config(&cli)?, cli.json);
+    let app = App::new(
+        pool_config(&cli)?,
+        cli.json,
+        Duration::from_secs(cli.timeout),
+    );
     match &cli.command {
         Command::SignIn(args) => sign_in::run(&app, args),
         Command::SignUp(args) => account::sign_up(&app, args),

@@ -8,10 +8,16 @@ use cognito_auth::{
     MfaType, SignIn, Step, Tokens, totp,
 };
 
-use crate::app::{
-    App, Failure, now, prompt, prompt_secret, qr_code, read_file, stdin_lines, write_private,
+use crate::app::{App, Failure, now, prompt, prompt_secret, qr_code, shown, stdin_lines};
+use crate::files::{
+    load_device, read_file, refuse_symlink, replace_private, set_aside, write_private,
 };
 use crate::tokens;
+
+/// The most requests one sign-in sends before giving up. A real one needs at most about a
+/// dozen (InitiateAuth, the SRP proof, device SRP and its proof, a challenge or two, a wrong
+/// code retried, MFA enrolment): more means the service keeps asking.
+const MAX_ROUND_TRIPS: usize = 30;
 
 /// Options of `sign-in`.
 #[derive(Debug, Clone, clap::Args)]
@@ -50,6 +56,10 @@ pub(crate) enum Flow {
 }
 
 pub(crate) fn run(app: &App, args: &SignInArgs) -> Result<(), Failure> {
+    // Tokens that could not be saved would be lost: refuse before signing in.
+    if let Some(path) = &args.tokens_file {
+        refuse_symlink(path)?;
+    }
     let password = match args.password_stdin {
         true => stdin_lines(1)?.remove(0),
         false => prompt_secret("Password")?,
@@ -60,11 +70,13 @@ pub(crate) fn run(app: &App, args: &SignInArgs) -> Result<(), Failure> {
     }
     let claims = tokens.access_claims().ok();
     app.print(&tokens::to_json(&tokens), || {
-        let who = claims
-            .as_ref()
-            .and_then(|c| c.username.clone())
-            .unwrap_or_default();
-        let sub = claims.and_then(|c| c.sub).unwrap_or_default();
+        let who = shown(
+            &claims
+                .as_ref()
+                .and_then(|c| c.username.clone())
+                .unwrap_or_default(),
+        );
+        let sub = shown(&claims.and_then(|c| c.sub).unwrap_or_default());
         format!(
             "Signed in as {who} (sub {sub}); the access token expires in {} s.",
             tokens.expires_in
@@ -73,16 +85,15 @@ pub(crate) fn run(app: &App, args: &SignInArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Drives the machine to tokens, answering challenges from the options or the terminal.
+/// Drives the machine to tokens, answering challenges from the options or the terminal, in at
+/// most [`MAX_ROUND_TRIPS`] requests and within the app's deadline.
 pub(crate) fn sign_in(app: &App, args: &SignInArgs, password: String) -> Result<Tokens, Failure> {
     let flow = match args.flow {
         Flow::Srp => AuthFlow::UserSrp,
         Flow::Password => AuthFlow::UserPassword,
     };
-    let device = match &args.device_file {
-        Some(path) if path.exists() => Some(serde_json::from_str::<DeviceCredentials>(
-            &read_file(path)?,
-        )?),
+    let device: Option<DeviceCredentials> = match &args.device_file {
+        Some(path) if path.exists() => Some(load_device(path)?),
         _ => None,
     };
     let mut machine =
@@ -93,7 +104,18 @@ pub(crate) fn sign_in(app: &App, args: &SignInArgs, password: String) -> Result<
     drop(password);
     let mut request = machine.start()?;
     let mut totp_retried = false;
+    let mut round_trips = 0;
     let tokens = loop {
+        round_trips += 1;
+        if round_trips > MAX_ROUND_TRIPS {
+            let asking = machine
+                .pending_challenge()
+                .map(|c| format!(" (last asked: {})", shown(c.name())))
+                .unwrap_or_default();
+            return Err(Failure::new(format!(
+                "gave up after {MAX_ROUND_TRIPS} round trips: the service keeps asking{asking}"
+            )));
+        }
         let reply = app.send(&request)?;
         let step = match machine.handle_response(reply.response(), now()) {
             Ok(step) => step,
@@ -109,9 +131,15 @@ pub(crate) fn sign_in(app: &App, args: &SignInArgs, password: String) -> Result<
                     ) =>
             {
                 totp_retried = true;
-                let wait = 31 - now().as_secs() % 30;
-                eprintln!("The code was refused; retrying with the next one in {wait} s.");
-                std::thread::sleep(std::time::Duration::from_secs(wait));
+                let wait = std::time::Duration::from_secs(31 - now().as_secs() % 30);
+                if app.remaining() <= wait {
+                    return Err(app.out_of_time());
+                }
+                eprintln!(
+                    "The code was refused; retrying with the next one in {} s.",
+                    wait.as_secs()
+                );
+                std::thread::sleep(wait);
                 Step::Challenge(Challenge::SoftwareTokenMfa)
             }
             Err(error) => return Err(error.into()),
@@ -120,17 +148,26 @@ pub(crate) fn sign_in(app: &App, args: &SignInArgs, password: String) -> Result<
             Step::Send(next) => next,
             Step::Done(tokens) => break *tokens,
             Step::Challenge(challenge) => {
-                let answer = answer(args, &challenge)?;
+                let answer = app.paused(|| answer(args, &challenge))?;
                 machine.answer(answer)?
             }
             Step::DeviceForgotten {
                 request,
                 device_key,
             } => {
-                eprintln!("The pool no longer knows device {device_key}: signing in without it.");
-                if let Some(path) = &args.device_file {
-                    let _ = std::fs::remove_file(path);
-                }
+                // The service's word alone does not destroy the credentials: a hostile or
+                // mistaken endpoint could say this of any device. Keep them aside.
+                let kept = match &args.device_file {
+                    Some(path) => set_aside(path, "forgotten")?,
+                    None => None,
+                };
+                let kept = kept
+                    .map(|aside| format!(" (its credentials are kept as {})", aside.display()))
+                    .unwrap_or_default();
+                eprintln!(
+                    "The pool no longer knows device {}: signing in without it{kept}.",
+                    shown(&device_key)
+                );
                 request
             }
             Step::ConfirmSignUp => {
@@ -143,7 +180,12 @@ pub(crate) fn sign_in(app: &App, args: &SignInArgs, password: String) -> Result<
                     "PasswordResetRequiredException: reset the password (forgot-password)",
                 ));
             }
-            other => return Err(Failure::new(format!("unexpected step: {other:?}"))),
+            other => {
+                return Err(Failure::new(format!(
+                    "unexpected step: {}",
+                    shown(&format!("{other:?}"))
+                )));
+            }
         };
     };
     if tokens.new_device.is_some() {
@@ -164,7 +206,7 @@ fn answer(args: &SignInArgs, challenge: &Challenge) -> Result<ChallengeAnswer, F
         Challenge::SmsMfa(delivery)
         | Challenge::EmailOtp(delivery)
         | Challenge::SmsOtp(delivery) => {
-            let to = delivery.destination.as_deref().unwrap_or("you");
+            let to = shown(delivery.destination.as_deref().unwrap_or("you"));
             ChallengeAnswer::code(prompt(&format!("Code sent to {to}"))?)
         }
         Challenge::SelectMfaType(options) => {
@@ -173,13 +215,14 @@ fn answer(args: &SignInArgs, challenge: &Challenge) -> Result<ChallengeAnswer, F
                     MfaType::SoftwareToken
                 } else {
                     let names: Vec<&str> = options.iter().map(MfaType::challenge_name).collect();
-                    let picked = prompt(&format!("Second factor ({})", names.join(", ")))?;
+                    let names = shown(&names.join(", "));
+                    let picked = prompt(&format!("Second factor ({names})"))?;
                     options
                         .iter()
                         .find(|o| o.challenge_name().eq_ignore_ascii_case(&picked))
                         .cloned()
                         .ok_or_else(|| {
-                            Failure::new(format!("{picked} is not one of {}", names.join(", ")))
+                            Failure::new(format!("{} is not one of {names}", shown(&picked)))
                         })?
                 };
             ChallengeAnswer::SelectMfaType(choice)
@@ -193,7 +236,8 @@ fn answer(args: &SignInArgs, challenge: &Challenge) -> Result<ChallengeAnswer, F
         Challenge::TotpSetup(setup) => {
             let code = match &args.totp_secret_file {
                 Some(path) => {
-                    write_private(path, &format!("{}\n", setup.secret().expose()))?;
+                    let secret = format!("{}\n", setup.secret().expose());
+                    replace_private(path, &secret, "old", "TOTP secret")?;
                     eprintln!("Enrolled a TOTP secret, saved to {}.", path.display());
                     totp::code(setup.secret().expose(), now())?
                 }
@@ -201,7 +245,7 @@ fn answer(args: &SignInArgs, challenge: &Challenge) -> Result<ChallengeAnswer, F
                     eprintln!(
                         "Scan this with your authenticator app:\n{}\n{}",
                         qr_code(&setup.uri()),
-                        setup.uri()
+                        shown(&setup.uri())
                     );
                     prompt("Code from your authenticator app")?
                 }
@@ -221,7 +265,8 @@ fn answer(args: &SignInArgs, challenge: &Challenge) -> Result<ChallengeAnswer, F
             };
             let mut attributes = BTreeMap::new();
             for name in required_attributes {
-                attributes.insert(name.clone(), prompt(&format!("Value for {name}"))?);
+                let label = format!("Value for {}", shown(name));
+                attributes.insert(name.clone(), prompt(&label)?);
             }
             ChallengeAnswer::NewPassword {
                 password: password.into(),
@@ -229,12 +274,13 @@ fn answer(args: &SignInArgs, challenge: &Challenge) -> Result<ChallengeAnswer, F
             }
         }
         Challenge::Custom(parameters) => {
-            eprintln!("Custom challenge: {parameters:?}");
+            eprintln!("Custom challenge: {}", shown(&format!("{parameters:?}")));
             ChallengeAnswer::Custom(prompt("Answer")?.into())
         }
         other => {
             return Err(Failure::new(format!(
-                "this command cannot answer {other:?}"
+                "this command cannot answer {}",
+                shown(&format!("{other:?}"))
             )));
         }
     })
@@ -263,7 +309,7 @@ fn confirm_device(
     };
     eprintln!(
         "Device {} {state}, saved to {}.",
-        confirmed.credentials.device_key,
+        shown(&confirmed.credentials.device_key),
         path.display()
     );
     Ok(())

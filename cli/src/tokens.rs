@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use cognito_auth::{Claims, Tokens};
 use serde_json::{Value, json};
 
-use crate::app::{Failure, read_file, write_private};
+use crate::app::Failure;
+use crate::files::{load, refuse_symlink, write_private};
 
 /// `{"AuthenticationResult": {...}}` with the members as Cognito names them.
 pub(crate) fn to_json(tokens: &Tokens) -> Value {
@@ -39,21 +40,42 @@ pub(crate) struct TokenSource {
     pub(crate) refresh_token: Option<String>,
 }
 
+/// What a tokens file must hold: `{"AuthenticationResult": {"AccessToken": ..., ...}}`.
+#[derive(serde::Deserialize)]
+struct Stored {
+    #[serde(rename = "AuthenticationResult")]
+    result: StoredResult,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredResult {
+    #[serde(rename = "AccessToken")]
+    access_token: String,
+    #[serde(rename = "RefreshToken")]
+    refresh_token: Option<String>,
+}
+
 impl TokenSource {
-    fn stored(&self, member: &str) -> Result<Option<String>, Failure> {
-        let Some(path) = &self.tokens_file else {
-            return Ok(None);
-        };
-        let value: Value = serde_json::from_str(&read_file(path)?)?;
-        Ok(value["AuthenticationResult"][member]
-            .as_str()
-            .map(str::to_owned))
+    fn stored(&self) -> Result<Option<StoredResult>, Failure> {
+        match &self.tokens_file {
+            Some(path) => Ok(Some(load::<Stored>(path, "tokens")?.result)),
+            None => Ok(None),
+        }
+    }
+
+    /// Fails before any request when the tokens could not be saved back (a symbolic link):
+    /// with refresh-token rotation, tokens received and not saved would be lost.
+    pub(crate) fn check_writable(&self) -> Result<(), Failure> {
+        match &self.tokens_file {
+            Some(path) => refuse_symlink(path),
+            None => Ok(()),
+        }
     }
 
     pub(crate) fn access_token(&self) -> Result<String, Failure> {
         match &self.access_token {
             Some(token) => Ok(token.clone()),
-            None => self.stored("AccessToken")?.ok_or_else(|| {
+            None => self.stored()?.map(|s| s.access_token).ok_or_else(|| {
                 Failure::new("no access token: pass --tokens-file or --access-token")
             }),
         }
@@ -62,7 +84,7 @@ impl TokenSource {
     pub(crate) fn refresh_token(&self) -> Result<String, Failure> {
         match &self.refresh_token {
             Some(token) => Ok(token.clone()),
-            None => self.stored("RefreshToken")?.ok_or_else(|| {
+            None => self.stored()?.and_then(|s| s.refresh_token).ok_or_else(|| {
                 Failure::new("no refresh token: pass --tokens-file or --refresh-token")
             }),
         }

@@ -4,7 +4,10 @@ use std::time::Duration;
 
 use cognito_auth::{HttpResponse, Request};
 
-use crate::app::Failure;
+use crate::app::{Failure, shown};
+
+/// The longest a single round trip may take (the command's deadline may cut it shorter).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Sends requests with a shared connection pool.
 pub(crate) struct Transport {
@@ -30,18 +33,27 @@ impl Reply {
 
 impl Transport {
     pub(crate) fn new() -> Self {
+        // The Cognito API never redirects: a 3xx is returned as it is (and refused by `send`),
+        // never followed to another host with the request's headers and body.
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(30)))
+            .max_redirects(0)
+            .timeout_global(Some(REQUEST_TIMEOUT))
             .build();
         Self {
             agent: config.into(),
         }
     }
 
-    /// POSTs the request and reads the whole reply; non-2xx statuses are replies too.
-    pub(crate) fn send(&self, request: &Request) -> Result<Reply, Failure> {
-        let mut call = self.agent.post(request.url());
+    /// POSTs the request and reads the whole reply within `timeout` (at most 30 s); non-2xx
+    /// statuses are replies too, except a redirect, which is an error.
+    pub(crate) fn send(&self, request: &Request, timeout: Duration) -> Result<Reply, Failure> {
+        let mut call = self
+            .agent
+            .post(request.url())
+            .config()
+            .timeout_global(Some(timeout.min(REQUEST_TIMEOUT)))
+            .build();
         for (name, value) in request.headers() {
             call = call.header(name, value);
         }
@@ -49,6 +61,20 @@ impl Transport {
             .send(request.body())
             .map_err(|e| Failure::new(format!("cannot reach {}: {e}", request.url())))?;
         let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            let location = response
+                .headers()
+                .get("location")
+                .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+            return Err(Failure::new(format!(
+                "{} answered {status}, a redirect to {}: the Cognito API never redirects, so it \
+                 is not followed (check --endpoint)",
+                request.url(),
+                location
+                    .as_deref()
+                    .map_or_else(|| "(no Location)".into(), shown)
+            )));
+        }
         let headers = response
             .headers()
             .iter()

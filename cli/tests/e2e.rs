@@ -484,3 +484,64 @@ fn serve_exits_zero_on_sigterm() {
     );
     assert!(pool.stop(), "serve exits 0 on SIGTERM");
 }
+
+/// The demo keeps a TOTP secret and device credentials on disk: in a directory of its own
+/// with a random name (0700), not a predictable one in the shared temporary directory, which
+/// anyone could create first, and fill with symbolic links, before the demo runs.
+#[cfg(unix)]
+#[test]
+fn demo_keeps_its_secrets_in_a_private_random_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let attacker = tmp.path().join("attacker-readable");
+    std::fs::write(&attacker, "").unwrap();
+    // `exec` keeps the shell's process id: plant what the old, pid-named directory would be.
+    let script = r#"
+        planted="$TMPDIR/cognito-auth-demo-$$"
+        mkdir "$planted" && chmod 0777 "$planted" &&
+        ln -s "$ATTACKER" "$planted/totp-secret" &&
+        ln -s "$ATTACKER" "$planted/device.json" &&
+        exec "$CLI" --json demo
+    "#;
+    let output = Command::new("sh")
+        .args(["-c", script])
+        .env("TMPDIR", tmp.path())
+        .env("ATTACKER", &attacker)
+        .env("CLI", env!("CARGO_BIN_EXE_cognito-auth"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "demo failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let last = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(last.contains(r#""result":"ok""#), "{last}");
+    assert_eq!(
+        std::fs::read_to_string(&attacker).unwrap(),
+        "",
+        "a secret was written through the planted link"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left.len(),
+        2,
+        "the planted directory stays as it was, ours is gone: {left:?}"
+    );
+    assert!(left[1].starts_with("cognito-auth-demo-"), "{left:?}");
+    assert_eq!(
+        std::fs::read_dir(tmp.path().join(&left[1]))
+            .unwrap()
+            .count(),
+        2,
+        "the demo did not use (nor clean out) the planted directory"
+    );
+}
