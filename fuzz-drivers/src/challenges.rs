@@ -73,8 +73,20 @@ pub(crate) fn answers_for(
 
 /// An arbitrary challenge (name, parameters, AvailableChallenges) as the reply to InitiateAuth
 /// or, with flag bit 1, to an MFA code; then every ChallengeAnswer variant on a fresh machine
-/// each, plus suspend/resume.
+/// each, plus suspend/resume. No SRP math: the PASSWORD_SRP answer and the flag bit 4 path are
+/// [`challenge_params_srp`]'s.
 pub fn challenge_params(data: &[u8]) {
+    challenge_params_with(data, false);
+}
+
+/// [`challenge_params`] with the SRP paths: with flag bit 4 the same response after
+/// USER_SRP_AUTH, and the PASSWORD_SRP answer (one g^a). Replayed over the seeds; the `sign_in`
+/// target fuzzes these paths.
+pub fn challenge_params_srp(data: &[u8]) {
+    challenge_params_with(data, true);
+}
+
+fn challenge_params_with(data: &[u8], srp: bool) {
     let mut inp = Input::new(data);
     let flags = inp.byte();
     let client_secret = flags & 1 != 0;
@@ -99,7 +111,7 @@ pub fn challenge_params(data: &[u8]) {
         }
         (sign_in.status() == Status::AwaitingAnswer).then_some(sign_in)
     };
-    if flags & 4 != 0 {
+    if srp && flags & 4 != 0 {
         // SRP flow: the same response after USER_SRP_AUTH (one g^a).
         let mut sign_in = SignIn::new(config(client_secret), USERNAME, PASSWORD);
         if sign_in.start().is_ok() {
@@ -130,6 +142,14 @@ pub fn challenge_params(data: &[u8]) {
     }
 
     for answer in answers_for(&mut inp, pending.as_ref()) {
+        if !srp
+            && matches!(
+                answer,
+                ChallengeAnswer::SelectFirstFactor(cognito_auth::FirstFactor::PasswordSrp)
+            )
+        {
+            continue;
+        }
         let Some(mut sign_in) = at_challenge() else {
             return;
         };

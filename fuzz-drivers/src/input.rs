@@ -20,6 +20,18 @@ impl SecureRandom for FixedRandom {
     }
 }
 
+/// A [`SecureRandom`] that always fails: a machine configured with it can never start any SRP
+/// computation (every SRP path draws its ephemeral first), so the drivers that use it stay
+/// fast; the SRP paths then fail with [`cognito_auth::Error::Random`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoRandom;
+
+impl SecureRandom for NoRandom {
+    fn fill(&self, _buf: &mut [u8]) -> Result<(), RandomError> {
+        Err(RandomError)
+    }
+}
+
 /// Reads fuzz input; past the end every read gives zeros / empty values.
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {

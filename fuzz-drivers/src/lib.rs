@@ -13,21 +13,37 @@
 //! The `assert!`s and `panic!`s here are the fuzz oracle: a failing invariant must abort the run.
 #![allow(clippy::panic)]
 
+mod account;
 mod challenges;
+mod claims;
+mod date;
+mod device;
+mod flows;
 mod input;
+mod json;
 mod machines;
 mod oracle;
 mod responses;
 mod seeds;
+mod seeds_more;
 mod srp;
+mod suspend;
+mod token_manager;
 
-pub use challenges::challenge_params;
+pub use account::account_responses;
+pub use challenges::{challenge_params, challenge_params_srp};
+pub use claims::jwt_claims;
 pub use cognito_auth::fuzzing::Residue;
-pub use input::{FixedRandom, Input, SeedWriter};
-pub use machines::{parse_response, sign_in_transcript};
+pub use date::http_date;
+pub use device::{device_confirmation, device_store};
+pub use flows::{password_reset_flow, sign_up_flow};
+pub use input::{FixedRandom, Input, NoRandom, SeedWriter};
+pub use machines::{parse_response, parse_response_srp, sign_in_password, sign_in_transcript};
 pub use responses::OwnedResponse;
 pub use seeds::seeds;
 pub use srp::{arithmetic, srp_password_claim};
+pub use suspend::suspended_resume;
+pub use token_manager::token_manager;
 
 use cognito_auth::UnixTime;
 
@@ -39,6 +55,18 @@ pub const CLIENT_SECRET: &str = "fuzz-app-client-s3cret-0123456789";
 pub const NEW_PASSWORD: &str = "N3w-Pa55w0rd!fuzz-secret";
 /// The refresh token the refresh drivers start from.
 pub const REFRESH_TOKEN: &str = "fuzz-refresh-token-secret-eyJjdHkiOiJKV1Qi";
+/// The refresh token a template reply rotates to; must never show either.
+pub const ROTATED_REFRESH_TOKEN: &str = "fuzz-rotated-refresh-t0ken-secret";
+/// Marks every Session the templates send (`fuzz-Session-s3cret-<n>`); must never show.
+pub const SESSION_MARKER: &str = "fuzz-Session-s3cret";
+/// The signature part of the access tokens the templates issue; must never show.
+pub const ACCESS_TOKEN_MARKER: &str = "fuzzAccessT0kenSecretSig";
+/// The signature part of the ID tokens the templates issue; must never show.
+pub const ID_TOKEN_MARKER: &str = "fuzzIdT0kenSecretSig";
+/// The TOTP shared secret (base32) of the AssociateSoftwareToken template; must never show.
+pub const TOTP_SECRET: &str = "FUZZTOTPS3CRETJBSWY3DPEHPK3PXPAA";
+/// The device password of the remembered device the drivers use; must never show.
+pub const DEVICE_PASSWORD: &str = "fuzz-device-secret";
 /// The fixed SRP ephemeral `a` drawn by [`FixedRandom`].
 pub const FIXED_A: [u8; 32] = [
     0x3c, 0x91, 0x5e, 0x0a, 0x77, 0xd2, 0x48, 0x1b, 0xe6, 0x05, 0x9f, 0x34, 0xa8, 0x6d, 0xc1, 0x12,

@@ -1,5 +1,8 @@
 //! The invariants every driver checks: no secret in `Debug`/`Display`, a failed machine stays failed.
 
+use std::sync::OnceLock;
+
+use base64::Engine as _;
 use serde_json::Value;
 
 use cognito_auth::{Error, Request, SignIn, Status, Step};
@@ -11,20 +14,54 @@ pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
 }
 
+/// The device password [`cognito_auth::DeviceConfirmation`] draws from [`FixedRandom`]: 40
+/// bytes, base64.
+pub(crate) fn confirmed_device_password() -> String {
+    let bytes: Vec<u8> = FIXED_A.iter().copied().cycle().take(40).collect();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Every secret a driver can know: passwords, the client secret, the SRP `a`, Sessions,
+/// tokens, the TOTP secret and device passwords.
+fn secrets() -> &'static [String] {
+    static SECRETS: OnceLock<Vec<String>> = OnceLock::new();
+    SECRETS.get_or_init(|| {
+        let mut all: Vec<String> = [
+            PASSWORD,
+            CLIENT_SECRET,
+            NEW_PASSWORD,
+            REFRESH_TOKEN,
+            ROTATED_REFRESH_TOKEN,
+            SESSION_MARKER,
+            ACCESS_TOKEN_MARKER,
+            ID_TOKEN_MARKER,
+            TOTP_SECRET,
+            DEVICE_PASSWORD,
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        all.push(hex(&FIXED_A));
+        all.push(confirmed_device_password());
+        all
+    })
+}
+
 /// No secret in `text`, unless the input itself carried it (an echo of hostile input is no leak).
 pub(crate) fn assert_no_secret(data: &[u8], what: &str, text: &str) {
-    let a_hex = hex(&FIXED_A);
-    for secret in [
-        PASSWORD,
-        CLIENT_SECRET,
-        NEW_PASSWORD,
-        REFRESH_TOKEN,
-        a_hex.as_str(),
-    ] {
+    for secret in secrets() {
         if !contains(data, secret.as_bytes()) {
-            assert!(!text.contains(secret), "a secret shows in {what}: {text}");
+            assert!(
+                !text.contains(secret.as_str()),
+                "a secret shows in {what}: {text}"
+            );
         }
     }
+}
+
+/// [`assert_no_secret`] over a value's `Debug`.
+pub(crate) fn check_debug<T: std::fmt::Debug>(data: &[u8], what: &str, value: &T) {
+    assert_no_secret(data, what, &format!("{value:?}"));
 }
 
 pub(crate) fn check_request(data: &[u8], request: &Request) {

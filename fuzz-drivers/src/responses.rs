@@ -20,6 +20,7 @@ pub(crate) const BODY_PASSWORD_VERIFIER: u8 = 1;
 pub(crate) const BODY_TOKENS: u8 = 2;
 pub(crate) const BODY_CHALLENGE: u8 = 3;
 pub(crate) const BODY_ERROR: u8 = 4;
+pub(crate) const BODY_SOFTWARE_TOKEN: u8 = 5;
 pub(crate) const BODY_KINDS: u8 = 6;
 
 pub(crate) const CHALLENGE_NAMES: [&str; 14] = [
@@ -103,6 +104,20 @@ impl OwnedResponse {
             })
     }
 
+    /// A response from its parts.
+    pub fn new(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
     /// Decodes status, headers and body.
     pub fn decode(inp: &mut Input<'_>) -> Self {
         let i = usize::from(inp.byte());
@@ -118,6 +133,7 @@ impl OwnedResponse {
             BODY_TOKENS => tokens_body(inp).to_string().into_bytes(),
             BODY_CHALLENGE => challenge_body(inp).to_string().into_bytes(),
             BODY_ERROR => error_body(inp).to_string().into_bytes(),
+            BODY_SOFTWARE_TOKEN => software_token_body(inp).to_string().into_bytes(),
             _ => inp.bytes().to_vec(),
         };
         Self {
@@ -200,7 +216,7 @@ pub(crate) fn password_verifier_body(inp: &mut Input<'_>) -> Value {
     }
     let mut body = json!({ "ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": params });
     if omit & 32 == 0 {
-        set(&mut body, "Session", json!("fuzz-session-1"));
+        set(&mut body, "Session", json!(format!("{SESSION_MARKER}-1")));
     }
     body
 }
@@ -215,6 +231,30 @@ pub(crate) fn jwt(claims: &Value) -> String {
     )
 }
 
+/// A JWT-shaped token whose payload carries `claims` and whose signature is `signature`
+/// (one of the secret markers, so that a token shown anywhere is caught).
+pub(crate) fn jwt_signed(claims: &Value, signature: &str) -> String {
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    format!(
+        "{}.{}.{signature}",
+        b64.encode(br#"{"alg":"RS256","kid":"fuzz"}"#),
+        b64.encode(claims.to_string())
+    )
+}
+
+/// AssociateSoftwareToken's reply: the TOTP secret and a Session, either maybe missing.
+pub(crate) fn software_token_body(inp: &mut Input<'_>) -> Value {
+    let flags = inp.byte();
+    let mut body = serde_json::Map::new();
+    if flags & 1 == 0 {
+        body.insert("SecretCode".into(), json!(TOTP_SECRET));
+    }
+    if flags & 2 == 0 {
+        body.insert("Session".into(), json!(format!("{SESSION_MARKER}-3")));
+    }
+    Value::Object(body)
+}
+
 /// An AuthenticationResult with some parts missing or odd.
 pub(crate) fn tokens_body(inp: &mut Input<'_>) -> Value {
     let flags = inp.byte();
@@ -223,13 +263,19 @@ pub(crate) fn tokens_body(inp: &mut Input<'_>) -> Value {
                          "token_use": "access", "exp": inp.u64() });
     let mut result = serde_json::Map::new();
     if flags & 1 == 0 {
-        result.insert("AccessToken".into(), json!(jwt(&claims)));
+        result.insert(
+            "AccessToken".into(),
+            json!(jwt_signed(&claims, ACCESS_TOKEN_MARKER)),
+        );
     }
     if flags & 2 == 0 {
-        result.insert("IdToken".into(), json!(jwt(&claims)));
+        result.insert(
+            "IdToken".into(),
+            json!(jwt_signed(&claims, ID_TOKEN_MARKER)),
+        );
     }
     if flags & 4 == 0 {
-        result.insert("RefreshToken".into(), json!("rotated-refresh-token"));
+        result.insert("RefreshToken".into(), json!(ROTATED_REFRESH_TOKEN));
     }
     if flags & 8 == 0 {
         let raw = inp.u64();
@@ -303,7 +349,7 @@ pub(crate) fn challenge_body(inp: &mut Input<'_>) -> Value {
         .collect();
     let mut body = json!({ "ChallengeName": name, "ChallengeParameters": params });
     if flags & 1 == 0 {
-        set(&mut body, "Session", json!("fuzz-session-2"));
+        set(&mut body, "Session", json!(format!("{SESSION_MARKER}-2")));
     }
     if flags & 2 == 0 {
         set(&mut body, "AvailableChallenges", json!(available));
@@ -366,14 +412,25 @@ pub(crate) fn answer(inp: &mut Input<'_>) -> ChallengeAnswer {
 }
 
 pub(crate) fn config(client_secret: bool) -> Arc<PoolConfig> {
+    config_with(client_secret, Arc::new(FixedRandom))
+}
+
+/// A configuration whose random source always fails: no SRP computation can start.
+pub(crate) fn config_no_srp(client_secret: bool) -> Arc<PoolConfig> {
+    config_with(client_secret, Arc::new(NoRandom))
+}
+
+pub(crate) fn config_with(
+    client_secret: bool,
+    random: Arc<dyn cognito_auth::SecureRandom>,
+) -> Arc<PoolConfig> {
     let Ok(config) = PoolConfig::new(POOL_ID, CLIENT_ID) else {
         panic!("the fixed pool id is valid");
     };
-    let config = config.with_random(Arc::new(FixedRandom));
+    let config = config.with_random(random);
     Arc::new(if client_secret {
         config.with_client_secret(CLIENT_SECRET)
     } else {
         config
     })
 }
-

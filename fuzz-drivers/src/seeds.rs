@@ -421,5 +421,7 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         let seed = x.then(y).bytes(&[0x00, 0xc4, 0x19, 0x77]).finish();
         out.push(("arithmetic", name.into(), seed));
     }
+    let more = crate::seeds_more::more_seeds(&out);
+    out.extend(more);
     out
 }
