@@ -123,6 +123,26 @@ pub enum PeerMisbehaved {
     /// A challenge this flow cannot have produced (e.g. PASSWORD_VERIFIER for a password flow).
     #[error("challenge {0} was not expected here")]
     UnexpectedChallenge(String),
+    /// The service kept the sign-in going past the most requests one sign-in may take
+    /// ([`SignIn::MAX_REQUESTS`](crate::SignIn::MAX_REQUESTS)); no real sign-in needs that
+    /// many, so the endpoint is looping.
+    #[error(
+        "the sign-in did not finish within {limit} requests; the service keeps sending challenges"
+    )]
+    TooManyRoundTrips {
+        /// The most requests a sign-in may send.
+        limit: u32,
+    },
+    /// The service sent the same challenge again right after it was answered, more often than
+    /// a real sign-in does (a wrong code is retried without the service sending the challenge
+    /// again, so it does not count).
+    #[error("challenge {name} came {times} times in a row; the service is looping")]
+    ChallengeRepeated {
+        /// The challenge name.
+        name: String,
+        /// How many times in a row it came.
+        times: u32,
+    },
 }
 
 /// A method was called in a state that does not allow it.

@@ -5,6 +5,7 @@
 //! defaults; its `SecretCode` is the base32 secret.
 
 use totp_rs::{Algorithm, Secret, TOTP};
+use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::time::UnixTime;
@@ -36,18 +37,26 @@ pub fn generate(secret_base32: &str, digits: usize, now: UnixTime) -> Result<Str
             "a TOTP code has 6 to 8 digits, not {digits}"
         )));
     }
-    let normalized: String = secret_base32
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '=')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    let secret = Secret::Encoded(normalized)
+    // The normalized copy is the secret too: zeroized on drop, and sized up front so that it
+    // never grows (growing would free the old buffer, with part of the secret, unzeroized).
+    let mut normalized = Zeroizing::new(String::with_capacity(secret_base32.len()));
+    normalized.extend(
+        secret_base32
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '=')
+            .map(|c| c.to_ascii_uppercase()),
+    );
+    // Moved, not copied, into `Secret`, which zeroizes it on drop (totp-rs feature
+    // `zeroize`); so is the TOTP below, with the decoded bytes.
+    let mut secret = Secret::Encoded(std::mem::take(&mut *normalized))
         .to_bytes()
+        .map(Zeroizing::new)
         .map_err(|_| Error::InvalidInput("the TOTP secret is not base32".into()))?;
     if secret.is_empty() {
         return Err(Error::InvalidInput("the TOTP secret is empty".into()));
     }
-    Ok(TOTP::new_unchecked(Algorithm::SHA1, digits, 1, 30, secret).generate(now.as_secs()))
+    let totp = TOTP::new_unchecked(Algorithm::SHA1, digits, 1, 30, std::mem::take(&mut *secret));
+    Ok(totp.generate(now.as_secs()))
 }
 
 /// The key URI an authenticator app scans (Google Authenticator "Key-Uri-Format"):

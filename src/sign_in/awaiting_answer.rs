@@ -7,14 +7,13 @@ use std::collections::BTreeMap;
 use super::challenge::{Challenge, ChallengeAnswer, TotpSetup, is_read_only_attribute};
 use super::context::Context;
 use super::names::{FirstFactor, MfaType};
-use super::requests::{self, Pair};
+use super::requests::{self, Outgoing, Pair};
 use crate::account::{AssociateSoftwareToken, Call as _, VerifySoftwareToken};
 use crate::error::{ApiMisuse, Error, PeerMisbehaved};
 use crate::secret::SecretString;
 use crate::srp::SrpClient;
 use crate::time::UnixTime;
 use crate::wire::keys;
-use crate::wire::request::Request;
 
 /// A challenge for the app, with what answering (or suspending) it needs.
 pub(super) struct AwaitAnswer {
@@ -34,15 +33,15 @@ pub(super) struct AwaitAnswer {
 )]
 pub(super) enum Answered {
     /// RespondToAuthChallenge: tokens or the next challenge come back.
-    Respond(Request),
+    Respond(Outgoing),
     /// A one-time code in RespondToAuthChallenge: a wrong one leads back to this challenge.
-    Code(Request),
+    Code(Outgoing),
     /// SELECT_CHALLENGE with PASSWORD_SRP: SRP_A was sent, PASSWORD_VERIFIER comes back.
-    Srp(Request, SrpClient),
+    Srp(Outgoing, SrpClient),
     /// AssociateSoftwareToken: the TOTP secret comes back.
-    AssociateTotp(Request),
+    AssociateTotp(Outgoing),
     /// VerifySoftwareToken: a wrong code leads back to the enrolment.
-    VerifyTotp(Request),
+    VerifyTotp(Outgoing),
 }
 
 fn invalid(message: impl Into<String>) -> Error {
@@ -157,7 +156,9 @@ impl AwaitAnswer {
                     ));
                 }
                 let call = AssociateSoftwareToken::with_session(self.session.clone());
-                Ok(Answered::AssociateTotp(call.request(&ctx.config)))
+                Ok(Answered::AssociateTotp(Outgoing::plain(
+                    call.request(&ctx.config),
+                )))
             }
             (Challenge::MfaSetup(offered), ChallengeAnswer::SetUpEmail(address)) => {
                 if !offered.contains(&MfaType::Email) {
@@ -181,7 +182,9 @@ impl AwaitAnswer {
                 if let Some(name) = friendly_name {
                     call = call.with_friendly_device_name(name);
                 }
-                Ok(Answered::VerifyTotp(call.request(&ctx.config)))
+                Ok(Answered::VerifyTotp(Outgoing::plain(
+                    call.request(&ctx.config),
+                )))
             }
             (Challenge::SelectChallenge(available), ChallengeAnswer::SelectFirstFactor(factor)) => {
                 if !available.contains(factor) {
@@ -244,7 +247,7 @@ impl AwaitAnswer {
     }
 
     /// RespondToAuthChallenge for this challenge with these answers.
-    fn respond(&self, ctx: &Context, answers: &[Pair<'_>]) -> Request {
+    fn respond(&self, ctx: &Context, answers: &[Pair<'_>]) -> Outgoing {
         requests::respond(ctx, self.challenge.name(), self.session.expose(), answers)
     }
 }

@@ -1,12 +1,10 @@
 //! The state while a request is out: which reply it awaits, and how each reply is taken.
 
-use zeroize::Zeroizing;
-
 use super::awaiting_answer::{Answered, AwaitAnswer};
 use super::challenge::TotpSetup;
 use super::context::Context;
 use super::names::ChallengeName;
-use super::requests::{self, Verifier};
+use super::requests::{self, Outgoing, Verifier};
 use super::step::Step;
 use crate::account::{AssociateSoftwareToken, Call as _, VerifySoftwareToken};
 use crate::error::{Error, PeerMisbehaved};
@@ -23,8 +21,9 @@ use crate::wire::{self, keys};
 /// A request is out.
 pub(super) struct Expect {
     operation: Operation,
-    /// The body sent, kept only while a device key rides along, to resend it without the key.
-    sent_with_device: Option<Zeroizing<Vec<u8>>>,
+    /// The same request without DEVICE_KEY, while one rides along: sent instead if the
+    /// service has forgotten the device.
+    without_device: Option<Request>,
     awaited: Awaited,
 }
 
@@ -85,9 +84,10 @@ impl Failure {
 }
 
 impl Transition {
-    fn send(ctx: &Context, request: Request, awaited: Awaited) -> Self {
+    fn send(outgoing: Outgoing, awaited: Awaited) -> Self {
+        let (expect, request) = Expect::new(outgoing, awaited);
         Self {
-            next: Next::Expect(Expect::new(ctx, &request, awaited)),
+            next: Next::Expect(expect),
             step: Step::Send(request),
         }
     }
@@ -101,32 +101,30 @@ impl Transition {
 }
 
 impl Expect {
-    pub(super) fn new(ctx: &Context, request: &Request, awaited: Awaited) -> Self {
-        let sent_with_device = ctx
-            .device
-            .as_ref()
-            .map(|_| Zeroizing::new(request.body().to_vec()));
-        Self {
+    /// The state while `outgoing` is out, and the request to send.
+    pub(super) fn new(outgoing: Outgoing, awaited: Awaited) -> (Self, Request) {
+        let Outgoing {
+            request,
+            without_device,
+        } = outgoing;
+        let expect = Self {
             operation: request.operation(),
-            sent_with_device,
+            without_device,
             awaited,
-        }
+        };
+        (expect, request)
     }
 
     /// After an answer: a code's challenge is kept, to go back to after a wrong code.
-    pub(super) fn answered(
-        ctx: &Context,
-        challenge: Box<AwaitAnswer>,
-        answered: Answered,
-    ) -> (Self, Request) {
-        let (request, awaited) = match answered {
-            Answered::Respond(request) => (request, Awaited::AuthResult),
-            Answered::Code(request) => (request, Awaited::CodeVerdict(challenge)),
-            Answered::Srp(request, client) => (request, Awaited::SrpVerifier(client)),
-            Answered::AssociateTotp(request) => (request, Awaited::TotpSecret),
-            Answered::VerifyTotp(request) => (request, Awaited::TotpVerdict(challenge)),
+    pub(super) fn answered(challenge: Box<AwaitAnswer>, answered: Answered) -> (Self, Request) {
+        let (outgoing, awaited) = match answered {
+            Answered::Respond(outgoing) => (outgoing, Awaited::AuthResult),
+            Answered::Code(outgoing) => (outgoing, Awaited::CodeVerdict(challenge)),
+            Answered::Srp(outgoing, client) => (outgoing, Awaited::SrpVerifier(client)),
+            Answered::AssociateTotp(outgoing) => (outgoing, Awaited::TotpSecret),
+            Answered::VerifyTotp(outgoing) => (outgoing, Awaited::TotpVerdict(challenge)),
         };
-        (Self::new(ctx, &request, awaited), request)
+        Self::new(outgoing, awaited)
     }
 
     pub(super) fn operation(&self) -> Operation {
@@ -145,10 +143,11 @@ impl Expect {
         }
         match self.awaited {
             Awaited::AuthResult | Awaited::CodeVerdict(_) => {
-                auth_result(ctx, &response, None, now).map_err(Failure::fatal)
+                auth_result(ctx, self.operation, &response, None, now).map_err(Failure::fatal)
             }
             Awaited::SrpVerifier(client) => {
-                auth_result(ctx, &response, Some(client), now).map_err(Failure::fatal)
+                auth_result(ctx, self.operation, &response, Some(client), now)
+                    .map_err(Failure::fatal)
             }
             Awaited::TotpSecret => totp_secret(ctx, &response, now).map_err(Failure::fatal),
             Awaited::TotpVerdict(enrolment) => totp_verdict(ctx, &response, enrolment),
@@ -162,19 +161,16 @@ impl Expect {
         error: ServiceError,
     ) -> Result<Transition, Failure> {
         if error.is_device_not_found() {
-            if let Some(body) = &self.sent_with_device {
-                // A body is kept only while the context holds a device.
-                if let Some(device) = ctx.device.take() {
-                    let request = requests::without_device_key(ctx, self.operation, body)
-                        .map_err(Failure::fatal)?;
-                    return Ok(Transition {
-                        next: Next::Expect(Self::new(ctx, &request, self.awaited)),
-                        step: Step::DeviceForgotten {
-                            request,
-                            device_key: device.device_key,
-                        },
-                    });
-                }
+            // A request without the key is kept only while the context holds a device.
+            if let (Some(request), Some(device)) = (self.without_device, ctx.device.take()) {
+                let (next, request) = Self::new(Outgoing::plain(request), self.awaited);
+                return Ok(Transition {
+                    next: Next::Expect(next),
+                    step: Step::DeviceForgotten {
+                        request,
+                        device_key: device.device_key,
+                    },
+                });
             }
         }
         let wrong_code = matches!(
@@ -201,18 +197,20 @@ impl Expect {
 /// challenge for the app.
 fn auth_result(
     ctx: &mut Context,
+    operation: Operation,
     response: &HttpResponse<'_>,
     srp: Option<SrpClient>,
     now: UnixTime,
 ) -> Result<Transition, Error> {
-    let parsed: wire::AuthResponse = response.parse(Operation::RespondToAuthChallenge)?;
+    let parsed: wire::AuthResponse = response.parse(operation)?;
     if let Some(result) = parsed.authentication_result {
         ctx.password = None;
-        let tokens = Tokens::from_wire(result, now, None)?;
+        let tokens = Tokens::from_wire(result, operation, now, None)?;
         return Ok(Transition::done(Step::Done(Box::new(tokens))));
     }
     let name = parsed.challenge_name.ok_or(PeerMisbehaved::NoResult)?;
     let name = name.as_str();
+    ctx.progress.challenge(name)?;
     let session = parsed
         .session
         .ok_or_else(|| PeerMisbehaved::MissingSession(name.to_owned()))?;
@@ -222,8 +220,8 @@ fn auth_result(
         Some(ChallengeName::DevicePasswordVerifier) => Verifier::Device,
         Some(ChallengeName::DeviceSrpAuth) if ctx.device.is_some() => {
             update_user_id(ctx, &parameters);
-            let (request, client) = requests::device_srp_auth(ctx, session.as_str())?;
-            return Ok(Transition::send(ctx, request, Awaited::SrpVerifier(client)));
+            let (outgoing, client) = requests::device_srp_auth(ctx, session.as_str())?;
+            return Ok(Transition::send(outgoing, Awaited::SrpVerifier(client)));
         }
         // A challenge for the app is kept (and may be suspended): own its parameters.
         _ => {
@@ -246,7 +244,7 @@ fn auth_result(
     let client = srp.ok_or_else(|| PeerMisbehaved::UnexpectedChallenge(name.to_owned()))?;
     // Date the proof by the service's clock when it told us, else by the caller's.
     let timestamp_time = response.server_time().unwrap_or(now);
-    let request = requests::password_verifier(
+    let outgoing = requests::password_verifier(
         ctx,
         verifier,
         client,
@@ -254,7 +252,7 @@ fn auth_result(
         session.as_str(),
         timestamp_time,
     )?;
-    Ok(Transition::send(ctx, request, Awaited::AuthResult))
+    Ok(Transition::send(outgoing, Awaited::AuthResult))
 }
 
 /// Challenges after the first name the user by Cognito's internal name; use it from now on.
@@ -315,6 +313,6 @@ fn totp_verdict(
     let session = parsed
         .session
         .ok_or_else(|| Failure::fatal(PeerMisbehaved::MissingSession(mfa_setup.into())))?;
-    let request = requests::respond(ctx, mfa_setup, session.expose(), &[]);
-    Ok(Transition::send(ctx, request, Awaited::AuthResult))
+    let outgoing = requests::respond(ctx, mfa_setup, session.expose(), &[]);
+    Ok(Transition::send(outgoing, Awaited::AuthResult))
 }

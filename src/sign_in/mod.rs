@@ -55,6 +55,15 @@ use crate::wire::response::HttpResponse;
 /// any other error is final: the machine stays failed and returns that error again. The
 /// exception is a wrong one-time code (CodeMismatchException), after which the same challenge
 /// can be answered again.
+///
+/// An endpoint that keeps the sign-in going is stopped: a sign-in sends at most
+/// [`MAX_REQUESTS`](Self::MAX_REQUESTS) requests ([`PeerMisbehaved::TooManyRoundTrips`]), and
+/// the same challenge sent again right after it was answered ends it when no real sign-in
+/// would see that ([`PeerMisbehaved::ChallengeRepeated`]: a device SRP step twice, another
+/// challenge more than three times in a row; CUSTOM_CHALLENGE only counts towards the limit).
+///
+/// [`PeerMisbehaved::TooManyRoundTrips`]: crate::PeerMisbehaved::TooManyRoundTrips
+/// [`PeerMisbehaved::ChallengeRepeated`]: crate::PeerMisbehaved::ChallengeRepeated
 #[derive(Debug)]
 pub struct SignIn {
     ctx: Context,
@@ -62,6 +71,11 @@ pub struct SignIn {
 }
 
 impl SignIn {
+    /// The most requests one sign-in sends, the InitiateAuth included. Real chains take about
+    /// a dozen at most; past this the service is looping and the sign-in fails with
+    /// [`PeerMisbehaved::TooManyRoundTrips`](crate::PeerMisbehaved::TooManyRoundTrips).
+    pub const MAX_REQUESTS: u32 = context::MAX_REQUESTS;
+
     /// A sign-in for `username` (or an alias: e-mail, phone) with `password`, by
     /// USER_SRP_AUTH unless [`with_flow`](Self::with_flow) says otherwise.
     pub fn new(
@@ -178,6 +192,8 @@ impl SignIn {
         };
         match start.request(&mut self.ctx) {
             Ok((expect, request)) => {
+                // The first request: never over the limit.
+                let _ = self.ctx.progress.another_request();
                 self.state = State::Expect(expect);
                 Ok(request)
             }
@@ -206,6 +222,8 @@ impl SignIn {
             Ok(Transition { next, step }) => {
                 if let Next::Done = next {
                     self.ctx.password = None;
+                } else if let Err(error) = self.ctx.progress.another_request() {
+                    return Err(self.fail(error.into()));
                 }
                 self.state = State::from(next);
                 Ok(step)
@@ -215,6 +233,9 @@ impl SignIn {
                 error,
                 back_to: Some(challenge),
             }) => {
+                if let Err(error) = self.ctx.progress.another_request() {
+                    return Err(self.fail(error.into()));
+                }
                 self.state = State::AwaitAnswer(challenge);
                 Err(error)
             }
@@ -238,7 +259,7 @@ impl SignIn {
         };
         match pending.answer(&mut self.ctx, answer) {
             Ok(answered) => {
-                let (expect, request) = Expect::answered(&self.ctx, pending, answered);
+                let (expect, request) = Expect::answered(pending, answered);
                 self.state = State::Expect(expect);
                 Ok(request)
             }

@@ -17,6 +17,25 @@ use crate::wire::{self, ChallengeParameters, keys};
 /// A response key and value.
 pub(super) type Pair<'a> = (Cow<'a, str>, &'a str);
 
+/// A request to send and, when it carries DEVICE_KEY, the same request without it, to send
+/// instead if the service has forgotten the device. Both are built from the same input at
+/// once, so nothing has to read the sent body (which may hold the password) back; both
+/// bodies are zeroized on drop.
+pub(super) struct Outgoing {
+    pub(super) request: Request,
+    pub(super) without_device: Option<Request>,
+}
+
+impl Outgoing {
+    /// A request that carries no DEVICE_KEY.
+    pub(super) fn plain(request: Request) -> Self {
+        Self {
+            request,
+            without_device: None,
+        }
+    }
+}
+
 pub(super) fn no_password() -> Error {
     Error::InvalidInput("this step needs a password: create the SignIn with one".into())
 }
@@ -66,7 +85,7 @@ pub(super) fn password_verifier(
     parameters: &ChallengeParameters<'_>,
     session: &str,
     now: UnixTime,
-) -> Result<Request, Error> {
+) -> Result<Outgoing, Error> {
     let name = verifier.challenge_name();
     let get = |key| required(parameters, name, key);
     let secret_block = get(keys::SECRET_BLOCK)?;
@@ -153,7 +172,10 @@ fn required<'p>(
 }
 
 /// Answers DEVICE_SRP_AUTH with a fresh `a`, as the Amplify libraries do.
-pub(super) fn device_srp_auth(ctx: &Context, session: &str) -> Result<(Request, SrpClient), Error> {
+pub(super) fn device_srp_auth(
+    ctx: &Context,
+    session: &str,
+) -> Result<(Outgoing, SrpClient), Error> {
     let client = new_srp_client(ctx)?;
     let request = respond(
         ctx,
@@ -166,7 +188,7 @@ pub(super) fn device_srp_auth(ctx: &Context, session: &str) -> Result<(Request, 
 
 /// A RespondToAuthChallenge request: USERNAME, SECRET_HASH over that same name, DEVICE_KEY,
 /// and the challenge's own responses.
-pub(super) fn respond(ctx: &Context, name: &str, session: &str, answers: &[Pair<'_>]) -> Request {
+pub(super) fn respond(ctx: &Context, name: &str, session: &str, answers: &[Pair<'_>]) -> Outgoing {
     let username = ctx.response_username();
     let secret_hash = ctx.config.secret_hash(username);
     let (operation, user_pool_id) = match ctx.admin {
@@ -176,43 +198,27 @@ pub(super) fn respond(ctx: &Context, name: &str, session: &str, answers: &[Pair<
         ),
         false => (Operation::RespondToAuthChallenge, None),
     };
-    Request::new(
-        &ctx.config,
-        operation,
-        &wire::RespondToAuthChallenge {
-            user_pool_id,
-            challenge_name: name,
-            client_id: ctx.config.client_id(),
-            session,
-            challenge_responses: wire::ChallengeResponses {
-                answers,
-                device_key: ctx.device.as_ref().map(|d| d.device_key.as_str()),
-                secret_hash: secret_hash.as_deref(),
-                username,
-            },
-            context: ctx.wire_context(),
+    let mut input = wire::RespondToAuthChallenge {
+        user_pool_id,
+        challenge_name: name,
+        client_id: ctx.config.client_id(),
+        session,
+        challenge_responses: wire::ChallengeResponses {
+            answers,
+            device_key: ctx.device.as_ref().map(|d| d.device_key.as_str()),
+            secret_hash: secret_hash.as_deref(),
+            username,
         },
-    )
-}
-
-/// The same request without DEVICE_KEY, after Cognito said the device does not exist.
-pub(super) fn without_device_key(
-    ctx: &Context,
-    operation: Operation,
-    body: &[u8],
-) -> Result<Request, Error> {
-    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        Error::InvalidInput(format!(
-            "cannot rebuild the request without the device: {e}"
-        ))
-    })?;
-    for member in ["AuthParameters", "ChallengeResponses"] {
-        if let Some(map) = value
-            .get_mut(member)
-            .and_then(serde_json::Value::as_object_mut)
-        {
-            map.remove(keys::DEVICE_KEY);
-        }
+        context: ctx.wire_context(),
+    };
+    let request = Request::new(&ctx.config, operation, &input);
+    let without_device = input
+        .challenge_responses
+        .device_key
+        .take()
+        .map(|_| Request::new(&ctx.config, operation, &input));
+    Outgoing {
+        request,
+        without_device,
     }
-    Ok(Request::new(&ctx.config, operation, &value))
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::context::Context;
 use super::expect::{Awaited, Expect};
 use super::names::FirstFactor;
-use super::requests;
+use super::requests::{self, Outgoing};
 use crate::error::Error;
 use crate::secret::SecretString;
 use crate::srp::SrpClient;
@@ -101,22 +101,31 @@ impl Start {
             true => (Operation::AdminInitiateAuth, Some(config.user_pool_id())),
             false => (Operation::InitiateAuth, None),
         };
-        let request = Request::new(
-            config,
-            operation,
-            &wire::InitiateAuth {
-                user_pool_id,
-                auth_flow,
-                client_id: config.client_id(),
-                auth_parameters: parameters,
-                session: session.as_ref().map(SecretString::expose),
-                context: ctx.wire_context(),
-            },
-        );
+        let mut input = wire::InitiateAuth {
+            user_pool_id,
+            auth_flow,
+            client_id: config.client_id(),
+            auth_parameters: parameters,
+            session: session.as_ref().map(SecretString::expose),
+            context: ctx.wire_context(),
+        };
+        let request = Request::new(config, operation, &input);
+        // The same request without DEVICE_KEY, should the service have forgotten the device.
+        let without_device = input
+            .auth_parameters
+            .device_key
+            .take()
+            .map(|_| Request::new(config, operation, &input));
         let awaited = match srp {
             Some(client) => Awaited::SrpVerifier(client),
             None => Awaited::AuthResult,
         };
-        Ok((Expect::new(ctx, &request, awaited), request))
+        Ok(Expect::new(
+            Outgoing {
+                request,
+                without_device,
+            },
+            awaited,
+        ))
     }
 }

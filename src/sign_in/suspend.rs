@@ -20,6 +20,18 @@ use crate::time::UnixTime;
 /// It holds the Session, a TOTP secret being enrolled and the device credentials, but never
 /// the password: a SELECT_CHALLENGE resumed this way is answered with
 /// [`ChallengeAnswer::Password`](crate::ChallengeAnswer::Password).
+///
+/// **Store it as a secret.** When the sign-in was given a remembered device
+/// ([`SignIn::with_device`](crate::SignIn::with_device)), the serialized form holds that
+/// device's [`DeviceCredentials`] including its device password: a long-lived secret that,
+/// with the user's password, skips MFA, and that outlives the Session by far. Keep it where
+/// you keep the device credentials themselves (Keychain, Keystore, an encrypted store), and
+/// delete it once the sign-in is resumed or abandoned. Without a device it holds only
+/// short-lived values (the Session, a TOTP secret being enrolled). `Debug` redacts every
+/// secret.
+///
+/// (The device password is kept rather than asked for again on resume: a resumed sign-in
+/// without it could not answer device SRP, and the pool would ask for MFA again, silently.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SuspendedSignIn {
     username: String,
@@ -31,6 +43,12 @@ pub struct SuspendedSignIn {
     available_challenges: Vec<String>,
     totp: Option<(SecretString, String, String)>,
     received_at: UnixTime,
+    /// Requests sent so far and how many times in a row the challenge came, so that the
+    /// bound on a looping service holds across a suspension. Absent from older snapshots.
+    #[serde(default)]
+    requests: u32,
+    #[serde(default)]
+    challenge_repeats: u32,
 }
 
 impl SuspendedSignIn {
@@ -47,6 +65,7 @@ impl SuspendedSignIn {
             }
             _ => None,
         };
+        let (requests, challenge_repeats) = ctx.progress.counts();
         Self {
             username: ctx.username.clone(),
             user_id: ctx.user_id().map(str::to_owned),
@@ -57,6 +76,8 @@ impl SuspendedSignIn {
             available_challenges: pending.available.clone(),
             totp,
             received_at: pending.received_at,
+            requests,
+            challenge_repeats,
         }
     }
 
@@ -70,6 +91,8 @@ impl SuspendedSignIn {
             ctx.set_user_id(user_id);
         }
         ctx.device = self.device;
+        ctx.progress
+            .restore(&self.challenge_name, self.requests, self.challenge_repeats);
         let pending = match self.totp {
             // The enrolment is not a challenge Cognito sent: rebuild it from its secret.
             Some((secret, issuer, account)) => {

@@ -209,15 +209,17 @@ impl Derivation {
         to_hex_minimal(&self.u)
     }
 
-    /// x (secret), lower-case hex without leading zeros.
-    pub fn x_hex(&self) -> String {
-        to_hex_minimal(&self.x)
+    /// x (secret: it stands for the password), lower-case hex without leading zeros. For
+    /// known-answer tests; zeroized on drop.
+    pub fn x_hex(&self) -> Zeroizing<String> {
+        Zeroizing::new(to_hex_minimal(&self.x))
     }
 
-    /// The premaster secret S, lower-case hex without leading zeros.
-    pub fn premaster_hex(&self) -> String {
+    /// The premaster secret S, lower-case hex without leading zeros. For known-answer tests;
+    /// zeroized on drop.
+    pub fn premaster_hex(&self) -> Zeroizing<String> {
         let mut bytes = self.s.to_be_bytes();
-        let hex = to_hex_minimal(bytes.as_slice());
+        let hex = Zeroizing::new(to_hex_minimal(bytes.as_slice()));
         bytes.zeroize();
         hex
     }
@@ -348,7 +350,7 @@ mod tests {
         let exp = &a_big + &ones * &ones;
         assert!(exp.bits() > 3071);
         let s = base.modpow(&exp, n);
-        assert_eq!(d.premaster_hex(), format!("{s:x}"));
+        assert_eq!(*d.premaster_hex(), format!("{s:x}"));
     }
 
     #[test]

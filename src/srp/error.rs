@@ -60,6 +60,13 @@ pub enum SrpError {
         "SECRET_BLOCK is not base64 (standard or URL-safe alphabet, padding optional); the server response is malformed"
     )]
     SecretBlock,
+    /// SECRET_BLOCK is longer than any the service sends (Cognito's is about 1.7 KB of
+    /// base64); refused before it is decoded.
+    #[error("SECRET_BLOCK is longer than {max_len} characters; the server response is malformed")]
+    SecretBlockTooLarge {
+        /// The most characters accepted.
+        max_len: usize,
+    },
     /// The instant cannot be written as a Cognito TIMESTAMP.
     #[error(
         "the time is outside 1970-01-01 ..= 9999-12-31 (UTC) and cannot be formatted as a TIMESTAMP"

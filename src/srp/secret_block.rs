@@ -14,6 +14,11 @@ const LENIENT_B64: GeneralPurpose = GeneralPurpose::new(
         .with_decode_allow_trailing_bits(true),
 );
 
+/// The longest SECRET_BLOCK accepted, in characters. Cognito's is about 1.7 KB of base64;
+/// anything much longer is refused before any work (and before it is echoed back in the
+/// response as PASSWORD_CLAIM_SECRET_BLOCK).
+pub(crate) const MAX_SECRET_BLOCK_LEN: usize = 16 * 1024;
+
 /// Characters decoded per chunk: a multiple of 4, so only the last chunk can be partial.
 const CHUNK_CHARS: usize = 512;
 
@@ -23,7 +28,8 @@ const CHUNK_CHARS: usize = 512;
 /// padding (at most two, at the end) is optional. Anything else — an empty
 /// string, characters outside both alphabets, a length that no base64 string
 /// can have, `=` anywhere else — is
-/// [`SrpError::SecretBlock`].
+/// [`SrpError::SecretBlock`]. A string longer than 16 KiB (whitespace included) is
+/// [`SrpError::SecretBlockTooLarge`], before anything is decoded.
 ///
 /// Note on mock servers: moto sends a UUID (`xxxxxxxx-xxxx-…`, 36 characters)
 /// as SECRET_BLOCK. Under the URL-safe reading that *is* valid base64, so it is
@@ -60,11 +66,17 @@ pub(crate) fn for_each_chunk(b64: &str, mut sink: impl FnMut(&[u8])) -> Result<(
     Ok(())
 }
 
-/// Checks SECRET_BLOCK without decoding it and returns its base64 digits: surrounding
-/// whitespace and up to two trailing `=` are dropped; what is left must be non-empty
-/// characters of either alphabet, of a length base64 can have (not 1 mod 4). Exactly what
-/// the decoder accepts (trailing bits are allowed), at a fraction of its cost.
+/// Checks SECRET_BLOCK without decoding it and returns its base64 digits: at most
+/// [`MAX_SECRET_BLOCK_LEN`] characters; surrounding whitespace and up to two trailing `=` are
+/// dropped; what is left must be non-empty characters of either alphabet, of a length base64
+/// can have (not 1 mod 4). Exactly what the decoder accepts (trailing bits are allowed), at a
+/// fraction of its cost.
 pub(crate) fn validate(b64: &str) -> Result<&[u8], SrpError> {
+    if b64.len() > MAX_SECRET_BLOCK_LEN {
+        return Err(SrpError::SecretBlockTooLarge {
+            max_len: MAX_SECRET_BLOCK_LEN,
+        });
+    }
     let trimmed = b64.trim().as_bytes();
     let data = trimmed
         .strip_suffix(b"==")
@@ -155,6 +167,25 @@ mod tests {
             };
             assert_eq!(decode_secret_block(&text), reference, "{text:?}");
         }
+    }
+
+    #[test]
+    fn blocks_over_the_cap_are_refused_before_decoding() {
+        let error = SrpError::SecretBlockTooLarge {
+            max_len: MAX_SECRET_BLOCK_LEN,
+        };
+        let too_large = Err(error);
+        let at_cap = "A".repeat(MAX_SECRET_BLOCK_LEN);
+        assert_eq!(decode_secret_block(&at_cap).map(|v| v.len()), Ok(12 * 1024));
+        let over = "A".repeat(MAX_SECRET_BLOCK_LEN + 4);
+        assert_eq!(decode_secret_block(&over), too_large);
+        // Whitespace counts: the cap is on what arrived, not on what it decodes to.
+        assert_eq!(decode_secret_block(&format!("{at_cap} ")), too_large);
+        // Megabytes are refused without looking at them, garbage or not.
+        let mut called = false;
+        let huge = "$".repeat(4 << 20);
+        assert_eq!(for_each_chunk(&huge, |_| called = true), Err(error));
+        assert!(!called);
     }
 
     #[test]

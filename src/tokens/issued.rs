@@ -76,9 +76,12 @@ impl Tokens {
             .or_else(|| id.and_then(|c| c.sub))
     }
 
-    /// Builds tokens from a response's `AuthenticationResult`.
+    /// Builds tokens from `operation`'s `AuthenticationResult`. The access and ID tokens must
+    /// be JWTs whose claims decode; the refresh token is opaque (an encrypted JWT) and must
+    /// only be non-empty. Anything else is [`Error::InvalidResponse`].
     pub(crate) fn from_wire(
         result: crate::wire::AuthenticationResult,
+        operation: Operation,
         now: UnixTime,
         previous_refresh: Option<SecretString>,
     ) -> Result<Self, Error> {
@@ -88,6 +91,19 @@ impl Tokens {
         let id_token = result
             .id_token
             .ok_or(PeerMisbehaved::IncompleteTokens("IdToken"))?;
+        let invalid = |member: &str, reason: &str| {
+            InvalidResponse::new(operation, format!("{member} is not a JWT: {reason}"))
+        };
+        for (member, token) in [("AccessToken", &access_token), ("IdToken", &id_token)] {
+            check_jwt(token.expose()).map_err(|reason| invalid(member, reason))?;
+        }
+        if result
+            .refresh_token
+            .as_ref()
+            .is_some_and(SecretString::is_empty)
+        {
+            return Err(InvalidResponse::new(operation, "RefreshToken is empty").into());
+        }
         let expires_in = u64::try_from(result.expires_in.unwrap_or(3600)).unwrap_or(0);
         Ok(Self {
             id_token,
@@ -102,6 +118,36 @@ impl Tokens {
             }),
         })
     }
+}
+
+/// Checks that `token` is a JWT an app can read: three dot-separated base64url parts, the
+/// header and the payload JSON objects (the payload of the shape [`Claims`] reads), the
+/// signature non-empty. The reason it is not says nothing of the token itself.
+fn check_jwt(token: &str) -> Result<(), &'static str> {
+    let mut parts = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err("expected three dot-separated parts");
+    };
+    let object = |part: &str| {
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part.trim_end_matches('='))
+            .map_err(|_| "a part is not base64url")?;
+        match serde_json::from_slice(&bytes) {
+            Ok(serde_json::Value::Object(map)) => Ok(map),
+            _ => Err("the header or payload is not a JSON object"),
+        }
+    };
+    object(header)?;
+    let claims = object(payload)?;
+    serde_json::from_value::<Claims>(serde_json::Value::Object(claims))
+        .map_err(|_| "the payload's claims have the wrong types")?;
+    let base64url = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_');
+    if signature.is_empty() || !signature.trim_end_matches('=').bytes().all(base64url) {
+        return Err("the signature is empty or not base64url");
+    }
+    Ok(())
 }
 
 /// The claims of a Cognito access or ID token that apps commonly read. Unverified.

@@ -454,9 +454,13 @@ mod tests {
         TokenManager::new(config(0), tokens(3600, T0))
     }
 
+    /// A reply with tokens named `access`. Tokens a refresh returns must be JWTs: the name
+    /// rides as the signature part of one, where [`access`] reads it back.
     fn granted(access: &str, expires_in: i64) -> (u16, Vec<u8>) {
+        let jwt = |name: &str| format!("eyJhbGciOiJSUzI1NiJ9.e30.{name}");
         let body = serde_json::json!({"AuthenticationResult": {
-            "AccessToken": access, "IdToken": "id", "ExpiresIn": expires_in, "TokenType": "Bearer"
+            "AccessToken": jwt(access), "IdToken": jwt("id"), "ExpiresIn": expires_in,
+            "TokenType": "Bearer"
         }});
         (200, body.to_string().into_bytes())
     }
@@ -475,8 +479,10 @@ mod tests {
         manager.handle_refresh_response(HttpResponse::new(status, &body), now)
     }
 
+    /// The name of the access token held (see [`granted`]).
     fn access(manager: &TokenManager) -> &str {
-        manager.tokens().unwrap().access_token.expose()
+        let token = manager.tokens().unwrap().access_token.expose();
+        token.rsplit('.').next().unwrap_or(token)
     }
 
     fn at(secs: u64) -> UnixTime {

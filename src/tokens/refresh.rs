@@ -202,7 +202,7 @@ impl Refresh {
         };
         let outcome = result
             .and_then(|r| r.ok_or_else(|| PeerMisbehaved::NoResult.into()))
-            .and_then(|r| Tokens::from_wire(r, now, Some(self.refresh_token.clone())));
+            .and_then(|r| Tokens::from_wire(r, operation, now, Some(self.refresh_token.clone())));
         self.state = match &outcome {
             Ok(_) => RefreshState::Done,
             Err(e) => RefreshState::Failed(e.clone()),
