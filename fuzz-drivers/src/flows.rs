@@ -103,7 +103,7 @@ pub fn sign_up_flow(data: &[u8]) {
     } else {
         let sign_up = SignUp::new(USERNAME, Some(PASSWORD.into()))
             .with_attribute("email", inp.string())
-            .with_validation_data("token", NEW_PASSWORD);
+            .with_validation_data("token", "fuzz-validation-data");
         SignUpFlow::new(config, sign_up)
     };
     let mut sticky = Sticky::new(data);
