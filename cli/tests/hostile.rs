@@ -217,8 +217,14 @@ impl Run {
 
 /// Runs the built CLI against `endpoint`; killed after 60 s.
 fn cli(endpoint: &str, args: &[&str], stdin: &str) -> Run {
+    cli_env(endpoint, args, stdin, &[])
+}
+
+/// [`cli`] with environment variables.
+fn cli_env(endpoint: &str, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_cognito-auth"))
+        .envs(env.iter().copied())
         .args([
             "--endpoint",
             endpoint,
@@ -454,15 +460,25 @@ fn user_names_and_attribute_values_are_escaped_and_bounded() {
     assert!(run.stdout().contains("sub = 0000-sub"), "{}", run.stdout());
 }
 
+/// Two challenges the CLI answers by itself with a TOTP secret file, alternating, so that no
+/// challenge comes twice in a row.
+fn alternating_challenge(n: usize) -> Vec<u8> {
+    match n % 2 {
+        0 => ok(
+            json!({"ChallengeName": "SELECT_MFA_TYPE", "Session": format!("session-{n}"),
+            "ChallengeParameters": {"MFAS_CAN_CHOOSE": "[\"SOFTWARE_TOKEN_MFA\"]"}}),
+        ),
+        _ => ok(json!({"ChallengeName": "SOFTWARE_TOKEN_MFA",
+            "Session": format!("session-{n}"), "ChallengeParameters": {}})),
+    }
+}
+
 #[test]
 fn a_challenge_loop_is_bounded_in_round_trips() {
     let dir = temp_dir();
     let secret = dir.path().join("totp.secret");
     std::fs::write(&secret, format!("{TOTP_SECRET}\n")).unwrap();
-    let server = scripted(300, |n, _, _| {
-        Some(ok(json!({"ChallengeName": "SOFTWARE_TOKEN_MFA",
-                "Session": format!("session-{n}"), "ChallengeParameters": {}})))
-    });
+    let server = scripted(300, |n, _, _| Some(alternating_challenge(n)));
     let run = cli(
         &server.endpoint,
         &sign_in_args(&["--totp-secret-file", path_str(&secret)]),
@@ -485,15 +501,15 @@ fn a_deadline_bounds_a_slow_sign_in() {
     let secret = dir.path().join("totp.secret");
     std::fs::write(&secret, format!("{TOTP_SECRET}\n")).unwrap();
     // Each reply is slow, but well under the per-request timeout.
-    let server = scripted(30, |n, _, _| {
+    let server = scripted(40, |n, _, _| {
         std::thread::sleep(Duration::from_millis(600));
-        Some(ok(json!({"ChallengeName": "SOFTWARE_TOKEN_MFA",
-                "Session": format!("session-{n}"), "ChallengeParameters": {}})))
+        Some(alternating_challenge(n))
     });
-    let run = cli(
+    let run = cli_env(
         &server.endpoint,
-        &sign_in_args(&["--totp-secret-file", path_str(&secret), "--timeout", "2"]),
+        &sign_in_args(&["--totp-secret-file", path_str(&secret)]),
         "a-password\n",
+        &[("COGNITO_TIMEOUT", "2")],
     );
     assert!(!run.success);
     assert!(
