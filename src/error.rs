@@ -135,8 +135,8 @@ pub enum PeerMisbehaved {
     },
     /// The service sent the same challenge again right after it was answered, more often than
     /// a real sign-in does (a wrong code is retried without the service sending the challenge
-    /// again, so it does not count).
-    #[error("challenge {name} came {times} times in a row; the service is looping")]
+    /// again, so it does not count); or DEVICE_SRP_AUTH a second time in one sign-in.
+    #[error("challenge {name} came {times} times after being answered; the service is looping")]
     ChallengeRepeated {
         /// The challenge name.
         name: String,

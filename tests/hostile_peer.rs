@@ -166,6 +166,54 @@ fn device_srp_auth_after_device_srp_auth_is_a_loop() {
 }
 
 #[test]
+fn device_srp_auth_again_after_the_device_proof_is_a_loop() {
+    const DEVICE_KEY: &str = "us-east-1_fec070d2-fa88-424a-8ec8-b26d7198eb23";
+    const GROUP_KEY: &str = "-wt2ha1Zd";
+    let credentials: DeviceCredentials = serde_json::from_value(json!({
+        "device_key": DEVICE_KEY,
+        "device_group_key": GROUP_KEY,
+        "device_password": "ZGV2aWNlLXNlY3JldA==",
+        "user_sub": "sub-lee",
+    }))
+    .unwrap();
+    let user = SrpServer::new("AbCdEfGhI", "lee", "Password-1!");
+    let device = SrpServer::new(GROUP_KEY, DEVICE_KEY, "ZGV2aWNlLXNlY3JldA==");
+    let mut device_parameters = device.challenge_parameters();
+    device_parameters["USERNAME"] = json!("lee");
+    let mut sign_in = SignIn::new(config(), "lee", "Password-1!").with_device(credentials);
+    sign_in.start().unwrap();
+    let verifier = challenge("PASSWORD_VERIFIER", user.challenge_parameters());
+    expect_send(
+        sign_in
+            .handle_response(verifier.as_response(), NOW)
+            .unwrap(),
+    );
+    let device_srp = challenge("DEVICE_SRP_AUTH", json!({"USERNAME": "lee"}));
+    let device_verifier = challenge("DEVICE_PASSWORD_VERIFIER", device_parameters);
+    expect_send(
+        sign_in
+            .handle_response(device_srp.as_response(), NOW)
+            .unwrap(),
+    );
+    expect_send(
+        sign_in
+            .handle_response(device_verifier.as_response(), NOW)
+            .unwrap(),
+    );
+    let error = sign_in
+        .handle_response(device_srp.as_response(), NOW)
+        .unwrap_err();
+    assert_eq!(
+        error,
+        Error::PeerMisbehaved(PeerMisbehaved::ChallengeRepeated {
+            name: "DEVICE_SRP_AUTH".into(),
+            times: 2
+        })
+    );
+    assert_sticky(&mut sign_in, &error);
+}
+
+#[test]
 fn a_sign_in_has_at_most_32_round_trips() {
     // CUSTOM_CHALLENGE may legitimately come many times; alternating challenges dodge the
     // repeat rule. Either way the sign-in ends after 32 requests.

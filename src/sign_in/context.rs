@@ -47,6 +47,8 @@ pub(super) struct Context {
 pub(super) struct Progress {
     requests: u32,
     last: Option<(Seen, u32)>,
+    /// DEVICE_SRP_AUTH received: one sign-in proves the device once.
+    device_srp: u32,
 }
 
 /// A challenge name as received; no allocation for the names the crate knows.
@@ -109,6 +111,14 @@ impl Progress {
             }
         };
         let limit = self.last.as_ref().and_then(|(seen, _)| seen.limit());
+        // Device SRP after device SRP, even with a verifier in between, is a loop too.
+        let times = match ChallengeName::from_wire(name) {
+            Some(ChallengeName::DeviceSrpAuth) => {
+                self.device_srp = self.device_srp.saturating_add(1);
+                times.max(self.device_srp)
+            }
+            _ => times,
+        };
         if limit.is_some_and(|limit| times > limit) {
             return Err(PeerMisbehaved::ChallengeRepeated {
                 name: name.to_owned(),
