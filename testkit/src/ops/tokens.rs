@@ -84,9 +84,15 @@ impl Pool {
         if let (Some(key), Some(obj)) = (&device_key, access.as_object_mut()) {
             obj.insert("device_key".into(), json!(key));
         }
+        let signing_failed = || ApiError::new("InternalErrorException", "Token signing failed.");
+        let access_token = self.signer.sign(&access).ok_or_else(signing_failed)?;
+        let id_token = self
+            .signer
+            .sign(&Value::Object(id))
+            .ok_or_else(signing_failed)?;
         let mut result = json!({
-            "AccessToken": self.signer.sign(&access),
-            "IdToken": self.signer.sign(&Value::Object(id)),
+            "AccessToken": access_token,
+            "IdToken": id_token,
             "ExpiresIn": client.token_validity_secs,
             "TokenType": "Bearer",
         });

@@ -238,7 +238,6 @@ fn sessions_expire_and_are_single_use() {
 #[test]
 fn tokens_are_rs256_and_verify_against_the_jwks() {
     use base64::Engine as _;
-    use rsa::signature::Verifier as _;
     let mut h = Harness::new(base_config());
     let mut sign_in = SignIn::new(client(PUBLIC_CLIENT), "alice", PASSWORD);
     let tokens = done(h.sign_in(&mut sign_in).unwrap());
@@ -246,16 +245,17 @@ fn tokens_are_rs256_and_verify_against_the_jwks() {
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let n = b64.decode(jwks["keys"][0]["n"].as_str().unwrap()).unwrap();
     let e = b64.decode(jwks["keys"][0]["e"].as_str().unwrap()).unwrap();
-    let key = rsa::RsaPublicKey::new(
-        rsa::BigUint::from_bytes_be(&n),
-        rsa::BigUint::from_bytes_be(&e),
-    )
-    .unwrap();
-    let verifier = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(key);
+    // Only the JWKS's n and e: RS256 = RSASSA-PKCS1-v1_5 with SHA-256, 2048 bits or more.
+    let key = ring::signature::RsaPublicKeyComponents { n, e };
     for token in [tokens.access_token.expose(), tokens.id_token.expose()] {
         let (input, sig) = token.rsplit_once('.').unwrap();
-        let sig = rsa::pkcs1v15::Signature::try_from(b64.decode(sig).unwrap().as_slice()).unwrap();
-        verifier.verify(input.as_bytes(), &sig).unwrap();
+        let sig = b64.decode(sig).unwrap();
+        key.verify(
+            &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+            input.as_bytes(),
+            &sig,
+        )
+        .unwrap();
         let header: serde_json::Value =
             serde_json::from_slice(&b64.decode(input.split('.').next().unwrap()).unwrap()).unwrap();
         assert_eq!(header["alg"], "RS256");
