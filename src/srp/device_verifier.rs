@@ -72,9 +72,9 @@ impl DeviceVerifier {
         &self.salt_b64
     }
 
-    /// x (secret), lower-case hex without leading zeros.
-    pub fn x_hex(&self) -> String {
-        to_hex_minimal(self.x.as_slice())
+    /// x (secret), lower-case hex without leading zeros; zeroized when dropped.
+    pub fn x_hex(&self) -> Zeroizing<String> {
+        Zeroizing::new(to_hex_minimal(self.x.as_slice()))
     }
 }
 
