@@ -1,8 +1,10 @@
 //! Buffers across the boundary: borrowed ones in (pointer + length), owned ones out.
 
+use std::io::Write;
 use std::ptr;
 
-use zeroize::Zeroize;
+use serde::Serialize;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{CognitoResult, Failure};
 use crate::panic::quietly;
@@ -25,34 +27,93 @@ impl CognitoBytes {
         len: 0,
     };
 
-    /// Hands `bytes` over, NUL-terminated.
-    pub(crate) fn from_vec(mut bytes: Vec<u8>) -> Self {
-        let len = bytes.len();
-        bytes.push(0);
-        let boxed = bytes.into_boxed_slice();
+    /// Hands a copy of `bytes` over, NUL-terminated. The buffer is allocated once, with
+    /// room for exactly `len + 1` bytes, and never grown or shrunk: a reallocation would
+    /// leave a copy of what it held (a token, a password in a body) in freed memory.
+    pub(crate) fn copy_of(bytes: &[u8]) -> Self {
+        // A slice is at most isize::MAX bytes long, so `len + 1` does not overflow.
+        let mut buffer = Vec::with_capacity(bytes.len() + 1);
+        buffer.extend_from_slice(bytes);
+        buffer.push(0);
+        Self::from_exact(buffer)
+    }
+
+    pub(crate) fn from_str(text: &str) -> Self {
+        Self::copy_of(text.as_bytes())
+    }
+
+    /// `value` as JSON, NUL-terminated, written into one buffer of exactly its length plus
+    /// one (measured by a first pass that allocates nothing). Should the JSON not fit after
+    /// all, it fails rather than grow the buffer; what was written is zeroized.
+    pub(crate) fn json_of<T: Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
+        let mut counter = Counter(0);
+        serde_json::to_writer(&mut counter, value)?;
+        let mut buffer = Zeroizing::new(Vec::with_capacity(counter.0.saturating_add(1)));
+        serde_json::to_writer(Fixed(&mut buffer), value)?;
+        Fixed(&mut buffer)
+            .write_all(&[0])
+            .map_err(serde_json::Error::io)?;
+        Ok(Self::from_exact(std::mem::take(&mut *buffer)))
+    }
+
+    /// Hands over a NUL-terminated buffer whose capacity is its length, so that
+    /// `into_boxed_slice` keeps the allocation as it is.
+    fn from_exact(buffer: Vec<u8>) -> Self {
+        debug_assert_eq!(buffer.capacity(), buffer.len());
+        debug_assert_eq!(buffer.last(), Some(&0));
+        let len = buffer.len().saturating_sub(1);
+        let boxed = buffer.into_boxed_slice();
         CognitoBytes {
             data: Box::into_raw(boxed).cast::<u8>(),
             len,
         }
     }
 
-    pub(crate) fn from_str(text: &str) -> Self {
-        Self::from_vec(text.as_bytes().to_vec())
-    }
-
-    /// Frees the buffer (zeroized first: it may hold tokens) and resets it to unset.
+    /// Frees the buffer (all `len + 1` bytes zeroized first: it may hold tokens) and resets it
+    /// to unset.
     pub(crate) fn release(&mut self) {
         if self.data.is_null() {
             return;
         }
         let whole = ptr::slice_from_raw_parts_mut(self.data, self.len.saturating_add(1));
-        // SAFETY: a non-null `data` was made by `from_vec` from a boxed slice of `len + 1`
+        // SAFETY: a non-null `data` was made by `from_exact` from a boxed slice of `len + 1`
         // bytes and has not been freed: `release` resets it to null, and the caller's
         // contract (free each buffer once, do not forge them) rules out anything else.
         let mut boxed = unsafe { Box::from_raw(whole) };
         boxed.zeroize();
         drop(boxed);
         *self = Self::EMPTY;
+    }
+}
+
+/// Counts the bytes written.
+struct Counter(usize);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 = self.0.saturating_add(buf.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes into the capacity a buffer already has, and refuses to grow it.
+struct Fixed<'a>(&'a mut Vec<u8>);
+
+impl Write for Fixed<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.capacity() - self.0.len() < buf.len() {
+            return Err(std::io::Error::other("the buffer would grow"));
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -88,7 +149,7 @@ impl CognitoRequest {
             method: CognitoBytes::from_str(request.method()),
             target: CognitoBytes::from_str(request.target()),
             content_type: CognitoBytes::from_str(cognito_auth::CONTENT_TYPE),
-            body: CognitoBytes::from_vec(request.body().to_vec()),
+            body: CognitoBytes::copy_of(request.body()),
         }
     }
 

@@ -19,6 +19,9 @@ mod error;
 mod panic;
 mod sign_in;
 
+#[cfg(test)]
+mod tests;
+
 pub use bytes::{
     CognitoBytes, CognitoHeader, CognitoRequest, cognito_bytes_free, cognito_request_free,
 };

@@ -72,7 +72,7 @@ impl CognitoStep {
         device_key: CognitoBytes::EMPTY,
     };
 
-    fn from_step(step: Step) -> Result<Self, Failure> {
+    pub(crate) fn from_step(step: Step) -> Result<Self, Failure> {
         let mut out = Self::EMPTY;
         match step {
             Step::Send(request) => {
@@ -84,14 +84,14 @@ impl CognitoStep {
                 out.challenge_name = CognitoBytes::from_str(challenge_name(&challenge));
             }
             Step::Done(tokens) => {
-                let json = serde_json::to_vec(&*tokens).map_err(|e| {
+                let json = CognitoBytes::json_of(&*tokens).map_err(|e| {
                     Failure::new(
                         CognitoResult::Internal,
                         format!("cannot serialize tokens: {e}"),
                     )
                 })?;
                 out.kind = CognitoStepKind::Done as u32;
-                out.tokens_json = CognitoBytes::from_vec(json);
+                out.tokens_json = json;
             }
             Step::ConfirmSignUp => out.kind = CognitoStepKind::ConfirmSignUp as u32,
             Step::ResetPassword => out.kind = CognitoStepKind::ResetPassword as u32,

@@ -30,21 +30,20 @@ fn c_smoke_test_under_valgrind() {
     );
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let library = profile_dir().join("libcognito_auth_capi.a");
-    if !library.exists() {
-        // `cargo test` links the tests against the rlib only; build the staticlib too.
-        let target_dir = profile_dir()
-            .parent()
-            .map(Path::to_path_buf)
-            .expect("target dir");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let built = Command::new(cargo)
-            .args(["build", "-p", "cognito-auth-capi", "--target-dir"])
-            .arg(&target_dir)
-            .current_dir(crate_dir)
-            .status()
-            .expect("running cargo build");
-        assert!(built.success(), "cargo build -p cognito-auth-capi failed");
-    }
+    // Always: `cargo test` builds the test harnesses, not the staticlib, so a library left
+    // from an earlier build would be tested instead of the current sources. A no-op when fresh.
+    let target_dir = profile_dir()
+        .parent()
+        .map(Path::to_path_buf)
+        .expect("target dir");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = Command::new(cargo)
+        .args(["build", "-p", "cognito-auth-capi", "--target-dir"])
+        .arg(&target_dir)
+        .current_dir(crate_dir)
+        .status()
+        .expect("running cargo build");
+    assert!(built.success(), "cargo build -p cognito-auth-capi failed");
     assert!(
         library.exists(),
         "{} is missing after cargo build -p cognito-auth-capi",

@@ -2,9 +2,11 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
-use cognito_auth::{FirstFactor, MfaType, SecretString, Step};
+use cognito_auth::{FirstFactor, MfaType, Step};
 
+use crate::secret::Secret;
 use crate::types::{HttpRequest, Tokens};
 
 /// A challenge to put to the user; answer it with `SignInSession.answer`. Factor lists hold
@@ -84,19 +86,13 @@ pub enum Challenge {
     },
 }
 
-/// An authenticator-app secret being enrolled (TOTP).
-#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+/// An authenticator-app secret being enrolled (TOTP). Both print as `<redacted>`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TotpEnrolment {
-    /// The base32 secret, for manual entry. Do not log it.
-    pub secret: String,
+    /// The base32 secret, for manual entry (`reveal()`). Do not log it.
+    pub secret: Arc<Secret>,
     /// The `otpauth://totp/...` URI to show as a QR code (it contains the secret).
-    pub uri: String,
-}
-
-impl fmt::Debug for TotpEnrolment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("TotpEnrolment { secret: <redacted>, uri: <redacted> }")
-    }
+    pub uri: Arc<Secret>,
 }
 
 impl From<cognito_auth::Challenge> for Challenge {
@@ -138,8 +134,8 @@ impl From<cognito_auth::Challenge> for Challenge {
             },
             C::TotpSetup(setup) => Challenge::TotpSetup {
                 setup: TotpEnrolment {
-                    secret: setup.secret().expose().to_owned(),
-                    uri: setup.uri(),
+                    secret: Secret::new(setup.secret().expose().to_owned()),
+                    uri: Secret::new(setup.uri()),
                 },
             },
             C::WebAuthn {
@@ -161,13 +157,14 @@ impl From<cognito_auth::Challenge> for Challenge {
     }
 }
 
-/// The app's answer to a `Challenge`.
+/// The app's answer to a `Challenge`. Codes, passwords and custom answers are `Secret`s
+/// (`Secret(text)`), so an answer prints without them.
 #[derive(Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum ChallengeAnswer {
     /// The one-time code for SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP or SMS_OTP.
     Code {
         /// The code.
-        code: String,
+        code: Arc<Secret>,
     },
     /// SELECT_MFA_TYPE: the chosen factor's name.
     SelectMfaType {
@@ -177,14 +174,14 @@ pub enum ChallengeAnswer {
     /// NEW_PASSWORD_REQUIRED: the new password and the required attributes.
     NewPassword {
         /// The new password.
-        password: String,
+        password: Arc<Secret>,
         /// Required (and other writable) attributes.
         attributes: HashMap<String, String>,
     },
     /// CUSTOM_CHALLENGE: the answer.
     Custom {
         /// The answer.
-        answer: String,
+        answer: Arc<Secret>,
     },
     /// WEB_AUTHN: the authenticator's AuthenticationResponseJSON.
     WebAuthnCredential {
@@ -196,7 +193,7 @@ pub enum ChallengeAnswer {
     /// TOTP enrolment: the first code, and an optional name for the authenticator.
     VerifyTotp {
         /// The 6-digit code.
-        code: String,
+        code: Arc<Secret>,
         /// `FriendlyDeviceName`.
         friendly_name: Option<String>,
     },
@@ -213,7 +210,7 @@ pub enum ChallengeAnswer {
     /// SELECT_CHALLENGE: sign in with this password (by SRP when offered).
     Password {
         /// The password.
-        password: String,
+        password: Arc<Secret>,
     },
 }
 
@@ -244,7 +241,7 @@ impl From<ChallengeAnswer> for cognito_auth::ChallengeAnswer {
     fn from(answer: ChallengeAnswer) -> Self {
         use cognito_auth::ChallengeAnswer as A;
         match answer {
-            ChallengeAnswer::Code { code } => A::Code(SecretString::new(code)),
+            ChallengeAnswer::Code { code } => A::Code(Secret::into_core(code)),
             ChallengeAnswer::SelectMfaType { factor } => {
                 A::SelectMfaType(MfaType::from_name(&factor))
             }
@@ -252,24 +249,24 @@ impl From<ChallengeAnswer> for cognito_auth::ChallengeAnswer {
                 password,
                 attributes,
             } => A::NewPassword {
-                password: SecretString::new(password),
+                password: Secret::into_core(password),
                 attributes: attributes.into_iter().collect(),
             },
-            ChallengeAnswer::Custom { answer } => A::Custom(SecretString::new(answer)),
+            ChallengeAnswer::Custom { answer } => A::Custom(Secret::into_core(answer)),
             ChallengeAnswer::WebAuthnCredential { credential } => A::WebAuthnCredential(credential),
             ChallengeAnswer::SetUpTotp => A::SetUpTotp,
             ChallengeAnswer::VerifyTotp {
                 code,
                 friendly_name,
             } => A::VerifyTotp {
-                code: SecretString::new(code),
+                code: Secret::into_core(code),
                 friendly_name,
             },
             ChallengeAnswer::SetUpEmail { email } => A::SetUpEmail(email),
             ChallengeAnswer::SelectFirstFactor { factor } => {
                 A::SelectFirstFactor(FirstFactor::from_name(&factor))
             }
-            ChallengeAnswer::Password { password } => A::Password(SecretString::new(password)),
+            ChallengeAnswer::Password { password } => A::Password(Secret::into_core(password)),
         }
     }
 }

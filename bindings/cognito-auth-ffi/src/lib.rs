@@ -7,8 +7,11 @@
 //!    gives a [`NextStep`]: send the next request, answer a [`Challenge`], or the [`Tokens`].
 //!
 //! Every failure is a [`CognitoError`]; nothing here panics on the caller's or the server's
-//! data. Secrets print as `<redacted>` in Rust's `Debug`; the generated foreign records are
-//! plain data classes, so do not log a `Tokens` or an `HttpRequest` body there either.
+//! data. Every secret that crosses the boundary (tokens, request bodies, device passwords,
+//! TOTP secrets, the suspended Session, the app's codes and passwords in a `ChallengeAnswer`)
+//! is a [`Secret`] object: it prints as `<redacted>` in every language (the generated records
+//! are data classes that print their fields) and is zeroized on the Rust side when dropped;
+//! `reveal()` gives its text.
 
 #![forbid(unsafe_code)]
 
@@ -16,12 +19,14 @@ use std::sync::Arc;
 
 mod challenge;
 mod error;
+mod secret;
 mod sign_in;
 mod tokens;
 mod types;
 
 pub use challenge::{Challenge, ChallengeAnswer, NextStep, TotpEnrolment};
 pub use error::CognitoError;
+pub use secret::Secret;
 pub use sign_in::SignInSession;
 pub use tokens::{DeviceConfirmation, Refresh, RefreshFlow};
 pub use types::{
@@ -96,6 +101,7 @@ impl PoolConfig {
 /// `InvalidInput` when the secret is not base32.
 #[uniffi::export]
 pub fn totp_code(secret: String, now_unix_secs: u64) -> Result<String, CognitoError> {
+    let secret = zeroize::Zeroizing::new(secret);
     Ok(cognito_auth::totp::code(
         &secret,
         cognito_auth::UnixTime(now_unix_secs),

@@ -3,10 +3,12 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use cognito_auth::{SignIn, SuspendedSignIn, UnixTime};
+use zeroize::Zeroizing;
 
 use crate::PoolConfig;
 use crate::challenge::{ChallengeAnswer, NextStep};
 use crate::error::CognitoError;
+use crate::secret::{Secret, secret_json_string};
 use crate::types::{AuthFlow, DeviceCredentials, Header, HttpRequest, SignInStatus, with_response};
 
 /// One user's sign-in. `start`, then for each request: send it and pass the reply to
@@ -47,7 +49,7 @@ impl SignInSession {
         Self::wrap(sign_in)
     }
 
-    /// A sign-in waiting at the challenge `suspend` saved.
+    /// A sign-in waiting at the challenge `suspend` saved (the text of its `Secret`).
     ///
     /// # Errors
     /// `InvalidInput` when the JSON is not from `suspend`; `Protocol` when its challenge
@@ -57,6 +59,7 @@ impl SignInSession {
         config: Arc<PoolConfig>,
         suspended_json: String,
     ) -> Result<Arc<Self>, CognitoError> {
+        let suspended_json = Zeroizing::new(suspended_json);
         let suspended: SuspendedSignIn = serde_json::from_str(&suspended_json)
             .map_err(|e| CognitoError::invalid_input(format!("not a suspended sign-in: {e}")))?;
         Ok(Self::wrap(SignIn::resume(config.core(), suspended)?))
@@ -87,7 +90,7 @@ impl SignInSession {
         now_unix_secs: u64,
     ) -> Result<NextStep, CognitoError> {
         let mut sign_in = self.lock()?;
-        let step = with_response(status, &headers, &body, |response| {
+        let step = with_response(status, &headers, body, |response| {
             sign_in.handle_response(response, UnixTime(now_unix_secs))
         })?;
         Ok(step.into())
@@ -114,17 +117,18 @@ impl SignInSession {
     }
 
     /// A JSON snapshot of a sign-in waiting at a challenge (the Session, never the password),
-    /// for an app sent to the background; `None` in any other state. Store it as a secret and
-    /// pass it to `resume` while the Session lives (3 minutes by default).
+    /// for an app sent to the background; `None` in any other state. It is a `Secret`: store
+    /// its `reveal()` as one and pass that to `resume` while the Session lives (3 minutes by
+    /// default).
     ///
     /// # Errors
     /// `Internal` when the session is poisoned or the snapshot cannot be serialized.
-    pub fn suspend(&self) -> Result<Option<String>, CognitoError> {
+    pub fn suspend(&self) -> Result<Option<Arc<Secret>>, CognitoError> {
         let Some(suspended) = self.lock()?.suspend() else {
             return Ok(None);
         };
-        serde_json::to_string(&suspended)
-            .map(Some)
+        secret_json_string(&suspended)
+            .map(|json| Some(Secret::wrap(json)))
             .map_err(|e| CognitoError::Internal {
                 reason: format!("cannot serialize the sign-in: {e}"),
             })

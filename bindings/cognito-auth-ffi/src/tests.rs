@@ -47,7 +47,10 @@ impl Local {
             .find(|h| h.name.eq_ignore_ascii_case("x-amz-target"))
             .map(|h| h.value.clone())
             .unwrap();
-        let reply = self.pool.handle(&target, &request.body, NOW, &mut self.rng);
+        let body = request.body.reveal();
+        let reply = self
+            .pool
+            .handle(&target, body.as_bytes(), NOW, &mut self.rng);
         let headers = reply
             .headers
             .into_iter()
@@ -55,6 +58,10 @@ impl Local {
             .collect();
         (reply.status, headers, reply.body)
     }
+}
+
+fn secret(text: &str) -> Arc<Secret> {
+    Secret::new(text.to_owned())
 }
 
 fn config() -> Arc<PoolConfig> {
@@ -92,7 +99,7 @@ fn srp_sign_in_refresh_and_errors() {
     assert_eq!(tokens.expires_at, NOW + tokens.expires_in);
     assert!(tokens.refresh_token.is_some());
     let debug = format!("{tokens:?}");
-    assert!(!debug.contains(&tokens.access_token) && debug.contains("<redacted>"));
+    assert!(!debug.contains(&tokens.access_token.reveal()) && debug.contains("<redacted>"));
 
     // The record goes back into the core type (for Refresh and DeviceConfirmation).
     let core = cognito_auth::Tokens::try_from(&tokens).unwrap();
@@ -152,8 +159,9 @@ fn totp_challenge_suspend_resume_and_wrong_code() {
     );
     // The app is sent to the background and comes back.
     let json = session.suspend().unwrap().unwrap();
-    assert!(!json.contains("Correct-Horse-9"));
-    let resumed = SignInSession::resume(config(), json).unwrap();
+    assert!(!json.reveal().contains("Correct-Horse-9"));
+    assert_eq!(format!("{json:?}"), "<redacted>");
+    let resumed = SignInSession::resume(config(), json.reveal()).unwrap();
     assert_eq!(resumed.status(), SignInStatus::AwaitingAnswer);
     assert!(matches!(
         SignInSession::resume(config(), "{not json".into()),
@@ -164,12 +172,16 @@ fn totp_challenge_suspend_resume_and_wrong_code() {
     let wrong_kind = resumed.answer(ChallengeAnswer::SetUpTotp);
     assert!(wrong_kind.is_err(), "{wrong_kind:?}");
     let empty = resumed.answer(ChallengeAnswer::Code {
-        code: String::new(),
+        code: Secret::new(String::new()),
     });
     assert!(matches!(empty, Err(CognitoError::InvalidInput { .. })));
 
     let code = totp_code(TOTP.into(), NOW).unwrap();
-    let request = resumed.answer(ChallengeAnswer::Code { code }).unwrap();
+    let request = resumed
+        .answer(ChallengeAnswer::Code {
+            code: Secret::new(code),
+        })
+        .unwrap();
     assert!(matches!(
         drive(&mut local, &resumed, request),
         NextStep::Done { .. }
@@ -244,24 +256,24 @@ fn secrets_stay_out_of_debug() {
     )
     .start()
     .unwrap();
-    assert!(String::from_utf8_lossy(&request.body).contains("Hunter-2-password"));
+    assert!(request.body.reveal().contains("Hunter-2-password"));
     assert!(!format!("{request:?}").contains("Hunter-2-password"));
     let answer = ChallengeAnswer::Password {
-        password: "Hunter-2-password".into(),
+        password: secret("Hunter-2-password"),
     };
     assert!(!format!("{answer:?}").contains("Hunter-2"));
     let device = DeviceCredentials {
         device_key: "k".into(),
         device_group_key: "g".into(),
-        device_password: "device-secret-xyz".into(),
+        device_password: secret("device-secret-xyz"),
         user_sub: "s".into(),
     };
     assert!(!format!("{device:?}").contains("device-secret-xyz"));
     let round = DeviceCredentials::from(cognito_auth::DeviceCredentials::from(device.clone()));
     assert_eq!(round, device);
     let enrolment = TotpEnrolment {
-        secret: TOTP.into(),
-        uri: format!("otpauth://totp/x?secret={TOTP}"),
+        secret: secret(TOTP),
+        uri: Secret::new(format!("otpauth://totp/x?secret={TOTP}")),
     };
     assert!(!format!("{enrolment:?}").contains(TOTP));
 }
@@ -400,15 +412,13 @@ fn no_panic_on_garbage_responses() {
                 Ok(NextStep::Challenge { .. }) => {
                     let answers = [
                         ChallengeAnswer::Code {
-                            code: "123456".into(),
+                            code: secret("123456"),
                         },
                         ChallengeAnswer::SelectMfaType {
                             factor: "NOPE".into(),
                         },
                         ChallengeAnswer::SetUpTotp,
-                        ChallengeAnswer::Custom {
-                            answer: String::new(),
-                        },
+                        ChallengeAnswer::Custom { answer: secret("") },
                     ];
                     let answer = answers[(rng.next() % 4) as usize].clone();
                     let _ = session.answer(answer);
@@ -551,7 +561,7 @@ fn challenges_and_answers_convert() {
     let answers = [
         (
             ChallengeAnswer::Code {
-                code: "123456".into(),
+                code: secret("123456"),
             },
             A::Code(SecretString::new("123456")),
         ),
@@ -569,7 +579,7 @@ fn challenges_and_answers_convert() {
         ),
         (
             ChallengeAnswer::NewPassword {
-                password: "P4ss-word".into(),
+                password: secret("P4ss-word"),
                 attributes: hash(map(&[("name", "Kim")])),
             },
             A::NewPassword {
@@ -579,7 +589,7 @@ fn challenges_and_answers_convert() {
         ),
         (
             ChallengeAnswer::VerifyTotp {
-                code: "1".into(),
+                code: secret("1"),
                 friendly_name: Some("phone".into()),
             },
             A::VerifyTotp {

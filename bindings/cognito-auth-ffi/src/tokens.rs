@@ -100,7 +100,7 @@ impl Refresh {
         now_unix_secs: u64,
     ) -> Result<Tokens, CognitoError> {
         let mut refresh = lock(&self.inner, "refresh")?;
-        let tokens = with_response(status, &headers, &body, |response| {
+        let tokens = with_response(status, &headers, body, |response| {
             refresh.handle_response(response, UnixTime(now_unix_secs))
         })?;
         Ok(tokens.into())
@@ -158,7 +158,7 @@ impl DeviceConfirmation {
         body: Vec<u8>,
     ) -> Result<ConfirmedDevice, CognitoError> {
         let mut confirmation = lock(&self.inner, "device confirmation")?;
-        let confirmed = with_response(status, &headers, &body, |response| {
+        let confirmed = with_response(status, &headers, body, |response| {
             confirmation.handle_response(response)
         })?;
         Ok(ConfirmedDevice {
@@ -188,7 +188,7 @@ impl DeviceConfirmation {
         body: Vec<u8>,
     ) -> Result<(), CognitoError> {
         let mut confirmation = lock(&self.inner, "device confirmation")?;
-        Ok(with_response(status, &headers, &body, |response| {
+        Ok(with_response(status, &headers, body, |response| {
             confirmation.handle_status_response(response)
         })?)
     }

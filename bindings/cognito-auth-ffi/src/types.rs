@@ -1,10 +1,13 @@
 //! Records and enums crossing the FFI, and their conversions to and from the core types.
 
-use std::fmt;
+use std::sync::Arc;
 
 use cognito_auth::{HttpResponse, Request, SecretString};
+use serde::Serialize;
+use zeroize::Zeroizing;
 
 use crate::error::CognitoError;
+use crate::secret::{Secret, secret_json};
 
 /// An HTTP header.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -17,7 +20,7 @@ pub struct Header {
 
 /// A request to send: `method` to `url` with these headers and body, then pass the reply to
 /// the machine's `handle_response`.
-#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct HttpRequest {
     /// The endpoint.
     pub url: String,
@@ -25,26 +28,19 @@ pub struct HttpRequest {
     pub method: String,
     /// `Content-Type` and `X-Amz-Target`.
     pub headers: Vec<Header>,
-    /// The JSON body. It may carry secrets (a password, tokens, the Session): never log it.
-    pub body: Vec<u8>,
-}
-
-impl fmt::Debug for HttpRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpRequest")
-            .field("url", &self.url)
-            .field("method", &self.method)
-            .field("headers", &self.headers)
-            .field(
-                "body",
-                &format_args!("<redacted {} bytes>", self.body.len()),
-            )
-            .finish()
-    }
+    /// The JSON body (UTF-8): `body.reveal()` is what to send. It may carry secrets (a
+    /// password, tokens, the Session), so it prints as `<redacted>`.
+    pub body: Arc<Secret>,
 }
 
 impl From<Request> for HttpRequest {
     fn from(request: Request) -> Self {
+        // One copy of exactly the body's size, zeroized with the `Secret`; the core request
+        // zeroizes its own buffer when dropped below.
+        let body = match std::str::from_utf8(request.body()) {
+            Ok(text) => SecretString::new(text),
+            Err(_) => SecretString::new(String::from_utf8_lossy(request.body())),
+        };
         HttpRequest {
             url: request.url().to_owned(),
             method: request.method().to_owned(),
@@ -56,21 +52,23 @@ impl From<Request> for HttpRequest {
                     value: (*value).to_owned(),
                 })
                 .collect(),
-            body: request.body().to_vec(),
+            body: Secret::wrap(body),
         }
     }
 }
 
 /// Runs `f` with the core view of a response (status, the headers the machines read, body).
+/// The body (it may carry tokens) is zeroized when `f` is done with it.
 pub(crate) fn with_response<T>(
     status: u16,
     headers: &[Header],
-    body: &[u8],
+    body: Vec<u8>,
     f: impl FnOnce(HttpResponse<'_>) -> T,
 ) -> T {
+    let body = Zeroizing::new(body);
     let response = headers
         .iter()
-        .fold(HttpResponse::new(status, body), |response, header| {
+        .fold(HttpResponse::new(status, &body), |response, header| {
             response.header(&header.name, &header.value)
         });
     f(response)
@@ -85,15 +83,16 @@ pub struct NewDeviceMetadata {
     pub device_group_key: String,
 }
 
-/// The tokens of a sign-in or refresh. Store them in the keychain / keystore.
-#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+/// The tokens of a sign-in or refresh. Store them in the keychain / keystore (each token's
+/// `reveal()`); they print as `<redacted>`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Tokens {
     /// The ID token (JWT).
-    pub id_token: String,
+    pub id_token: Arc<Secret>,
     /// The access token (JWT).
-    pub access_token: String,
+    pub access_token: Arc<Secret>,
     /// The refresh token (kept from before when a refresh did not rotate it).
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Arc<Secret>>,
     /// Normally `Bearer`.
     pub token_type: String,
     /// Lifetime of the ID and access tokens, in seconds.
@@ -104,91 +103,84 @@ pub struct Tokens {
     pub new_device: Option<NewDeviceMetadata>,
 }
 
-impl fmt::Debug for Tokens {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Tokens")
-            .field("id_token", &"<redacted>")
-            .field("access_token", &"<redacted>")
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| "<redacted>"),
-            )
-            .field("token_type", &self.token_type)
-            .field("expires_in", &self.expires_in)
-            .field("expires_at", &self.expires_at)
-            .field("new_device", &self.new_device)
-            .finish()
-    }
-}
-
 impl From<cognito_auth::Tokens> for Tokens {
+    /// The core's secrets are moved, not copied.
     fn from(tokens: cognito_auth::Tokens) -> Self {
         Tokens {
-            id_token: tokens.id_token.expose().to_owned(),
-            access_token: tokens.access_token.expose().to_owned(),
-            refresh_token: tokens.refresh_token.as_ref().map(|t| t.expose().to_owned()),
-            token_type: tokens.token_type.clone(),
+            id_token: Secret::wrap(tokens.id_token),
+            access_token: Secret::wrap(tokens.access_token),
+            refresh_token: tokens.refresh_token.map(Secret::wrap),
+            token_type: tokens.token_type,
             expires_in: tokens.expires_in,
             expires_at: tokens.expires_at.as_secs(),
-            new_device: tokens.new_device.as_ref().map(|d| NewDeviceMetadata {
-                device_key: d.device_key.clone(),
-                device_group_key: d.device_group_key.clone(),
+            new_device: tokens.new_device.map(|d| NewDeviceMetadata {
+                device_key: d.device_key,
+                device_group_key: d.device_group_key,
             }),
         }
     }
+}
+
+/// The core `Tokens` in its serialized form, borrowing the record's text.
+#[derive(Serialize)]
+struct TokensJson<'a> {
+    id_token: &'a str,
+    access_token: &'a str,
+    refresh_token: Option<&'a str>,
+    token_type: &'a str,
+    expires_in: u64,
+    expires_at: u64,
+    new_device: Option<NewDeviceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct NewDeviceJson<'a> {
+    device_key: &'a str,
+    device_group_key: &'a str,
 }
 
 impl TryFrom<&Tokens> for cognito_auth::Tokens {
     type Error = CognitoError;
 
     /// The core type is built through its serialized form (its fields are not constructible
-    /// outside the crate).
+    /// outside the crate), written into one zeroizing buffer of the exact size.
     fn try_from(tokens: &Tokens) -> Result<Self, CognitoError> {
-        let value = serde_json::json!({
-            "id_token": tokens.id_token,
-            "access_token": tokens.access_token,
-            "refresh_token": tokens.refresh_token,
-            "token_type": tokens.token_type,
-            "expires_in": tokens.expires_in,
-            "expires_at": tokens.expires_at,
-            "new_device": tokens.new_device.as_ref().map(|d| serde_json::json!({
-                "device_key": d.device_key,
-                "device_group_key": d.device_group_key,
-            })),
-        });
-        serde_json::from_value(value)
+        let json = secret_json(&TokensJson {
+            id_token: tokens.id_token.expose(),
+            access_token: tokens.access_token.expose(),
+            refresh_token: tokens.refresh_token.as_deref().map(Secret::expose),
+            token_type: &tokens.token_type,
+            expires_in: tokens.expires_in,
+            expires_at: tokens.expires_at,
+            new_device: tokens.new_device.as_ref().map(|d| NewDeviceJson {
+                device_key: &d.device_key,
+                device_group_key: &d.device_group_key,
+            }),
+        })
+        .map_err(|e| CognitoError::invalid_input(format!("unusable tokens: {e}")))?;
+        serde_json::from_slice(&json)
             .map_err(|e| CognitoError::invalid_input(format!("unusable tokens: {e}")))
     }
 }
 
-/// A remembered device, to store under the user's `sub` and pass to later sign-ins.
-#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+/// A remembered device, to store under the user's `sub` and pass to later sign-ins. The
+/// device password prints as `<redacted>`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct DeviceCredentials {
     /// `DeviceKey`.
     pub device_key: String,
     /// `DeviceGroupKey`.
     pub device_group_key: String,
-    /// The random device secret. Keep it in the keychain / keystore.
-    pub device_password: String,
+    /// The random device secret. Keep it (`reveal()`) in the keychain / keystore.
+    pub device_password: Arc<Secret>,
     /// The `sub` of the user the device belongs to.
     pub user_sub: String,
-}
-
-impl fmt::Debug for DeviceCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeviceCredentials")
-            .field("device_key", &self.device_key)
-            .field("device_group_key", &self.device_group_key)
-            .field("device_password", &"<redacted>")
-            .field("user_sub", &self.user_sub)
-            .finish()
-    }
 }
 
 impl From<cognito_auth::DeviceCredentials> for DeviceCredentials {
     fn from(c: cognito_auth::DeviceCredentials) -> Self {
         DeviceCredentials {
-            device_password: c.device_password.expose().to_owned(),
+            device_password: Secret::wrap(c.device_password),
             device_key: c.device_key,
             device_group_key: c.device_group_key,
             user_sub: c.user_sub,
@@ -201,7 +193,7 @@ impl From<DeviceCredentials> for cognito_auth::DeviceCredentials {
         cognito_auth::DeviceCredentials {
             device_key: c.device_key,
             device_group_key: c.device_group_key,
-            device_password: SecretString::new(c.device_password),
+            device_password: Secret::into_core(c.device_password),
             user_sub: c.user_sub,
         }
     }

@@ -4,18 +4,13 @@
 
 #![allow(clippy::expect_used, clippy::panic)]
 
-use std::env::consts::{DLL_PREFIX, DLL_SUFFIX, EXE_SUFFIX};
+use std::env::consts::EXE_SUFFIX;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// `target/<profile>`: the test binary lives in its `deps/`.
-fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps/<test>")
-        .to_path_buf()
-}
+mod common;
+
+use common::{generate, library, profile_dir};
 
 /// The `cognito-auth` CLI of this workspace, built on demand.
 fn cli(profile: &Path) -> PathBuf {
@@ -44,39 +39,8 @@ fn python_bindings_sign_in_against_the_local_pool() {
         "python3 is required for the Python binding test (install python3)"
     );
     let profile = profile_dir();
-    let library = profile.join(format!("{DLL_PREFIX}cognito_auth_ffi{DLL_SUFFIX}"));
-    if !library.exists() {
-        // `cargo test` links the tests against the rlib only; build the cdylib too.
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let mut build = Command::new(cargo);
-        build.args(["build", "-p", "cognito-auth-ffi"]);
-        if profile.ends_with("release") {
-            build.arg("--release");
-        }
-        let status = build
-            .status()
-            .expect("running cargo build -p cognito-auth-ffi");
-        assert!(status.success(), "cargo build -p cognito-auth-ffi failed");
-    }
-    assert!(library.exists(), "{} is missing", library.display());
-
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cognito_auth_ffi_python");
-    let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out).expect("creating the bindings folder");
-    let generated = Command::new(env!("CARGO_BIN_EXE_uniffi-bindgen"))
-        .args(["generate", "--library"])
-        .arg(&library)
-        .args([
-            "--language",
-            "python",
-            "--no-format",
-            "--metadata-no-deps",
-            "--out-dir",
-        ])
-        .arg(&out)
-        .status()
-        .expect("running uniffi-bindgen");
-    assert!(generated.success(), "uniffi-bindgen failed");
+    let library = library(&profile);
+    let out = generate(&library, "python", "cognito_auth_ffi_python");
     let file_name = library.file_name().expect("a file name");
     std::fs::copy(&library, out.join(file_name)).expect("copying the library beside the module");
 

@@ -89,12 +89,21 @@ static void happy_path(const CognitoConfig *config) {
     CHECK(contains(&request.body, "SOFTWARE_TOKEN_MFA_CODE"));
     cognito_request_free(&request);
 
+    /* The access and ID tokens must be JWTs whose claims decode (the signature is not checked). */
+#define JWT_HEADER "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ"
+#define ACCESS_CLAIMS                                                                       \
+    "eyJzdWIiOiJzdWItMSIsInVzZXJuYW1lIjoiYWxpY2UiLCJ0b2tlbl91c2UiOiJhY2Nlc3MiLCJkZXZpY2Vf" \
+    "a2V5IjoidXMtZWFzdC0xX2RrIn0"
+#define ID_CLAIMS                                                                           \
+    "eyJzdWIiOiJzdWItMSIsImNvZ25pdG86dXNlcm5hbWUiOiJhbGljZSIsInRva2VuX3VzZSI6ImlkIn0"
     CHECK(reply(sign_in, 200,
-                "{\"AuthenticationResult\":{\"AccessToken\":\"acc\",\"IdToken\":\"id\","
+                "{\"AuthenticationResult\":{\"AccessToken\":\"" JWT_HEADER "." ACCESS_CLAIMS ".c2ln\","
+                "\"IdToken\":\"" JWT_HEADER "." ID_CLAIMS ".c2ln\","
                 "\"RefreshToken\":\"ref\",\"ExpiresIn\":3600,\"TokenType\":\"Bearer\"}}",
                 &step) == COGNITO_RESULT_OK);
     CHECK(step.kind == COGNITO_STEP_KIND_DONE);
     CHECK(contains(&step.tokens_json, "\"refresh_token\":\"ref\""));
+    CHECK(contains(&step.tokens_json, "\"access_token\":\"" JWT_HEADER "." ACCESS_CLAIMS ".c2ln\""));
     CHECK(contains(&step.tokens_json, "\"expires_at\":1700003600"));
     cognito_step_free(&step);
     CHECK(cognito_sign_in_status(sign_in, &status) == COGNITO_RESULT_OK);

@@ -26,6 +26,8 @@ POOL = {
     "clients": [
         {"client_id": "pypublicclient0001"},
         {"client_id": "pysecretclient0001", "client_secret": CLIENT_SECRET},
+        {"client_id": "pypasswordclient01",
+         "explicit_auth_flows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]},
     ],
     "mfa": "optional",
     "users": [
@@ -42,7 +44,7 @@ def send(request):
     assert request.method == "POST"
     http = urllib.request.Request(
         request.url,
-        data=bytes(request.body),
+        data=request.body.reveal().encode(),
         method=request.method,
         headers={h.name: h.value for h in request.headers},
     )
@@ -75,8 +77,9 @@ def test_srp_sign_in_and_refresh(pool):
     step = drive(session, session.start())
     assert step.is_done(), step
     tokens = step.tokens
-    assert tokens.access_token.count(".") == 2 and tokens.id_token.count(".") == 2
-    assert tokens.refresh_token
+    assert tokens.access_token.reveal().count(".") == 2
+    assert tokens.id_token.reveal().count(".") == 2
+    assert tokens.refresh_token and tokens.refresh_token.reveal()
     assert tokens.token_type == "Bearer"
     assert tokens.expires_at >= int(time.time()) + tokens.expires_in - 60
     assert session.status().is_done()
@@ -84,8 +87,9 @@ def test_srp_sign_in_and_refresh(pool):
     refresh = cog.Refresh(config, tokens, cog.RefreshFlow.GET_TOKENS_FROM_REFRESH_TOKEN)
     status, headers, body = send(refresh.request())
     refreshed = refresh.handle_response(status, headers_of(headers), body, int(time.time()))
-    assert refreshed.access_token.count(".") == 2
+    assert refreshed.access_token.reveal().count(".") == 2
     assert refreshed.refresh_token == tokens.refresh_token
+    assert refreshed.refresh_token.reveal() == tokens.refresh_token.reveal()
 
 
 def test_wrong_password_is_not_authorized(pool):
@@ -111,11 +115,13 @@ def test_totp_challenge_with_client_secret(pool):
 
     # The app goes to the background and comes back: suspend and resume.
     suspended = session.suspend()
-    assert suspended and "Battery-Staple-7" not in suspended
-    resumed = cog.SignInSession.resume(config, suspended)
+    assert suspended is not None and not suspended.is_empty()
+    assert "Battery-Staple-7" not in suspended.reveal()
+    assert_never_printed([json.loads(suspended.reveal())["session"]], suspended)
+    resumed = cog.SignInSession.resume(config, suspended.reveal())
 
     # A wrong code is a Service error that leaves the challenge open.
-    request = resumed.answer(cog.ChallengeAnswer.CODE(code="000000"))
+    request = resumed.answer(cog.ChallengeAnswer.CODE(code=cog.Secret("000000")))
     status, headers, body = send(request)
     try:
         resumed.handle_response(status, headers_of(headers), body, int(time.time()))
@@ -125,7 +131,7 @@ def test_totp_challenge_with_client_secret(pool):
     assert resumed.status().is_awaiting_answer()
 
     code = cog.totp_code(TOTP_SECRET, int(time.time()))
-    step = drive(resumed, resumed.answer(cog.ChallengeAnswer.CODE(code=code)))
+    step = drive(resumed, resumed.answer(cog.ChallengeAnswer.CODE(code=cog.Secret(code))))
     assert step.is_done(), step
 
 
@@ -138,7 +144,7 @@ def test_errors_are_exceptions_not_crashes(pool):
     config = cog.PoolConfig(pool["pool_id"], "pypublicclient0001", None, pool["endpoint"])
     session = cog.SignInSession(config, "alice", "Correct-Horse-9")
     try:
-        session.answer(cog.ChallengeAnswer.CODE(code="1"))
+        session.answer(cog.ChallengeAnswer.CODE(code=cog.Secret("1")))
         raise AssertionError("answered without a challenge")
     except cog.CognitoError.Misuse:
         pass
@@ -156,6 +162,62 @@ def test_errors_are_exceptions_not_crashes(pool):
         raise AssertionError("garbage resumed")
     except cog.CognitoError.InvalidInput:
         pass
+
+
+def assert_never_printed(secrets, *shown):
+    """No secret, nor any long part of one (a JWT's segments), in repr() or str()."""
+    needles = set()
+    for value in secrets:
+        assert value and len(value) >= 8, value
+        needles.add(value)
+        needles.update(part for part in value.split(".") if len(part) >= 16)
+    for value in shown:
+        for printed in (repr(value), str(value), repr([value]), str({"v": value})):
+            for needle in needles:
+                assert needle not in printed, f"{needle[:12]}... is printed: {printed[:300]}"
+
+
+def test_secrets_never_print(pool):
+    config = cog.PoolConfig(pool["pool_id"], "pypasswordclient01", None, pool["endpoint"])
+    # USER_PASSWORD_AUTH: the password itself is in the first request's body.
+    session = cog.SignInSession.with_options(
+        config, "alice", "Correct-Horse-9", cog.AuthFlow.USER_PASSWORD, None)
+    request = session.start()
+    assert "Correct-Horse-9" in request.body.reveal()
+    assert_never_printed(["Correct-Horse-9"], request, request.body)
+
+    status, headers, body = send(request)
+    step = session.handle_response(status, headers_of(headers), body, int(time.time()))
+    assert step.is_done(), step
+    tokens = step.tokens
+    values = [tokens.id_token.reveal(), tokens.access_token.reveal(), tokens.refresh_token.reveal()]
+    assert_never_printed(values, tokens, step, tokens.id_token, tokens.access_token,
+                         tokens.refresh_token)
+
+    # A refresh request carries the refresh token in its body.
+    refresh = cog.Refresh(config, tokens, cog.RefreshFlow.GET_TOKENS_FROM_REFRESH_TOKEN)
+    request = refresh.request()
+    assert tokens.refresh_token.reveal() in request.body.reveal()
+    assert_never_printed([tokens.refresh_token.reveal()], request, cog.NextStep.SEND(request=request))
+
+    device = cog.DeviceCredentials(device_key="us-east-1_dk", device_group_key="dgk",
+                                   device_password=cog.Secret("device-secret-xyz"), user_sub="sub")
+    assert device.device_password.reveal() == "device-secret-xyz"
+    assert_never_printed(["device-secret-xyz"], device,
+                         cog.ConfirmedDevice(credentials=device, user_confirmation_necessary=False))
+
+    enrolment = cog.TotpEnrolment(secret=cog.Secret(TOTP_SECRET),
+                                  uri=cog.Secret(f"otpauth://totp/x?secret={TOTP_SECRET}"))
+    assert_never_printed([TOTP_SECRET], enrolment, cog.Challenge.TOTP_SETUP(setup=enrolment))
+
+    answers = [
+        cog.ChallengeAnswer.PASSWORD(password=cog.Secret("Hunter-2-password")),
+        cog.ChallengeAnswer.NEW_PASSWORD(password=cog.Secret("Hunter-2-password"), attributes={}),
+        cog.ChallengeAnswer.CODE(code=cog.Secret("Hunter-2-password")),
+        cog.ChallengeAnswer.VERIFY_TOTP(code=cog.Secret("Hunter-2-password"), friendly_name=None),
+        cog.ChallengeAnswer.CUSTOM(answer=cog.Secret("Hunter-2-password")),
+    ]
+    assert_never_printed(["Hunter-2-password"], *answers)
 
 
 def start_pool(cli, folder):
