@@ -50,10 +50,10 @@ pub(crate) const MEMBERS: [&str; 40] = [
     "message",
 ];
 
-/// String values worth trying: enum spellings, dates, and the secret markers (a secret the
-/// service sends must not show in `Debug` either).
+/// String values worth trying: enum spellings, dates, ids. The secret markers go only where
+/// the service sends secrets ([`object`]): a marker misplaced would be echoed by serde's
+/// "invalid type: string ..." in the error, which is an echo of the reply, not a leak.
 pub(crate) fn string_value(inp: &mut Input<'_>) -> String {
-    let session = format!("{SESSION_MARKER}-4");
     let options = [
         "SMS",
         "EMAIL",
@@ -70,8 +70,6 @@ pub(crate) fn string_value(inp: &mut Input<'_>) -> String {
         "email",
         "a***@e***",
         "2023-11-14T22:13:20Z",
-        TOTP_SECRET,
-        session.as_str(),
         "us-east-1_0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
     ];
     inp.pick_or_string(&options)
@@ -98,7 +96,17 @@ pub(crate) fn object(inp: &mut Input<'_>, depth: u8) -> Value {
     let mut map = Map::new();
     for _ in 0..inp.byte() % 6 {
         let key = inp.pick_or_string(&MEMBERS);
-        map.insert(key, value(inp, depth));
+        // A secret where the service sends one (bit 0 of the value's first byte clear).
+        let secret = match key.as_str() {
+            "SecretCode" => Some(TOTP_SECRET.to_owned()),
+            "Session" => Some(format!("{SESSION_MARKER}-4")),
+            _ => None,
+        };
+        let value = match secret {
+            Some(secret) if inp.byte() & 1 == 0 => json!(secret),
+            _ => value(inp, depth),
+        };
+        map.insert(key, value);
     }
     Value::Object(map)
 }

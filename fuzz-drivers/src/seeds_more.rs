@@ -67,11 +67,9 @@ pub(crate) fn more_seeds(sign_in: &Seeds) -> Seeds {
             .byte(1)
             .byte(2)
             .byte(12)
-            .byte(8)
-            .byte(15)
+            .byte(0)
             .byte(13)
-            .byte(8)
-            .byte(16),
+            .byte(0),
     );
     push(
         &mut out,
