@@ -11,7 +11,9 @@ use cognito_auth::account::{
 use cognito_auth::{Refresh, RefreshFlow, totp};
 use serde_json::json;
 
-use crate::app::{App, Failure, now, prompt, prompt_secret, qr_code, shown, stdin_lines};
+use crate::app::{
+    App, Class, Failure, non_empty, now, prompt, prompt_secret, qr_code, shown, stdin_lines,
+};
 use crate::files::{load_device, refuse_symlink, replace_private};
 use crate::tokens::{self, TokenSource};
 
@@ -19,7 +21,7 @@ use crate::tokens::{self, TokenSource};
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct UserArgs {
     /// The user name (or an alias the pool accepts).
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     username: String,
 }
 
@@ -27,10 +29,10 @@ pub(crate) struct UserArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct CodeArgs {
     /// The user name.
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     username: String,
     /// The code that was sent.
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     code: String,
 }
 
@@ -38,7 +40,7 @@ pub(crate) struct CodeArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct SignUpArgs {
     /// The user name.
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     username: String,
     /// Read the password from the first line of standard input.
     #[arg(long)]
@@ -52,10 +54,10 @@ pub(crate) struct SignUpArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct ConfirmForgotArgs {
     /// The user name.
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     username: String,
     /// The code that was sent.
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     code: String,
     /// Read the new password from the first line of standard input.
     #[arg(long)]
@@ -67,7 +69,8 @@ pub(crate) struct ConfirmForgotArgs {
 pub(crate) struct ChangePasswordArgs {
     #[command(flatten)]
     source: TokenSource,
-    /// Read the current and the new password from the first two lines of standard input.
+    /// Read the current and the new password from the first two lines of standard input
+    /// (each at most 4 KiB).
     #[arg(long)]
     password_stdin: bool,
 }
@@ -83,6 +86,10 @@ pub(crate) struct RefreshArgs {
     /// Device credentials (a file written by `sign-in --device-file`), for pools that track devices.
     #[arg(long)]
     device_file: Option<PathBuf>,
+    /// Print the new tokens on standard output (they are secrets). Without it (and without
+    /// --json) they are only saved to --tokens-file.
+    #[arg(long)]
+    print_tokens: bool,
 }
 
 /// `devices ...`
@@ -146,6 +153,16 @@ pub(crate) enum Factor {
     Email,
 }
 
+impl Factor {
+    fn flag(self) -> &'static str {
+        match self {
+            Factor::Totp => "totp",
+            Factor::Sms => "sms",
+            Factor::Email => "email",
+        }
+    }
+}
+
 fn parse_attribute(text: &str) -> Result<(String, String), String> {
     text.split_once('=')
         .map(|(name, value)| (name.to_owned(), value.to_owned()))
@@ -193,7 +210,7 @@ pub(crate) fn sign_up(app: &App, args: &SignUpArgs) -> Result<(), Failure> {
                 delivery_text(output.code_delivery_details.as_ref())
             )
         }
-    });
+    })?;
     Ok(())
 }
 
@@ -201,7 +218,7 @@ pub(crate) fn confirm_sign_up(app: &App, args: &CodeArgs) -> Result<(), Failure>
     let output = app.call(&ConfirmSignUp::new(&args.username, args.code.as_str()))?;
     app.print(&to_json(&output), || {
         format!("Confirmed {}.", args.username)
-    });
+    })?;
     Ok(())
 }
 
@@ -209,7 +226,7 @@ pub(crate) fn resend_code(app: &App, args: &UserArgs) -> Result<(), Failure> {
     let output = app.call(&ResendConfirmationCode::new(&args.username))?;
     app.print(&to_json(&output), || {
         delivery_text(output.code_delivery_details.as_ref())
-    });
+    })?;
     Ok(())
 }
 
@@ -220,7 +237,7 @@ pub(crate) fn forgot_password(app: &App, args: &UserArgs) -> Result<(), Failure>
             "{}; finish with confirm-forgot-password.",
             delivery_text(output.code_delivery_details.as_ref())
         )
-    });
+    })?;
     Ok(())
 }
 
@@ -233,7 +250,7 @@ pub(crate) fn confirm_forgot_password(app: &App, args: &ConfirmForgotArgs) -> Re
     ))?;
     app.print(&json!({}), || {
         format!("The password of {} was reset.", args.username)
-    });
+    })?;
     Ok(())
 }
 
@@ -249,11 +266,11 @@ pub(crate) fn change_password(app: &App, args: &ChangePasswordArgs) -> Result<()
         )
     };
     app.call(&ChangePassword::new(
-        args.source.access_token()?,
+        args.source.fresh_access_token(app)?,
         Some(old.into()),
         new,
     ))?;
-    app.print(&json!({}), || "Password changed.".to_owned());
+    app.print(&json!({}), || "Password changed.".to_owned())?;
     Ok(())
 }
 
@@ -275,26 +292,52 @@ pub(crate) fn refresh(app: &App, args: &RefreshArgs) -> Result<(), Failure> {
         Some(path) => Some(load_device(path)?.device_key),
         None => claims.and_then(|c| c.device_key),
     };
+    let with_device = device_key.is_some();
     if let Some(device_key) = device_key {
         refresh = refresh.with_device_key(device_key);
     }
     let reply = app.send(&refresh.request()?)?;
-    let tokens = refresh.handle_response(reply.response(), now())?;
+    let tokens = refresh
+        .handle_response(reply.response(), now())
+        .map_err(|e| {
+            let refused = e.is_service(&cognito_auth::ErrorKind::NotAuthorized);
+            let failure = Failure::from(e);
+            match refused && !with_device {
+                // A refresh token issued to a remembered device is good only with its key.
+                true => {
+                    let message = format!(
+                        "{failure}; if the tokens were issued to a remembered device, the \
+                         refresh needs its key: pass --device-file (the file sign-in saved)"
+                    );
+                    failure.with_message(message)
+                }
+                false => failure,
+            }
+        })?;
     args.source.save(&tokens)?;
+    if args.print_tokens && !app.json {
+        return crate::app::out(&crate::app::json_line(&tokens::to_json(&tokens)));
+    }
     app.print(&tokens::to_json(&tokens), || {
+        let kept = match &args.source.tokens_file {
+            Some(path) => format!(" Saved to {}.", path.display()),
+            None => " The new tokens were not kept: pass --tokens-file FILE to save them, or \
+                      --print-tokens to print them."
+                .to_owned(),
+        };
         format!(
-            "Refreshed; the access token expires in {} s.",
+            "Refreshed; the access token expires in {} s.{kept}",
             tokens.expires_in
         )
-    });
+    })?;
     Ok(())
 }
 
 pub(crate) fn sign_out(app: &App, source: &TokenSource) -> Result<(), Failure> {
-    app.call(&GlobalSignOut::new(source.access_token()?))?;
+    app.call(&GlobalSignOut::new(source.fresh_access_token(app)?))?;
     app.print(&json!({}), || {
         "Signed out everywhere: every refresh token of the user is revoked.".to_owned()
-    });
+    })?;
     Ok(())
 }
 
@@ -302,12 +345,12 @@ pub(crate) fn revoke(app: &App, source: &TokenSource) -> Result<(), Failure> {
     app.call(&RevokeToken::new(source.refresh_token()?))?;
     app.print(&json!({}), || {
         "The refresh token and the tokens issued from it are revoked.".to_owned()
-    });
+    })?;
     Ok(())
 }
 
 pub(crate) fn user(app: &App, source: &TokenSource) -> Result<(), Failure> {
-    let user = app.call(&GetUser::new(source.access_token()?))?;
+    let user = app.call(&GetUser::new(source.fresh_access_token(app)?))?;
     app.print(&to_json(&user), || {
         let mut text = format!("User {}", shown(&user.username));
         for attribute in &user.user_attributes {
@@ -318,14 +361,14 @@ pub(crate) fn user(app: &App, source: &TokenSource) -> Result<(), Failure> {
             ));
         }
         text
-    });
+    })?;
     Ok(())
 }
 
 pub(crate) fn devices(app: &App, command: &DevicesCommand) -> Result<(), Failure> {
     match command {
         DevicesCommand::List(source) => {
-            let list = app.call(&ListDevices::new(source.access_token()?))?;
+            let list = app.call(&ListDevices::new(source.fresh_access_token(app)?))?;
             app.print(&to_json(&list), || {
                 let mut text = format!("{} device(s)", list.devices.len());
                 for device in &list.devices {
@@ -341,7 +384,7 @@ pub(crate) fn devices(app: &App, command: &DevicesCommand) -> Result<(), Failure
                     ));
                 }
                 text
-            });
+            })?;
         }
         DevicesCommand::Forget {
             source,
@@ -351,15 +394,15 @@ pub(crate) fn devices(app: &App, command: &DevicesCommand) -> Result<(), Failure
             let key = match (device_key, device_file) {
                 (Some(key), _) => key.clone(),
                 (None, Some(path)) => load_device(path)?.device_key,
-                (None, None) => return Err(Failure::new("pass --device-key or --device-file")),
+                (None, None) => return Err(Failure::usage("pass --device-key or --device-file")),
             };
-            app.call(&ForgetDevice::new(source.access_token()?, &key))?;
+            app.call(&ForgetDevice::new(source.fresh_access_token(app)?, &key))?;
             if let Some(path) = device_file {
                 let _ = std::fs::remove_file(path);
             }
             app.print(&json!({"DeviceKey": key}), || {
                 format!("Forgot device {}.", shown(&key))
-            });
+            })?;
         }
     }
     Ok(())
@@ -374,13 +417,19 @@ pub(crate) fn mfa(app: &App, command: &MfaCommand) -> Result<(), Failure> {
             if let Some(path) = totp_secret_file {
                 refuse_symlink(path)?;
             }
-            let access_token = source.access_token()?;
+            let access_token = source.fresh_access_token(app)?;
             let secret = app
                 .call(&AssociateSoftwareToken::with_access_token(
                     access_token.as_str(),
                 ))?
                 .secret_code
-                .ok_or_else(|| Failure::new("AssociateSoftwareToken returned no SecretCode"))?;
+                .ok_or_else(|| {
+                    Failure::of(
+                        Class::Protocol,
+                        "protocol",
+                        "AssociateSoftwareToken returned no SecretCode",
+                    )
+                })?;
             let code = match totp_secret_file {
                 Some(path) => {
                     let text = format!("{}\n", secret.expose());
@@ -402,14 +451,18 @@ pub(crate) fn mfa(app: &App, command: &MfaCommand) -> Result<(), Failure> {
                 .with_friendly_device_name("cognito-auth CLI");
             let output = app.call(&verify)?;
             if !output.is_success() {
-                return Err(Failure::new("VerifySoftwareToken did not accept the code"));
+                return Err(Failure::of(
+                    Class::Refused,
+                    "service",
+                    "VerifySoftwareToken did not accept the code",
+                ));
             }
             let preference = SetUserMfaPreference::new(access_token)
                 .with_software_token(MfaSettings::enabled(true));
             app.call(&preference)?;
             app.print(&json!({"Status": "SUCCESS"}), || {
                 "Authenticator app enrolled and preferred.".to_owned()
-            });
+            })?;
         }
         MfaCommand::Preference {
             source,
@@ -418,13 +471,33 @@ pub(crate) fn mfa(app: &App, command: &MfaCommand) -> Result<(), Failure> {
             email,
             preferred,
         } => {
+            if totp.is_none() && sms.is_none() && email.is_none() {
+                return Err(Failure::usage(
+                    "nothing to change: pass --totp, --sms or --email (on or off), and \
+                     --preferred for the one preferred",
+                ));
+            }
+            if let Some(factor) = preferred {
+                let switch = match factor {
+                    Factor::Totp => totp,
+                    Factor::Sms => sms,
+                    Factor::Email => email,
+                };
+                if *switch != Some(Switch::On) {
+                    return Err(Failure::usage(format!(
+                        "--preferred {} needs --{} on",
+                        factor.flag(),
+                        factor.flag()
+                    )));
+                }
+            }
             let settings = |switch: Option<Switch>, factor: Factor| {
                 switch.map(|s| match s {
                     Switch::On => MfaSettings::enabled(*preferred == Some(factor)),
                     Switch::Off => MfaSettings::disabled(),
                 })
             };
-            let mut call = SetUserMfaPreference::new(source.access_token()?);
+            let mut call = SetUserMfaPreference::new(source.fresh_access_token(app)?);
             if let Some(s) = settings(*totp, Factor::Totp) {
                 call = call.with_software_token(s);
             }
@@ -435,7 +508,7 @@ pub(crate) fn mfa(app: &App, command: &MfaCommand) -> Result<(), Failure> {
                 call = call.with_email(s);
             }
             app.call(&call)?;
-            app.print(&json!({}), || "MFA preference saved.".to_owned());
+            app.print(&json!({}), || "MFA preference saved.".to_owned())?;
         }
     }
     Ok(())

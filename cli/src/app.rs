@@ -2,39 +2,252 @@
 
 use std::cell::Cell;
 use std::fmt;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use cognito_auth::account::Call;
-use cognito_auth::{PoolConfig, Request, UnixTime};
+use cognito_auth::{ErrorKind, PoolConfig, Request, ServiceError, UnixTime};
 
 use crate::transport::{Reply, Transport};
 
-/// A failure the command line reports as one line on stderr.
+/// What kind of failure a command had: the exit status scripts dispatch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// 1: anything else.
+    Other,
+    /// 2: the command line itself (a missing or contradictory option, an empty password,
+    /// a device file of another user).
+    Usage,
+    /// 3: the service refused (wrong credentials, a code, a policy, throttling).
+    Refused,
+    /// 4: the service could not be reached or did not answer in time.
+    Network,
+    /// 5: the reply broke the protocol (not JSON, a redirect, a hostile SRP value).
+    Protocol,
+    /// 6: a local file could not be read or written, or is not what it should be.
+    File,
+}
+
+impl Class {
+    /// The process exit status.
+    pub(crate) fn exit_code(self) -> u8 {
+        match self {
+            Class::Other => 1,
+            Class::Usage => 2,
+            Class::Refused => 3,
+            Class::Network => 4,
+            Class::Protocol => 5,
+            Class::File => 6,
+        }
+    }
+
+    /// The name in `--json` errors.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Class::Other => "other",
+            Class::Usage => "usage",
+            Class::Refused => "refused",
+            Class::Network => "network",
+            Class::Protocol => "protocol",
+            Class::File => "file",
+        }
+    }
+}
+
+/// The exit statuses, for `--help`.
+pub(crate) const EXIT_CODES_HELP: &str = "\
+Exit status:
+  0  success
+  1  any other failure
+  2  usage: a missing, empty or contradictory option or input; a device file of another user
+  3  refused by the service: wrong credentials or code, a password policy, throttling
+  4  network: the service could not be reached or did not answer in time (--timeout)
+  5  protocol: the reply was not Cognito's (not JSON, a redirect, a hostile value)
+  6  local file: cannot read or write a tokens, device, secret or configuration file
+With --json, a failure is one JSON object on stderr:
+  {\"error\": {\"class\", \"code\" (the service's, or null), \"kind\", \"retryable\", \"message\"}}
+
+Secrets: arguments show in `ps`. Prefer standard input (--password-stdin,
+--new-password-stdin, --code-stdin), files (--client-secret-file, --tokens-file) or the
+environment (COGNITO_CLIENT_SECRET, COGNITO_NEW_PASSWORD, COGNITO_ACCESS_TOKEN,
+COGNITO_REFRESH_TOKEN) over --client-secret, --new-password, --access-token, --refresh-token.";
+
+/// A failure the command line reports as one line on stderr (one JSON object with `--json`).
 #[derive(Debug)]
-pub(crate) struct Failure(String);
+pub(crate) struct Failure {
+    message: String,
+    class: Class,
+    kind: &'static str,
+    code: Option<String>,
+    retryable: bool,
+}
 
 impl Failure {
+    /// A failure of class "other".
     pub(crate) fn new(message: impl Into<String>) -> Self {
-        Self(message.into())
+        Self::of(Class::Other, "other", message)
+    }
+
+    /// A failure of `class`, with a finer `kind` for `--json`.
+    pub(crate) fn of(class: Class, kind: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            class,
+            kind,
+            code: None,
+            retryable: false,
+        }
+    }
+
+    /// A usage error (exit 2).
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Self::of(Class::Usage, "usage", message)
+    }
+
+    /// A local file error (exit 6).
+    pub(crate) fn file(message: impl Into<String>) -> Self {
+        Self::of(Class::File, "file", message)
+    }
+
+    /// Standard output was closed (`| head -1`): exit quietly.
+    pub(crate) fn stdout_closed() -> Self {
+        Self::of(Class::Other, "stdout_closed", "standard output was closed")
+    }
+
+    pub(crate) fn class(&self) -> Class {
+        self.class
+    }
+
+    pub(crate) fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// The service's error code, when the service refused.
+    pub(crate) fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The same failure with another message (the class and code are kept).
+    pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// The same failure with another kind.
+    pub(crate) fn with_kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// The `--json` form: `{"error": {...}}`.
+    pub(crate) fn to_json(&self, limit: usize) -> serde_json::Value {
+        serde_json::json!({"error": {
+            "class": self.class.name(),
+            "code": self.code,
+            "kind": self.kind,
+            "retryable": self.retryable,
+            "message": shown_up_to(&self.message, limit),
+        }})
     }
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
+}
+
+/// Set when the pool configuration has a client secret (for the advice on SECRET_HASH errors).
+static CLIENT_SECRET_GIVEN: AtomicBool = AtomicBool::new(false);
+
+pub(crate) fn set_client_secret_given(given: bool) {
+    CLIENT_SECRET_GIVEN.store(given, Ordering::Relaxed);
+}
+
+/// A service error as the command line says it: the service's code and message (shown), and
+/// advice in terms of this command line's options, never the library's API.
+pub(crate) fn service_text(service: &ServiceError) -> String {
+    let mut text = match service.kind().code() {
+        "" => format!("HTTP {} without an error code", service.status()),
+        code => shown(code),
+    };
+    if !service.message().is_empty() {
+        text.push_str(": ");
+        text.push_str(&shown(service.message()));
+    }
+    if let Some(hint) = hint(service) {
+        text.push_str(&format!(" ({hint})"));
+    }
+    text
+}
+
+fn hint(service: &ServiceError) -> Option<&'static str> {
+    let message = service.message().to_ascii_lowercase();
+    Some(match service.kind() {
+        ErrorKind::NotAuthorized
+            if message.contains("secret hash") || message.contains("secret was not received") =>
+        {
+            match CLIENT_SECRET_GIVEN.load(Ordering::Relaxed) {
+                true => {
+                    "the client secret given does not match this app client: check \
+                     --client-secret-file, COGNITO_CLIENT_SECRET or --client-secret"
+                }
+                false => {
+                    "the app client has a secret: pass it with --client-secret-file FILE or \
+                     COGNITO_CLIENT_SECRET"
+                }
+            }
+        }
+        ErrorKind::NotAuthorized if message.contains("session") => {
+            "the sign-in session expired or was already used: sign in again"
+        }
+        ErrorKind::NotAuthorized if message.contains("attempts exceeded") => {
+            "too many failed attempts: the user is locked out for a while"
+        }
+        ErrorKind::NotAuthorized if message.contains("refresh token") => {
+            "the refresh token is no longer valid: sign in again"
+        }
+        ErrorKind::UserNotConfirmed => "confirm the sign-up with confirm-sign-up",
+        ErrorKind::PasswordResetRequired => "reset the password with forgot-password",
+        ErrorKind::InvalidParameter if message.contains("flow") => {
+            "enable this auth flow on the app client (ExplicitAuthFlows), or choose another \
+             with --flow"
+        }
+        ErrorKind::TooManyRequests => "throttled: retry later",
+        ErrorKind::CodeMismatch => "the code is wrong",
+        ErrorKind::ExpiredCode => "the code expired: request a new one",
+        _ => return None,
+    })
 }
 
 impl From<cognito_auth::Error> for Failure {
     fn from(error: cognito_auth::Error) -> Self {
+        use cognito_auth::Error as E;
         // A service error reads best as the service names it: "NotAuthorizedException: ...".
         // Either way the text is (or quotes) the service's: shown, not printed raw.
-        match error.service() {
-            Some(service) => Self(shown(&service.to_string())),
-            None => Self(shown(&error.to_string())),
+        if let Some(service) = error.service() {
+            let code = match service.kind().code() {
+                "" => None,
+                code => Some(shown(code)),
+            };
+            return Self {
+                message: service_text(service),
+                class: Class::Refused,
+                kind: "service",
+                code,
+                retryable: service.is_retryable(),
+            };
         }
+        let (class, kind) = match &error {
+            E::InvalidResponse(_) => (Class::Protocol, "invalid_response"),
+            E::PeerMisbehaved(_) => (Class::Protocol, "protocol"),
+            E::Srp(_) => (Class::Protocol, "srp"),
+            E::InvalidInput(_) => (Class::Usage, "input"),
+            _ => (Class::Other, "internal"),
+        };
+        Self::of(class, kind, shown(&error.to_string()))
     }
 }
 
@@ -94,19 +307,19 @@ pub(crate) fn json_line(value: &serde_json::Value) -> String {
 
 impl From<cognito_auth::ConfigError> for Failure {
     fn from(error: cognito_auth::ConfigError) -> Self {
-        Self(error.to_string())
+        Self::usage(error.to_string())
     }
 }
 
 impl From<std::io::Error> for Failure {
     fn from(error: std::io::Error) -> Self {
-        Self(error.to_string())
+        Self::new(error.to_string())
     }
 }
 
 impl From<serde_json::Error> for Failure {
     fn from(error: serde_json::Error) -> Self {
-        Self(format!("invalid JSON: {error}"))
+        Self::new(format!("invalid JSON: {error}"))
     }
 }
 
@@ -151,10 +364,14 @@ impl App {
 
     /// The failure when the deadline has passed.
     pub(crate) fn out_of_time(&self) -> Failure {
-        Failure::new(format!(
-            "gave up: the command's time limit of {} s ran out (--timeout)",
-            self.timeout.as_secs()
-        ))
+        Failure::of(
+            Class::Network,
+            "timeout",
+            format!(
+                "gave up: the command's time limit of {} s ran out (--timeout)",
+                self.timeout.as_secs()
+            ),
+        )
     }
 
     /// Runs `wait` (a prompt) without counting its time against the deadline.
@@ -188,11 +405,14 @@ impl App {
     }
 
     /// Prints `value` as JSON in `--json` mode, else `human`.
-    pub(crate) fn print(&self, value: &serde_json::Value, human: impl FnOnce() -> String) {
-        if self.json {
-            println!("{}", json_line(value));
-        } else {
-            println!("{}", human());
+    pub(crate) fn print(
+        &self,
+        value: &serde_json::Value,
+        human: impl FnOnce() -> String,
+    ) -> Result<(), Failure> {
+        match self.json {
+            true => out(&json_line(value)),
+            false => out(&human()),
         }
     }
 }
@@ -202,41 +422,136 @@ pub(crate) fn now() -> UnixTime {
     UnixTime::from_system_time(SystemTime::now())
 }
 
-/// Reads `count` lines from standard input (passwords given with `--password-stdin`).
+/// Writes a line to standard output. When the reader went away (`| head -1`), the command
+/// stops quietly ([`Failure::stdout_closed`]) instead of panicking.
+pub(crate) fn out(line: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{line}").and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::stdout_closed()),
+        Err(e) => Err(Failure::new(format!(
+            "cannot write to standard output: {e}"
+        ))),
+    }
+}
+
+/// The longest line read for a secret (a password, a code, a client secret): Cognito
+/// passwords are at most 256 characters.
+pub(crate) const MAX_SECRET_LINE: usize = 4096;
+
+/// Reads one line of at most [`MAX_SECRET_LINE`] bytes from `reader`; `None` at the end of
+/// input. A longer line is refused after reading just past the limit (never read whole).
+pub(crate) fn bounded_line(
+    reader: &mut impl BufRead,
+    what: &str,
+) -> Result<Option<String>, Failure> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_SECRET_LINE as u64 + 1)
+        .read_until(b'\n', &mut bytes)
+        .map_err(|e| Failure::new(format!("cannot read {what}: {e}")))?;
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
+    } else if bytes.len() > MAX_SECRET_LINE {
+        bytes.fill(0);
+        return Err(Failure::usage(format!(
+            "{what}: the line is longer than {MAX_SECRET_LINE} bytes; refusing to read more"
+        )));
+    }
+    if bytes.last() == Some(&b'\r') {
+        bytes.pop();
+    }
+    String::from_utf8(bytes).map(Some).map_err(|e| {
+        let mut bytes = e.into_bytes();
+        bytes.fill(0);
+        Failure::usage(format!("{what}: not UTF-8 text"))
+    })
+}
+
+/// Reads the next line of standard input (a password, a new password, a code), bounded.
+pub(crate) fn stdin_line(what: &str, flag: &str) -> Result<String, Failure> {
+    bounded_line(&mut std::io::stdin().lock(), what)?.ok_or_else(|| {
+        Failure::of(
+            Class::Usage,
+            "input_needed",
+            format!("{what} expected on standard input ({flag}), which has no more lines"),
+        )
+    })
+}
+
+/// Reads `count` lines from standard input (passwords given with `--password-stdin`), none
+/// empty.
 pub(crate) fn stdin_lines(count: usize) -> Result<Vec<String>, Failure> {
     let mut lines = Vec::with_capacity(count);
-    for line in std::io::stdin().lock().lines().take(count) {
-        lines.push(line?.trim_end_matches('\r').to_owned());
-    }
-    if lines.len() < count {
-        return Err(Failure::new(format!(
-            "expected {count} line(s) on standard input"
-        )));
+    for n in 1..=count {
+        let what = match count {
+            1 => "the password".to_owned(),
+            _ => format!("password line {n}"),
+        };
+        lines.push(non_empty_secret(
+            stdin_line(&what, "--password-stdin")?,
+            &what,
+        )?);
     }
     Ok(lines)
 }
 
-/// A hidden prompt on the terminal; fails when there is none (scripts use --password-stdin).
-pub(crate) fn prompt_secret(label: &str) -> Result<String, Failure> {
-    if !std::io::stdin().is_terminal() {
-        return Err(Failure::new(format!(
-            "{label} needed and no terminal to ask on (use --password-stdin)"
-        )));
+/// Refuses an empty secret before any request.
+pub(crate) fn non_empty_secret(secret: String, what: &str) -> Result<String, Failure> {
+    match secret.is_empty() {
+        true => Err(Failure::usage(format!("{what} is empty"))),
+        false => Ok(secret),
     }
-    rpassword::prompt_password(format!("{label}: ")).map_err(Failure::from)
 }
 
-/// A visible prompt on the terminal.
+/// A clap value parser: refuses empty (or blank) values such as an empty user name.
+pub(crate) fn non_empty(text: &str) -> Result<String, String> {
+    match text.trim().is_empty() {
+        true => Err("must not be empty".into()),
+        false => Ok(text.to_owned()),
+    }
+}
+
+/// Whether standard input is a terminal a person can answer on.
+pub(crate) fn at_terminal() -> bool {
+    std::io::stdin().is_terminal()
+}
+
+/// A hidden prompt on the terminal; fails when there is none (scripts use --password-stdin).
+/// Echo is restored however the prompt ends: a line, an error, or Ctrl-C.
+pub(crate) fn prompt_secret(label: &str) -> Result<String, Failure> {
+    if !at_terminal() {
+        return Err(Failure::of(
+            Class::Usage,
+            "input_needed",
+            format!("{label} needed and no terminal to ask on (use --password-stdin)"),
+        ));
+    }
+    let secret = crate::terminal::read_hidden(&format!("{label}: "))?;
+    non_empty_secret(secret, label)
+}
+
+/// A visible prompt on the terminal; `flags` names the options that give the answer without one.
 pub(crate) fn prompt(label: &str) -> Result<String, Failure> {
-    if !std::io::stdin().is_terminal() {
-        return Err(Failure::new(format!(
-            "{label} needed and no terminal to ask on"
-        )));
+    prompt_or(label, "")
+}
+
+/// [`prompt`], naming in the failure the options that would give the answer.
+pub(crate) fn prompt_or(label: &str, instead: &str) -> Result<String, Failure> {
+    if !at_terminal() {
+        return Err(Failure::of(
+            Class::Usage,
+            "input_needed",
+            format!("{label} needed and no terminal to ask on{instead}"),
+        ));
     }
     eprint!("{label}: ");
     std::io::stderr().flush()?;
-    let mut line = String::new();
-    std::io::stdin().read_line(&mut line)?;
+    let line = bounded_line(&mut std::io::stdin().lock(), label)?
+        .ok_or_else(|| Failure::usage(format!("{label}: no answer (end of input)")))?;
     Ok(line.trim().to_owned())
 }
 

@@ -5,7 +5,7 @@ use cognito_auth::{Refresh, Tokens, totp};
 use cognito_auth_testkit::{ClientConfig, Config, DeviceTracking, MfaMode, Pool, Server};
 use serde_json::json;
 
-use crate::app::{App, Failure, now, qr_code};
+use crate::app::{App, Failure, now, out, qr_code};
 use crate::files::{load_device, read_file};
 use crate::sign_in::{self, Flow, SignInArgs};
 
@@ -43,32 +43,31 @@ pub(crate) fn run(json_output: bool) -> Result<(), Failure> {
     drop(dir);
     server.shutdown();
     let steps = result?;
-    if json_output {
-        println!("{}", json!({"steps": steps, "result": "ok"}));
-    } else {
-        println!(
+    match json_output {
+        true => out(&json!({"steps": steps, "result": "ok"}).to_string()),
+        false => out(&format!(
             "\nDemo complete: {} steps, all verified by the local pool.",
             steps.len()
-        );
+        )),
     }
-    Ok(())
 }
 
-fn step(steps: &mut Vec<String>, text: String) {
-    println!("[{}] {text}", steps.len() + 1);
+fn step(steps: &mut Vec<String>, text: String) -> Result<(), Failure> {
+    out(&format!("[{}] {text}", steps.len() + 1))?;
     steps.push(text);
+    Ok(())
 }
 
 fn journey(app: &App, server: &Server, dir: &std::path::Path) -> Result<Vec<String>, Failure> {
     let mut steps = Vec::new();
-    println!("Local user pool at {}", server.url());
+    out(&format!("Local user pool at {}", server.url()))?;
 
     let output =
         app.call(&SignUp::new(USER, Some(FIRST_PASSWORD.into())).with_attribute("email", USER))?;
     step(
         &mut steps,
         format!("signed up {USER} (sub {})", output.user_sub),
-    );
+    )?;
     let code = server
         .pool()
         .take_code(USER)
@@ -77,7 +76,7 @@ fn journey(app: &App, server: &Server, dir: &std::path::Path) -> Result<Vec<Stri
     step(
         &mut steps,
         format!("confirmed the sign-up with code {code} from the outbox"),
-    );
+    )?;
 
     let totp_file = dir.join("totp-secret");
     let device_file = dir.join("device.json");
@@ -90,16 +89,19 @@ fn journey(app: &App, server: &Server, dir: &std::path::Path) -> Result<Vec<Stri
         device_file: Some(device_file.clone()),
         remember_device: true,
         tokens_file: None,
+        code_stdin: false,
+        new_password_stdin: false,
+        print_tokens: false,
     };
     let tokens = sign_in::sign_in(app, &args, FIRST_PASSWORD.into())?;
     let secret = read_file(&totp_file)?.trim().to_owned();
     let uri = totp::otpauth_uri(&secret, "cognito-auth demo", USER);
-    println!("{}\n{uri}", qr_code(&uri));
+    out(&format!("{}\n{uri}", qr_code(&uri)))?;
     step(
         &mut steps,
         "SRP sign-in: the pool required MFA, a TOTP authenticator was enrolled (QR code above)"
             .into(),
-    );
+    )?;
     let device = load_device(&device_file)?;
     step(
         &mut steps,
@@ -107,10 +109,10 @@ fn journey(app: &App, server: &Server, dir: &std::path::Path) -> Result<Vec<Stri
             "device {} confirmed by its SRP verifier and remembered",
             device.device_key
         ),
-    );
+    )?;
 
     app.call(&GlobalSignOut::new(tokens.access_token.clone()))?;
-    step(&mut steps, "signed out everywhere (GlobalSignOut)".into());
+    step(&mut steps, "signed out everywhere (GlobalSignOut)".into())?;
     let stale = refresh(app, &tokens, &device.device_key);
     step(
         &mut steps,
@@ -118,7 +120,7 @@ fn journey(app: &App, server: &Server, dir: &std::path::Path) -> Result<Vec<Stri
             "the old refresh token is refused: {}",
             stale.err().map(|e| e.to_string()).unwrap_or_default()
         ),
-    );
+    )?;
 
     // Sign in again: SRP, then device SRP; the remembered device skips MFA. The TOTP file now
     // points nowhere, so an MFA challenge would fail this step instead of prompting.
@@ -127,7 +129,7 @@ fn journey(app: &App, server: &Server, dir: &std::path::Path) -> Result<Vec<Stri
     step(
         &mut steps,
         "signed in again through device SRP: MFA skipped".into(),
-    );
+    )?;
 
     let refreshed = refresh(app, &tokens, &device.device_key)?;
     step(
@@ -136,16 +138,16 @@ fn journey(app: &App, server: &Server, dir: &std::path::Path) -> Result<Vec<Stri
             "refreshed the tokens; the access token expires in {} s",
             refreshed.expires_in
         ),
-    );
+    )?;
 
     app.call(&ChangePassword::new(
         refreshed.access_token.clone(),
         Some(FIRST_PASSWORD.into()),
         SECOND_PASSWORD,
     ))?;
-    step(&mut steps, "changed the password".into());
+    step(&mut steps, "changed the password".into())?;
     let _ = sign_in::sign_in(app, &args, SECOND_PASSWORD.into())?;
-    step(&mut steps, "signed in with the new password".into());
+    step(&mut steps, "signed in with the new password".into())?;
     Ok(steps)
 }
 

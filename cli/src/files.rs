@@ -9,10 +9,46 @@ use serde::de::DeserializeOwned;
 
 use crate::app::Failure;
 
-/// Reads a file, naming it in the error.
+/// The largest file the command line reads (tokens, device credentials, a TOTP secret, a
+/// pool configuration are a few KiB).
+pub(crate) const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads a file of at most [`MAX_FILE_BYTES`], naming it in the error; a larger one (or a
+/// device such as /dev/zero) is refused after reading just past the limit.
 pub(crate) fn read_file(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))
+    use std::io::Read;
+    let cannot = |e: std::io::Error| Failure::file(format!("cannot read {}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Failure::file(format!(
+            "{}: larger than {} KiB; not a file this command reads",
+            path.display(),
+            MAX_FILE_BYTES / 1024
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| Failure::file(format!("{}: not UTF-8 text", path.display())))
+}
+
+/// The first line of a secret file (`--client-secret-file`), at most 4 KiB, not empty.
+pub(crate) fn read_secret_line(path: &Path, what: &str) -> Result<String, Failure> {
+    use std::io::BufReader;
+    let file = std::fs::File::open(path)
+        .map_err(|e| Failure::file(format!("cannot read {}: {e}", path.display())))?;
+    let line = crate::app::bounded_line(&mut BufReader::new(file), &path.display().to_string())
+        .map_err(|e| Failure::file(e.to_string()))?
+        .unwrap_or_default();
+    match line.trim().is_empty() {
+        true => Err(Failure::file(format!(
+            "{}: no {what} in it",
+            path.display()
+        ))),
+        false => Ok(line.trim().to_owned()),
+    }
 }
 
 /// Reads one of the CLI's JSON files; `kind` names it in the error ("tokens", "device"):
@@ -20,7 +56,7 @@ pub(crate) fn read_file(path: &Path) -> Result<String, Failure> {
 /// this, so a corrupt file reads the same everywhere.
 pub(crate) fn load<T: DeserializeOwned>(path: &Path, kind: &str) -> Result<T, Failure> {
     serde_json::from_str(&read_file(path)?).map_err(|e| {
-        Failure::new(format!(
+        Failure::file(format!(
             "{}: not a cognito-auth {kind} file: {e}",
             path.display()
         ))
@@ -29,14 +65,41 @@ pub(crate) fn load<T: DeserializeOwned>(path: &Path, kind: &str) -> Result<T, Fa
 
 /// Device credentials written by `sign-in --device-file`.
 pub(crate) fn load_device(path: &Path) -> Result<cognito_auth::DeviceCredentials, Failure> {
+    Ok(load_device_file(path)?.credentials)
+}
+
+/// A device file: the credentials, and the user name they were saved for (files written
+/// before it was stored have none; the credentials' `user_sub` binds them either way).
+#[derive(serde::Deserialize)]
+pub(crate) struct DeviceFile {
+    #[serde(flatten)]
+    pub(crate) credentials: cognito_auth::DeviceCredentials,
+    #[serde(default)]
+    pub(crate) username: Option<String>,
+}
+
+/// Reads a device file with the user name it was saved for.
+pub(crate) fn load_device_file(path: &Path) -> Result<DeviceFile, Failure> {
     load(path, "device")
+}
+
+/// The contents of a device file: the credentials and the user name typed at the sign-in.
+pub(crate) fn device_json(
+    credentials: &cognito_auth::DeviceCredentials,
+    username: &str,
+) -> Result<String, Failure> {
+    let mut value = serde_json::to_value(credentials)?;
+    if let Some(object) = value.as_object_mut() {
+        object.insert("username".into(), serde_json::Value::from(username));
+    }
+    Ok(serde_json::to_string_pretty(&value)?)
 }
 
 /// Fails when `path` is a symbolic link: a secret is never written through one (it could point
 /// anywhere, e.g. into a directory others can read).
 pub(crate) fn refuse_symlink(path: &Path) -> Result<(), Failure> {
     match std::fs::symlink_metadata(path) {
-        Ok(metadata) if metadata.file_type().is_symlink() => Err(Failure::new(format!(
+        Ok(metadata) if metadata.file_type().is_symlink() => Err(Failure::file(format!(
             "{}: is a symbolic link; refusing to write a secret through it (name the real file)",
             path.display()
         ))),
@@ -51,10 +114,10 @@ pub(crate) fn refuse_symlink(path: &Path) -> Result<(), Failure> {
 /// not carry over; a symbolic link at `path` is refused.
 pub(crate) fn write_private(path: &Path, contents: &str) -> Result<(), Failure> {
     refuse_symlink(path)?;
-    let cannot = |e: std::io::Error| Failure::new(format!("cannot write {}: {e}", path.display()));
+    let cannot = |e: std::io::Error| Failure::file(format!("cannot write {}: {e}", path.display()));
     let name = path
         .file_name()
-        .ok_or_else(|| Failure::new(format!("cannot write {}: not a file", path.display())))?;
+        .ok_or_else(|| Failure::file(format!("cannot write {}: not a file", path.display())))?;
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -86,7 +149,7 @@ pub(crate) fn set_aside(path: &Path, label: &str) -> Result<Option<PathBuf>, Fai
     let metadata = match std::fs::symlink_metadata(path) {
         Ok(metadata) => metadata,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Failure::new(format!("{}: {e}", path.display()))),
+        Err(e) => return Err(Failure::file(format!("{}: {e}", path.display()))),
     };
     let time = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -99,9 +162,9 @@ pub(crate) fn set_aside(path: &Path, label: &str) -> Result<Option<PathBuf>, Fai
             n => PathBuf::from(format!("{base}-{n}")),
         })
         .find(|candidate| std::fs::symlink_metadata(candidate).is_err())
-        .ok_or_else(|| Failure::new(format!("{}: no free name to keep it as", path.display())))?;
+        .ok_or_else(|| Failure::file(format!("{}: no free name to keep it as", path.display())))?;
     std::fs::rename(path, &aside).map_err(|e| {
-        Failure::new(format!(
+        Failure::file(format!(
             "cannot keep {} as {}: {e}",
             path.display(),
             aside.display()

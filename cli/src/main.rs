@@ -10,20 +10,22 @@ mod files;
 #[cfg(feature = "local-pool")]
 mod serve;
 mod sign_in;
+mod terminal;
 mod tokens;
 mod transport;
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use cognito_auth::PoolConfig;
 
-use app::{App, DEFAULT_TIMEOUT_SECS, Failure, shown_up_to};
+use app::{App, DEFAULT_TIMEOUT_SECS, EXIT_CODES_HELP, Failure, shown_up_to};
 
 /// Sign in to Amazon Cognito user pools from the command line.
 #[derive(Debug, Parser)]
-#[command(name = "cognito-auth", version, about)]
+#[command(name = "cognito-auth", version, about, after_help = EXIT_CODES_HELP)]
 struct Cli {
     /// The Cognito endpoint (default: the region's, from --pool-id).
     #[arg(long, global = true, env = "COGNITO_ENDPOINT")]
@@ -34,7 +36,8 @@ struct Cli {
     /// The app client id.
     #[arg(long, global = true, env = "COGNITO_CLIENT_ID")]
     client_id: Option<String>,
-    /// The app client secret, for clients that have one.
+    /// The app client secret, for clients that have one. Visible in `ps`: prefer
+    /// --client-secret-file or COGNITO_CLIENT_SECRET.
     #[arg(
         long,
         global = true,
@@ -42,7 +45,10 @@ struct Cli {
         hide_env_values = true
     )]
     client_secret: Option<String>,
-    /// Machine-readable JSON on stdout.
+    /// A file whose first line is the app client secret.
+    #[arg(long, global = true, conflicts_with = "client_secret")]
+    client_secret_file: Option<std::path::PathBuf>,
+    /// Machine-readable JSON on stdout, and failures as one JSON object on stderr.
     #[arg(long, global = true)]
     json: bool,
     /// Give up after this many seconds: every round trip of the command together (a sign-in's
@@ -64,7 +70,8 @@ enum Command {
     /// Serve a local user pool over HTTP until stopped (SIGTERM or Ctrl-C).
     #[cfg(feature = "local-pool")]
     Serve(serve::ServeArgs),
-    /// Sign in (SRP by default) and print the tokens.
+    /// Sign in (SRP by default): save the tokens with --tokens-file, print them with
+    /// --print-tokens or --json.
     SignIn(sign_in::SignInArgs),
     /// Register a user.
     SignUp(account::SignUpArgs),
@@ -94,24 +101,66 @@ enum Command {
     Mfa(account::MfaCommand),
 }
 
+/// The exit status when standard output was closed under us (`| head -1`), as a shell reports
+/// a command ended by SIGPIPE.
+const STDOUT_CLOSED: u8 = 141;
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let json = std::env::args_os().any(|arg| arg == "--json");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error, json),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(failure) if failure.kind() == "stdout_closed" => ExitCode::from(STDOUT_CLOSED),
         Err(failure) => {
             // One line, whatever it quotes: service text is already shown() where it is put
             // into a message; this is the last guard for anything else (a transport error).
-            eprintln!("{}", shown_up_to(&failure.to_string(), 2_000));
-            ExitCode::FAILURE
+            let line = match json {
+                true => app::json_line(&failure.to_json(2_000)),
+                false => shown_up_to(&failure.to_string(), 2_000),
+            };
+            let _ = writeln!(std::io::stderr(), "{line}");
+            ExitCode::from(failure.class().exit_code())
         }
     }
+}
+
+/// A command line clap refused: exit 2; with --json, one JSON object on stderr.
+fn usage_error(error: &clap::Error, json: bool) -> ExitCode {
+    use clap::error::ErrorKind as K;
+    let informational = matches!(
+        error.kind(),
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if informational || !json {
+        let _ = error.print();
+        return ExitCode::from(match error.use_stderr() {
+            true => 2,
+            false => 0,
+        });
+    }
+    let rendered = error.to_string();
+    let message = rendered
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("invalid command line")
+        .trim_start_matches("error: ");
+    let failure = Failure::of(app::Class::Usage, "usage", message);
+    let _ = writeln!(
+        std::io::stderr(),
+        "{}",
+        app::json_line(&failure.to_json(2_000))
+    );
+    ExitCode::from(2)
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
     #[cfg(feature = "local-pool")]
     match &cli.command {
         Command::Demo => return demo::run(cli.json),
-        Command::Serve(args) => return serve::run(args),
+        Command::Serve(args) => return serve::run(args, cli.pool_id.as_deref()),
         _ => {}
     }
     let app = App::new(
@@ -142,13 +191,21 @@ fn pool_config(cli: &Cli) -> Result<PoolConfig, Failure> {
     let pool_id = cli
         .pool_id
         .as_deref()
-        .ok_or_else(|| Failure::new("--pool-id is required (or COGNITO_POOL_ID)"))?;
+        .ok_or_else(|| Failure::usage("--pool-id is required (or COGNITO_POOL_ID)"))?;
     let client_id = cli
         .client_id
         .as_deref()
-        .ok_or_else(|| Failure::new("--client-id is required (or COGNITO_CLIENT_ID)"))?;
+        .ok_or_else(|| Failure::usage("--client-id is required (or COGNITO_CLIENT_ID)"))?;
     let mut config = PoolConfig::new(pool_id, client_id)?;
-    if let Some(secret) = &cli.client_secret {
+    let secret = match (&cli.client_secret, &cli.client_secret_file) {
+        (_, Some(path)) => Some(files::read_secret_line(path, "client secret")?),
+        (Some(secret), None) if secret.is_empty() => {
+            return Err(Failure::usage("the client secret is empty"));
+        }
+        (secret, None) => secret.clone(),
+    };
+    app::set_client_secret_given(secret.is_some());
+    if let Some(secret) = &secret {
         config = config.with_client_secret(secret);
     }
     if let Some(endpoint) = &cli.endpoint {

@@ -1,16 +1,20 @@
 //! `cognito-auth sign-in`: a whole sign-in as an app does it, interactive or scripted.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use cognito_auth::{
     AuthFlow, Challenge, ChallengeAnswer, DeviceConfirmation, DeviceCredentials, ErrorKind,
-    MfaType, SignIn, Step, Tokens, totp,
+    MfaType, Request, SecretString, SignIn, Step, Tokens, totp,
 };
 
-use crate::app::{App, Failure, now, prompt, prompt_secret, qr_code, shown, stdin_lines};
+use crate::app::{
+    App, Class, Failure, at_terminal, non_empty, now, prompt, prompt_or, prompt_secret, qr_code,
+    shown, stdin_line, stdin_lines,
+};
 use crate::files::{
-    load_device, read_file, refuse_symlink, replace_private, set_aside, write_private,
+    device_json, load_device_file, read_file, refuse_symlink, replace_private, set_aside,
+    write_private,
 };
 use crate::tokens;
 
@@ -19,13 +23,22 @@ use crate::tokens;
 /// code retried, MFA enrolment): more means the service keeps asking.
 const MAX_ROUND_TRIPS: usize = 30;
 
+/// How many times a person at a terminal may type a code, or a new password the policy
+/// refuses, in one sign-in.
+const TRIES: usize = 3;
+
 /// Options of `sign-in`.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "\
+Standard input, with --password-stdin: the password on the first line; then, in the order the \
+sign-in asks, the new password (--new-password-stdin) and each one-time code (--code-stdin), \
+one per line. At a terminal, a mistyped code or a new password the policy refuses is asked \
+again (3 tries).")]
 pub(crate) struct SignInArgs {
     /// The user name, e-mail or phone number.
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     pub(crate) username: String,
-    /// Read the password from the first line of standard input.
+    /// Read the password from the first line of standard input (at most 4 KiB).
     #[arg(long)]
     pub(crate) password_stdin: bool,
     /// `srp` (the password never leaves this machine) or `password` (USER_PASSWORD_AUTH).
@@ -35,10 +48,20 @@ pub(crate) struct SignInArgs {
     /// secret and writes it here.
     #[arg(long)]
     pub(crate) totp_secret_file: Option<PathBuf>,
+    /// Read one-time codes (SMS, e-mail, authenticator app) from standard input, one line per
+    /// code asked, after the password line. Needs --password-stdin.
+    #[arg(long, requires = "password_stdin")]
+    pub(crate) code_stdin: bool,
     /// The password to set when the account requires a new one (NEW_PASSWORD_REQUIRED).
-    #[arg(long)]
+    /// Visible in `ps`: prefer --new-password-stdin or COGNITO_NEW_PASSWORD.
+    #[arg(long, env = "COGNITO_NEW_PASSWORD", hide_env_values = true)]
     pub(crate) new_password: Option<String>,
-    /// Device credentials: used for device SRP when present; a new device is confirmed and saved.
+    /// Read the new password (NEW_PASSWORD_REQUIRED) from the line of standard input after the
+    /// password. Needs --password-stdin.
+    #[arg(long, requires = "password_stdin", conflicts_with = "new_password")]
+    pub(crate) new_password_stdin: bool,
+    /// Device credentials: used for device SRP when present; a new device is confirmed and
+    /// saved. The file belongs to the user who saved it: another user is refused.
     #[arg(long)]
     pub(crate) device_file: Option<PathBuf>,
     /// Remember a newly confirmed device (pools that ask the user).
@@ -47,6 +70,10 @@ pub(crate) struct SignInArgs {
     /// Save the tokens here (owner-only), for the commands that need them.
     #[arg(long, env = "COGNITO_TOKENS_FILE")]
     pub(crate) tokens_file: Option<PathBuf>,
+    /// Print the tokens on standard output (they are secrets: mind where it goes). Without it
+    /// (and without --json) only who signed in is printed.
+    #[arg(long)]
+    pub(crate) print_tokens: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -60,6 +87,12 @@ pub(crate) fn run(app: &App, args: &SignInArgs) -> Result<(), Failure> {
     if let Some(path) = &args.tokens_file {
         refuse_symlink(path)?;
     }
+    // A device file of another user is refused before the password is even asked.
+    if let Some(path) = &args.device_file {
+        if path.exists() {
+            check_device_owner(path, &args.username)?;
+        }
+    }
     let password = match args.password_stdin {
         true => stdin_lines(1)?.remove(0),
         false => prompt_secret("Password")?,
@@ -67,6 +100,9 @@ pub(crate) fn run(app: &App, args: &SignInArgs) -> Result<(), Failure> {
     let tokens = sign_in(app, args, password)?;
     if let Some(path) = &args.tokens_file {
         tokens::save(path, &tokens)?;
+    }
+    if args.print_tokens && !app.json {
+        return crate::app::out(&crate::app::json_line(&tokens::to_json(&tokens)));
     }
     let claims = tokens.access_claims().ok();
     app.print(&tokens::to_json(&tokens), || {
@@ -77,34 +113,102 @@ pub(crate) fn run(app: &App, args: &SignInArgs) -> Result<(), Failure> {
                 .unwrap_or_default(),
         );
         let sub = shown(&claims.and_then(|c| c.sub).unwrap_or_default());
+        let kept = match &args.tokens_file {
+            Some(path) => format!(" Tokens saved to {}.", path.display()),
+            None => " The tokens were not kept: pass --tokens-file FILE to save them, or \
+                      --print-tokens to print them."
+                .to_owned(),
+        };
         format!(
-            "Signed in as {who} (sub {sub}); the access token expires in {} s.",
+            "Signed in as {who} (sub {sub}); the access token expires in {} s.{kept}",
             tokens.expires_in
         )
-    });
-    Ok(())
+    })
+}
+
+/// Refuses a device file saved for another user name than the one typed.
+fn check_device_owner(path: &Path, username: &str) -> Result<(), Failure> {
+    let file = load_device_file(path)?;
+    match file.username {
+        Some(saved) if saved != username => Err(Failure::of(
+            Class::Usage,
+            "device_mismatch",
+            format!(
+                "{}: the device of user {}, not {}: pass this user's own --device-file (a \
+                 new one is created), or sign in as {0} with the name used when it was saved",
+                path.display(),
+                shown(&saved),
+                shown(username)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The user a sign-in's tokens are for.
+fn token_sub(tokens: &Tokens) -> Option<String> {
+    tokens
+        .access_claims()
+        .ok()
+        .and_then(|c| c.sub)
+        .or_else(|| tokens.id_claims().ok().and_then(|c| c.sub))
+}
+
+/// The ChallengeName a RespondToAuthChallenge request answers (none for InitiateAuth).
+fn answering(request: &Request) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        #[serde(rename = "ChallengeName")]
+        name: Option<String>,
+    }
+    serde_json::from_slice::<Peek>(request.body())
+        .ok()
+        .and_then(|peek| peek.name)
 }
 
 /// Drives the machine to tokens, answering challenges from the options or the terminal, in at
-/// most [`MAX_ROUND_TRIPS`] requests and within the app's deadline.
+/// most [`MAX_ROUND_TRIPS`] requests and within the app's deadline. At a terminal, a new
+/// password the policy refuses starts the sign-in again and asks for another.
 pub(crate) fn sign_in(app: &App, args: &SignInArgs, password: String) -> Result<Tokens, Failure> {
+    let password = SecretString::from(password);
+    let retry_new_password =
+        args.new_password.is_none() && !args.new_password_stdin && at_terminal();
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match drive(app, args, password.expose()) {
+            Err(failure)
+                if failure.kind() == "new_password_refused"
+                    && retry_new_password
+                    && tries < TRIES =>
+            {
+                eprintln!("{failure}. Choose another ({} tries left).", TRIES - tries);
+            }
+            other => return other,
+        }
+    }
+}
+
+/// One sign-in, start to tokens.
+fn drive(app: &App, args: &SignInArgs, password: &str) -> Result<Tokens, Failure> {
     let flow = match args.flow {
         Flow::Srp => AuthFlow::UserSrp,
         Flow::Password => AuthFlow::UserPassword,
     };
     let device: Option<DeviceCredentials> = match &args.device_file {
-        Some(path) if path.exists() => Some(load_device(path)?),
+        Some(path) if path.exists() => Some(load_device_file(path)?.credentials),
         _ => None,
     };
-    let mut machine =
-        SignIn::new(app.config.clone(), &args.username, password.as_str()).with_flow(flow);
-    if let Some(device) = device {
+    let mut machine = SignIn::new(app.config.clone(), &args.username, password).with_flow(flow);
+    if let Some(device) = device.clone() {
         machine = machine.with_device(device);
     }
-    drop(password);
     let mut request = machine.start()?;
     let mut totp_retried = false;
+    let mut code_tries = 0;
     let mut round_trips = 0;
+    // Where the device's credentials went when the pool said it does not know the device.
+    let mut device_aside: Option<PathBuf> = None;
     let tokens = loop {
         round_trips += 1;
         if round_trips > MAX_ROUND_TRIPS {
@@ -112,10 +216,15 @@ pub(crate) fn sign_in(app: &App, args: &SignInArgs, password: String) -> Result<
                 .pending_challenge()
                 .map(|c| format!(" (last asked: {})", shown(c.name())))
                 .unwrap_or_default();
-            return Err(Failure::new(format!(
-                "gave up after {MAX_ROUND_TRIPS} round trips: the service keeps asking{asking}"
-            )));
+            return Err(Failure::of(
+                Class::Protocol,
+                "protocol",
+                format!(
+                    "gave up after {MAX_ROUND_TRIPS} round trips: the service keeps asking{asking}"
+                ),
+            ));
         }
+        let answers = answering(&request);
         let reply = app.send(&request)?;
         let step = match machine.handle_response(reply.response(), now()) {
             Ok(step) => step,
@@ -142,7 +251,28 @@ pub(crate) fn sign_in(app: &App, args: &SignInArgs, password: String) -> Result<
                 std::thread::sleep(wait);
                 Step::Challenge(Challenge::SoftwareTokenMfa)
             }
-            Err(error) => return Err(error.into()),
+            // A code typed at the terminal and refused: the machine waits at the same
+            // challenge; ask again, a bounded number of times.
+            Err(error)
+                if error.is_service(&ErrorKind::CodeMismatch)
+                    && typed_code(args, machine.pending_challenge())
+                    && code_tries + 1 < TRIES =>
+            {
+                code_tries += 1;
+                let challenge = machine
+                    .pending_challenge()
+                    .cloned()
+                    .ok_or_else(|| Failure::from(error.clone()))?;
+                eprintln!(
+                    "{}. Try again ({} tries left).",
+                    Failure::from(error),
+                    TRIES - code_tries
+                );
+                Step::Challenge(challenge)
+            }
+            Err(error) => {
+                return Err(explain(error.into(), answers.as_deref(), args));
+            }
         };
         request = match step {
             Step::Send(next) => next,
@@ -157,43 +287,137 @@ pub(crate) fn sign_in(app: &App, args: &SignInArgs, password: String) -> Result<
             } => {
                 // The service's word alone does not destroy the credentials: a hostile or
                 // mistaken endpoint could say this of any device. Keep them aside.
-                let kept = match &args.device_file {
+                device_aside = match &args.device_file {
                     Some(path) => set_aside(path, "forgotten")?,
                     None => None,
                 };
-                let kept = kept
+                let kept = device_aside
+                    .as_ref()
                     .map(|aside| format!(" (its credentials are kept as {})", aside.display()))
                     .unwrap_or_default();
                 eprintln!(
-                    "The pool no longer knows device {}: signing in without it{kept}.",
+                    "The pool does not know device {} for this user: signing in without \
+                     it{kept}.",
                     shown(&device_key)
                 );
                 request
             }
             Step::ConfirmSignUp => {
-                return Err(Failure::new(
+                return Err(Failure::of(
+                    Class::Refused,
+                    "user_not_confirmed",
                     "UserNotConfirmedException: confirm the sign-up first (confirm-sign-up)",
                 ));
             }
             Step::ResetPassword => {
-                return Err(Failure::new(
+                return Err(Failure::of(
+                    Class::Refused,
+                    "password_reset_required",
                     "PasswordResetRequiredException: reset the password (forgot-password)",
                 ));
             }
             other => {
-                return Err(Failure::new(format!(
-                    "unexpected step: {}",
-                    shown(&format!("{other:?}"))
-                )));
+                return Err(Failure::of(
+                    Class::Protocol,
+                    "protocol",
+                    format!("unexpected step: {}", shown(&format!("{other:?}"))),
+                ));
             }
         };
     };
+    // The device file is this user's only if the tokens are for the user it was saved for
+    // (the name typed may be an alias, so compare the sub): never replace another user's.
+    if let (Some(device), Some(path)) = (&device, &args.device_file) {
+        let sub = token_sub(&tokens);
+        if sub.as_deref() != Some(device.user_sub.as_str()) {
+            let restored = match &device_aside {
+                Some(aside) => std::fs::rename(aside, path).is_ok(),
+                None => true,
+            };
+            let left = match restored {
+                true => "it was left as it was".to_owned(),
+                false => format!("its credentials are kept as {}", path.display()),
+            };
+            return Err(Failure::of(
+                Class::Usage,
+                "device_mismatch",
+                format!(
+                    "{}: the device of another user (sub {}), not of {} who signed in (sub {}); \
+                     {left} and no device was saved: pass this user's own --device-file",
+                    path.display(),
+                    shown(&device.user_sub),
+                    shown(&args.username),
+                    shown(sub.as_deref().unwrap_or("unknown"))
+                ),
+            ));
+        }
+    }
     if tokens.new_device.is_some() {
         if let Some(path) = &args.device_file {
-            confirm_device(app, &tokens, path, args.remember_device)?;
+            confirm_device(app, &tokens, path, args)?;
         }
     }
     Ok(tokens)
+}
+
+/// Whether the pending challenge's code was typed at the terminal (and may be typed again).
+fn typed_code(args: &SignInArgs, pending: Option<&Challenge>) -> bool {
+    if args.code_stdin || !at_terminal() {
+        return false;
+    }
+    match pending {
+        Some(Challenge::SoftwareTokenMfa) | Some(Challenge::TotpSetup(_)) => {
+            args.totp_secret_file.is_none()
+        }
+        Some(Challenge::SmsMfa(_) | Challenge::EmailOtp(_) | Challenge::SmsOtp(_)) => true,
+        _ => false,
+    }
+}
+
+/// Says which step a refusal came at: the device's proof is not the password's.
+fn explain(failure: Failure, answering: Option<&str>, args: &SignInArgs) -> Failure {
+    if failure.class() != Class::Refused {
+        return failure;
+    }
+    match answering {
+        Some("DEVICE_SRP_AUTH" | "DEVICE_PASSWORD_VERIFIER") => {
+            let file = args
+                .device_file
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "the device file".into());
+            let message = format!(
+                "{failure} — at the device SRP step ({}): the password was accepted, the pool \
+                 refused the device credentials in {file} (--device-file); sign in without \
+                 --device-file, or forget the device (devices forget) and sign in with a new file",
+                answering.unwrap_or_default()
+            );
+            failure.with_message(message).with_kind("device_refused")
+        }
+        Some("NEW_PASSWORD_REQUIRED") if failure.code() == Some("InvalidPasswordException") => {
+            let message = format!("The new password was refused: {failure}");
+            failure
+                .with_message(message)
+                .with_kind("new_password_refused")
+        }
+        _ => failure,
+    }
+}
+
+/// A one-time code: from standard input (--code-stdin), else asked on the terminal; without
+/// either, a failure that names the options.
+fn code(args: &SignInArgs, label: &str, totp: bool) -> Result<String, Failure> {
+    if args.code_stdin {
+        return stdin_line(&format!("{label} (a one-time code)"), "--code-stdin");
+    }
+    let instead = match totp {
+        true => {
+            " (pass --code-stdin with the code on the line after the password, or \
+                 --totp-secret-file)"
+        }
+        false => " (pass --code-stdin with the code on the line after the password)",
+    };
+    prompt_or(label, instead)
 }
 
 /// The answer to a challenge: from the options when they give it, else asked on the terminal.
@@ -201,13 +425,13 @@ fn answer(args: &SignInArgs, challenge: &Challenge) -> Result<ChallengeAnswer, F
     Ok(match challenge {
         Challenge::SoftwareTokenMfa => match &args.totp_secret_file {
             Some(path) => ChallengeAnswer::code(totp::code(read_file(path)?.trim(), now())?),
-            None => ChallengeAnswer::code(prompt("Code from your authenticator app")?),
+            None => ChallengeAnswer::code(code(args, "Code from your authenticator app", true)?),
         },
         Challenge::SmsMfa(delivery)
         | Challenge::EmailOtp(delivery)
         | Challenge::SmsOtp(delivery) => {
             let to = shown(delivery.destination.as_deref().unwrap_or("you"));
-            ChallengeAnswer::code(prompt(&format!("Code sent to {to}"))?)
+            ChallengeAnswer::code(code(args, &format!("Code sent to {to}"), false)?)
         }
         Challenge::SelectMfaType(options) => {
             let choice =
@@ -241,13 +465,14 @@ fn answer(args: &SignInArgs, challenge: &Challenge) -> Result<ChallengeAnswer, F
                     eprintln!("Enrolled a TOTP secret, saved to {}.", path.display());
                     totp::code(setup.secret().expose(), now())?
                 }
+                None if args.code_stdin => code(args, "Code from your authenticator app", true)?,
                 None => {
                     eprintln!(
                         "Scan this with your authenticator app:\n{}\n{}",
                         qr_code(&setup.uri()),
                         shown(&setup.uri())
                     );
-                    prompt("Code from your authenticator app")?
+                    code(args, "Code from your authenticator app", true)?
                 }
             };
             ChallengeAnswer::VerifyTotp {
@@ -260,7 +485,11 @@ fn answer(args: &SignInArgs, challenge: &Challenge) -> Result<ChallengeAnswer, F
             ..
         } => {
             let password = match &args.new_password {
-                Some(password) => password.clone(),
+                Some(password) => crate::app::non_empty_secret(password.clone(), "--new-password")?,
+                None if args.new_password_stdin => crate::app::non_empty_secret(
+                    stdin_line("the new password", "--new-password-stdin")?,
+                    "the new password",
+                )?,
                 None => prompt_secret("New password")?,
             };
             let mut attributes = BTreeMap::new();
@@ -278,7 +507,7 @@ fn answer(args: &SignInArgs, challenge: &Challenge) -> Result<ChallengeAnswer, F
             ChallengeAnswer::Custom(prompt("Answer")?.into())
         }
         other => {
-            return Err(Failure::new(format!(
+            return Err(Failure::usage(format!(
                 "this command cannot answer {}",
                 shown(&format!("{other:?}"))
             )));
@@ -290,9 +519,10 @@ fn answer(args: &SignInArgs, challenge: &Challenge) -> Result<ChallengeAnswer, F
 fn confirm_device(
     app: &App,
     tokens: &Tokens,
-    path: &std::path::Path,
-    remember: bool,
+    path: &Path,
+    args: &SignInArgs,
 ) -> Result<(), Failure> {
+    let remember = args.remember_device;
     let mut confirmation = DeviceConfirmation::new(app.config.clone(), tokens)?;
     let name = std::env::var("HOSTNAME").unwrap_or_else(|_| "cognito-auth CLI".into());
     let reply = app.send(&confirmation.start(Some(&name))?)?;
@@ -301,7 +531,7 @@ fn confirm_device(
         let reply = app.send(&confirmation.remember(true)?)?;
         confirmation.handle_status_response(reply.response())?;
     }
-    write_private(path, &serde_json::to_string_pretty(&confirmed.credentials)?)?;
+    write_private(path, &device_json(&confirmed.credentials, &args.username)?)?;
     let state = if confirmed.user_confirmation_necessary && !remember {
         "confirmed (not remembered)"
     } else {

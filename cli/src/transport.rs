@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use cognito_auth::{HttpResponse, Request};
 
-use crate::app::{Failure, shown};
+use crate::app::{Class, Failure, shown};
 
 /// The longest a single round trip may take (the command's deadline may cut it shorter).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -57,23 +57,28 @@ impl Transport {
         for (name, value) in request.headers() {
             call = call.header(name, value);
         }
-        let mut response = call
-            .send(request.body())
-            .map_err(|e| Failure::new(format!("cannot reach {}: {e}", request.url())))?;
+        let waiting = Waiting::start(request, timeout.min(REQUEST_TIMEOUT));
+        let sent = call.send(request.body());
+        drop(waiting);
+        let mut response = sent.map_err(|e| network(request, timeout, &e))?;
         let status = response.status().as_u16();
         if (300..400).contains(&status) {
             let location = response
                 .headers()
                 .get("location")
                 .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
-            return Err(Failure::new(format!(
-                "{} answered {status}, a redirect to {}: the Cognito API never redirects, so it \
+            return Err(Failure::of(
+                Class::Protocol,
+                "redirect",
+                format!(
+                    "{} answered {status}, a redirect to {}: the Cognito API never redirects, so it \
                  is not followed (check --endpoint)",
-                request.url(),
-                location
-                    .as_deref()
-                    .map_or_else(|| "(no Location)".into(), shown)
-            )));
+                    request.url(),
+                    location
+                        .as_deref()
+                        .map_or_else(|| "(no Location)".into(), shown)
+                ),
+            ));
         }
         let headers = response
             .headers()
@@ -82,13 +87,80 @@ impl Transport {
                 Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
             })
             .collect();
-        let body = response.body_mut().read_to_vec().map_err(|e| {
-            Failure::new(format!("cannot read the reply from {}: {e}", request.url()))
-        })?;
+        let body = response
+            .body_mut()
+            .read_to_vec()
+            .map_err(|e| network(request, timeout, &e))?;
         Ok(Reply {
             status,
             headers,
             body,
         })
+    }
+}
+
+/// A transport error as the command line says it (class "network"): a timeout names the
+/// limit and the option that sets it, not ureq's "timeout: global".
+fn network(request: &Request, timeout: Duration, error: &ureq::Error) -> Failure {
+    let operation = request.operation();
+    let url = request.url();
+    match error {
+        ureq::Error::Timeout(_) => Failure::of(
+            Class::Network,
+            "timeout",
+            format!(
+                "no reply to {operation} from {url} within {} s (a round trip may take up to \
+                 {} s; the whole command --timeout)",
+                timeout.min(REQUEST_TIMEOUT).as_secs().max(1),
+                REQUEST_TIMEOUT.as_secs()
+            ),
+        ),
+        other => Failure::of(
+            Class::Network,
+            "network",
+            format!(
+                "cannot reach {url} ({operation}): {}",
+                shown(&other.to_string())
+            ),
+        ),
+    }
+}
+
+/// While a request is out for more than a few seconds, says so on a terminal (once), so a
+/// slow service does not look like a hung command.
+struct Waiting {
+    done: Option<std::sync::mpsc::Sender<()>>,
+}
+
+impl Waiting {
+    const AFTER: Duration = Duration::from_secs(3);
+
+    fn start(request: &Request, limit: Duration) -> Self {
+        use std::io::IsTerminal;
+        if !std::io::stderr().is_terminal() || limit <= Self::AFTER {
+            return Self { done: None };
+        }
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let text = format!(
+            "Waiting for the reply to {} from {} (up to {} s more; Ctrl-C to stop)…",
+            request.operation(),
+            request.url(),
+            (limit - Self::AFTER).as_secs()
+        );
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(Self::AFTER)
+            {
+                eprintln!("{text}");
+            }
+        });
+        Self { done: Some(done) }
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if let Some(done) = self.done.take() {
+            let _ = done.send(());
+        }
     }
 }
