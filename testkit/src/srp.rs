@@ -132,10 +132,7 @@ impl Verifier {
     /// `x = H(padHex(salt) | H(pool_name | user_id | ":" | password))`, `v = g^x`.
     pub(crate) fn compute(pool_name: &str, user_id: &str, password: &str, salt: BigUint) -> Self {
         let x = x_of(pool_name, user_id, password, &salt);
-        Self {
-            v: pow_g(&x),
-            salt,
-        }
+        Self { v: pow_g(&x), salt }
     }
 
     /// A fresh 16-byte salt from `rng`, then [`compute`](Self::compute).
