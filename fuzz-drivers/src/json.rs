@@ -91,15 +91,20 @@ pub(crate) fn value(inp: &mut Input<'_>, depth: u8) -> Value {
     }
 }
 
+/// The depth [`body`] starts at.
+const TOP: u8 = 3;
+
 /// A JSON object with members named from [`MEMBERS`] (or the input).
 pub(crate) fn object(inp: &mut Input<'_>, depth: u8) -> Value {
     let mut map = Map::new();
     for _ in 0..inp.byte() % 6 {
         let key = inp.pick_or_string(&MEMBERS);
-        // A secret where the service sends one (bit 0 of the value's first byte clear).
+        // A secret where the service sends one, top level only (bit 0 of the value's first
+        // byte clear): nested, it would be part of a free-form member (WebAuthn options), which
+        // `Debug` shows as received.
         let secret = match key.as_str() {
-            "SecretCode" => Some(TOTP_SECRET.to_owned()),
-            "Session" => Some(format!("{SESSION_MARKER}-4")),
+            "SecretCode" if depth == TOP => Some(TOTP_SECRET.to_owned()),
+            "Session" if depth == TOP => Some(format!("{SESSION_MARKER}-4")),
             _ => None,
         };
         let value = match secret {
@@ -115,6 +120,6 @@ pub(crate) fn object(inp: &mut Input<'_>, depth: u8) -> Value {
 pub(crate) fn body(inp: &mut Input<'_>) -> Vec<u8> {
     match inp.byte() % 3 {
         0 => inp.bytes().to_vec(),
-        _ => object(inp, 3).to_string().into_bytes(),
+        _ => object(inp, TOP).to_string().into_bytes(),
     }
 }
