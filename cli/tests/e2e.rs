@@ -10,6 +10,13 @@ use serde_json::{Value, json};
 
 const PASSWORD: &str = "Correct-Horse-9!";
 
+/// The CLI under test: the one built, or `COGNITO_AUTH_BIN` (to run these tests against
+/// another build, e.g. an older one).
+fn bin() -> std::ffi::OsString {
+    std::env::var_os("COGNITO_AUTH_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_cognito-auth").into())
+}
+
 /// A `cognito-auth serve` child process.
 struct Served {
     child: Option<Child>,
@@ -40,7 +47,7 @@ impl Served {
         std::fs::create_dir_all(&dir).unwrap();
         let config_path = dir.join("pool.json");
         std::fs::write(&config_path, config.to_string()).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cognito-auth"))
+        let mut child = Command::new(bin())
             .args(["serve", "--port", "0", "--config"])
             .arg(&config_path)
             .stdout(Stdio::piped())
@@ -71,7 +78,7 @@ impl Served {
 
     /// Runs the CLI against this pool with `stdin` on standard input.
     fn run(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cognito-auth"))
+        let mut child = Command::new(bin())
             .args([
                 "--endpoint",
                 &self.endpoint,
@@ -505,7 +512,7 @@ fn demo_keeps_its_secrets_in_a_private_random_directory() {
         .args(["-c", script])
         .env("TMPDIR", tmp.path())
         .env("ATTACKER", &attacker)
-        .env("CLI", env!("CARGO_BIN_EXE_cognito-auth"))
+        .env("CLI", bin())
         .stdin(Stdio::null())
         .output()
         .unwrap();

@@ -215,6 +215,13 @@ impl Run {
     }
 }
 
+/// The CLI under test: the one built, or `COGNITO_AUTH_BIN` (to run these tests against
+/// another build, e.g. an older one).
+fn bin() -> std::ffi::OsString {
+    std::env::var_os("COGNITO_AUTH_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_cognito-auth").into())
+}
+
 /// Runs the built CLI against `endpoint`; killed after 60 s.
 fn cli(endpoint: &str, args: &[&str], stdin: &str) -> Run {
     cli_env(endpoint, args, stdin, &[])
@@ -223,7 +230,7 @@ fn cli(endpoint: &str, args: &[&str], stdin: &str) -> Run {
 /// [`cli`] with environment variables.
 fn cli_env(endpoint: &str, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cognito-auth"))
+    let mut child = Command::new(bin())
         .envs(env.iter().copied())
         .args([
             "--endpoint",
@@ -763,4 +770,559 @@ fn corrupt_files_are_named_the_same_way_by_every_command() {
         0,
         "a corrupt file stops the command before it calls the service"
     );
+}
+
+// ---- The user study's findings -------------------------------------------------------------
+
+/// Runs the CLI with `stdin` from a file (e.g. /dev/zero); killed after `limit`.
+fn cli_stdin_file(endpoint: &str, args: &[&str], stdin: &Path, limit: Duration) -> Run {
+    let started = Instant::now();
+    let mut child = Command::new(bin())
+        .args([
+            "--endpoint",
+            endpoint,
+            "--pool-id",
+            "us-east-1_Hostile001",
+            "--client-id",
+            "hostileclient0000001",
+        ])
+        .args(args)
+        .stdin(std::fs::File::open(stdin).unwrap())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = out.read_to_end(&mut bytes);
+        bytes
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = err.read_to_end(&mut bytes);
+        bytes
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            break child.wait().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Run {
+        success: status.success(),
+        stdout: out_reader.join().unwrap(),
+        stderr: err_reader.join().unwrap(),
+        took: started.elapsed(),
+    }
+}
+
+/// The exit status of a run, through `cli_status` (the `Run` of the other helpers keeps only
+/// success).
+fn cli_status(endpoint: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
+    let output = {
+        let mut child = Command::new(bin())
+            .args([
+                "--endpoint",
+                endpoint,
+                "--pool-id",
+                "us-east-1_Hostile001",
+                "--client-id",
+                "hostileclient0000001",
+            ])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut pipe = child.stdin.take().unwrap();
+        let input = stdin.to_owned();
+        let writer = std::thread::spawn(move || {
+            let _ = pipe.write_all(input.as_bytes());
+        });
+        let output = child.wait_with_output().unwrap();
+        let _ = writer.join();
+        output
+    };
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn endless_stdin_and_files_are_read_bounded_and_empty_input_is_refused() {
+    let server = scripted(10, |_, _, _| Some(ok(tokens_body("ann", "m"))));
+    let zero = Path::new("/dev/zero");
+    // The password line from an endless stdin: refused after 4 KiB, nothing sent.
+    let run = cli_stdin_file(&server.endpoint, SIGN_IN, zero, Duration::from_secs(8));
+    assert!(!run.success, "an endless line is not a password");
+    assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
+    assert!(run.stderr().contains("4096"), "{}", run.stderr());
+    // A file that never ends (a tokens file, a TOTP secret): refused after 1 MiB.
+    let run = cli_stdin_file(
+        &server.endpoint,
+        &["user", "--tokens-file", "/dev/zero"],
+        Path::new("/dev/null"),
+        Duration::from_secs(8),
+    );
+    assert!(!run.success);
+    assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
+    assert!(run.stderr().contains("larger than"), "{}", run.stderr());
+    // Empty user names and passwords: refused before any request, as usage errors.
+    let (code, _, stderr) = cli_status(&server.endpoint, SIGN_IN, "\n");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("empty"), "{stderr}");
+    let (code, _, stderr) = cli_status(
+        &server.endpoint,
+        &["sign-in", "--username", "", "--password-stdin"],
+        "a-password\n",
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(server.seen.requests.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn errors_have_exit_codes_by_class_and_are_json_with_json() {
+    let server = scripted(20, |n, target, _| {
+        Some(match (n, target) {
+            (_, "GetUser") => http(200, &[("Content-Type", "text/html")], "<html>oops</html>"),
+            (0, _) => service_error("NotAuthorizedException", "Incorrect username or password."),
+            _ => service_error("TooManyRequestsException", "Rate exceeded"),
+        })
+    });
+    let parse = |stderr: &str| -> Value {
+        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+        serde_json::from_str(stderr.trim()).unwrap_or_else(|e| panic!("{e}: {stderr}"))
+    };
+    fn json_sign_in(extra: &[&'static str]) -> Vec<&'static str> {
+        let mut args = vec!["--json"];
+        args.extend_from_slice(SIGN_IN);
+        args.extend_from_slice(extra);
+        args
+    }
+    // 3: refused by the service, with its code; throttling is retryable.
+    let (code, _, stderr) = cli_status(&server.endpoint, &json_sign_in(&[]), "pw\n");
+    assert_eq!(code, 3, "{stderr}");
+    let error = &parse(&stderr)["error"];
+    assert_eq!(error["class"], "refused");
+    assert_eq!(error["code"], "NotAuthorizedException");
+    assert_eq!(error["retryable"], false);
+    assert!(error["message"].as_str().unwrap().contains("Incorrect"));
+    let (code, _, stderr) = cli_status(&server.endpoint, &json_sign_in(&[]), "pw\n");
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(parse(&stderr)["error"]["retryable"], true);
+    // 5: not Cognito's reply; the operation named is the one sent.
+    let (code, _, stderr) = cli_status(
+        &server.endpoint,
+        &["--json", "user", "--access-token", "t"],
+        "",
+    );
+    assert_eq!(code, 5, "{stderr}");
+    let error = &parse(&stderr)["error"];
+    assert_eq!(error["class"], "protocol");
+    assert_eq!(error["code"], Value::Null);
+    assert!(
+        error["message"].as_str().unwrap().contains("GetUser"),
+        "{error}"
+    );
+    // 2: usage, from clap too.
+    let (code, _, stderr) = cli_status(&server.endpoint, &["--json", "sign-in", "--bogus"], "");
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(parse(&stderr)["error"]["class"], "usage");
+    // 6: a local file.
+    let (code, _, stderr) = cli_status(
+        &server.endpoint,
+        &[
+            "--json",
+            "user",
+            "--tokens-file",
+            "/nonexistent/tokens.json",
+        ],
+        "",
+    );
+    assert_eq!(code, 6, "{stderr}");
+    assert_eq!(parse(&stderr)["error"]["class"], "file");
+    // 4: nobody listening. Plain text without --json, the same status.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let (code, _, stderr) = cli_status(&dead, SIGN_IN, "pw\n");
+    assert_eq!(code, 4, "{stderr}");
+    assert!(!stderr.starts_with('{'), "{stderr}");
+    let (code, _, stderr) = cli_status(&dead, &json_sign_in(&[]), "pw\n");
+    assert_eq!(code, 4, "{stderr}");
+    assert_eq!(parse(&stderr)["error"]["class"], "network");
+}
+
+#[test]
+fn an_html_reply_to_initiate_auth_is_named_as_such() {
+    let server = scripted(4, |_, _, _| {
+        Some(http(
+            200,
+            &[("Content-Type", "text/html")],
+            "<html>gateway</html>",
+        ))
+    });
+    for flow in ["srp", "password"] {
+        let run = cli(
+            &server.endpoint,
+            &[
+                "sign-in",
+                "--username",
+                "ann",
+                "--password-stdin",
+                "--flow",
+                flow,
+            ],
+            "pw\n",
+        );
+        assert!(!run.success);
+        assert!(
+            run.stderr().contains("InitiateAuth response")
+                && !run.stderr().contains("RespondToAuthChallenge"),
+            "{}",
+            run.stderr()
+        );
+    }
+}
+
+fn mfa_server(code_ok: &'static str) -> Scripted {
+    scripted(10, move |_, target, body| {
+        let body = String::from_utf8_lossy(body);
+        Some(match target {
+            "InitiateAuth" => ok(
+                json!({"ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": "s1",
+                "ChallengeParameters": {}}),
+            ),
+            _ if body.contains(code_ok) => ok(tokens_body("ann", "m")),
+            _ => service_error("CodeMismatchException", "Invalid code received for user"),
+        })
+    })
+}
+
+#[test]
+fn mfa_codes_can_come_from_a_script_and_their_absence_names_the_flag() {
+    let server = mfa_server("123456");
+    let run = cli(
+        &server.endpoint,
+        &sign_in_args(&["--code-stdin", "--tokens-file", "/dev/null/x"]),
+        "a-password\n123456\n",
+    );
+    // The tokens file cannot be written there: the sign-in was still answered from stdin.
+    assert!(run.stderr().contains("/dev/null/x"), "{}", run.stderr());
+    let run = cli(
+        &server.endpoint,
+        &sign_in_args(&["--code-stdin"]),
+        "a-password\n123456\n",
+    );
+    assert!(run.success, "{}", run.stderr());
+    // No terminal and no code: the failure names the flag, as a usage error.
+    let (code, _, stderr) = cli_status(&server.endpoint, SIGN_IN, "a-password\n");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--code-stdin") && stderr.contains("authenticator"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn client_secret_advice_names_the_command_line_options() {
+    let server = scripted(6, |_, _, _| {
+        Some(service_error(
+            "NotAuthorizedException",
+            "Unable to verify secret hash for client hostileclient0000001",
+        ))
+    });
+    let run = cli(&server.endpoint, SIGN_IN, "pw\n");
+    assert!(!run.success);
+    assert!(
+        run.stderr().contains("--client-secret-file") && !run.stderr().contains("PoolConfig"),
+        "{}",
+        run.stderr()
+    );
+    let dir = temp_dir();
+    let secret = dir.path().join("client.secret");
+    std::fs::write(&secret, "not-the-secret\n").unwrap();
+    let run = cli(
+        &server.endpoint,
+        &[
+            "--client-secret-file",
+            path_str(&secret),
+            "sign-in",
+            "--username",
+            "ann",
+            "--password-stdin",
+            "--flow",
+            "password",
+        ],
+        "pw\n",
+    );
+    assert!(!run.success);
+    assert!(
+        run.stderr().contains("does not match") && !run.stderr().contains("PoolConfig"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        server.seen.targets.lock().unwrap().len() == 2,
+        "the secret file was used for both"
+    );
+}
+
+#[test]
+fn tokens_are_printed_on_request_and_otherwise_said_to_be_unsaved() {
+    let server = scripted(10, |_, _, _| Some(ok(tokens_body("ann", "m"))));
+    let run = cli(&server.endpoint, SIGN_IN, "pw\n");
+    assert!(run.success, "{}", run.stderr());
+    assert!(
+        run.stdout().starts_with("Signed in as ") && run.stdout().contains("--tokens-file"),
+        "{}",
+        run.stdout()
+    );
+    let run = cli(&server.endpoint, &sign_in_args(&["--print-tokens"]), "pw\n");
+    assert!(run.success, "{}", run.stderr());
+    let printed: Value = serde_json::from_str(run.stdout().trim()).unwrap();
+    assert_eq!(printed["AuthenticationResult"]["RefreshToken"], "refresh-m");
+    // refresh --refresh-token: the new tokens are printed on request, not thrown away.
+    let run = cli(
+        &server.endpoint,
+        &["refresh", "--refresh-token", "r", "--print-tokens"],
+        "",
+    );
+    assert!(run.success, "{}", run.stderr());
+    let printed: Value = serde_json::from_str(run.stdout().trim()).unwrap();
+    assert_eq!(printed["AuthenticationResult"]["RefreshToken"], "refresh-m");
+    let run = cli(&server.endpoint, &["refresh", "--refresh-token", "r"], "");
+    assert!(run.stdout().contains("--print-tokens"), "{}", run.stdout());
+}
+
+#[test]
+fn an_expired_access_token_is_refreshed_and_saved_before_the_command() {
+    let dir = temp_dir();
+    let tokens = dir.path().join("tokens.json");
+    let expired = jwt(
+        json!({"sub": "0000-sub", "username": "ann", "token_use": "access",
+        "exp": 1_000_000_000u64, "client_id": "hostileclient0000001"}),
+    );
+    std::fs::write(
+        &tokens,
+        json!({"AuthenticationResult": {"AccessToken": expired, "IdToken": expired,
+            "RefreshToken": "refresh-old", "ExpiresIn": 3600, "TokenType": "Bearer"}})
+        .to_string(),
+    )
+    .unwrap();
+    let server = scripted(6, |_, target, _| {
+        Some(match target {
+            "GetTokensFromRefreshToken" | "InitiateAuth" => ok(tokens_body("ann", "new")),
+            _ => ok(json!({"Username": "ann", "UserAttributes": []})),
+        })
+    });
+    let run = cli(
+        &server.endpoint,
+        &["user", "--tokens-file", path_str(&tokens)],
+        "",
+    );
+    assert!(run.success, "{}", run.stderr());
+    let targets = server.seen.targets.lock().unwrap().clone();
+    assert_eq!(
+        targets,
+        ["GetTokensFromRefreshToken", "GetUser"],
+        "{}",
+        run.stderr()
+    );
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&tokens).unwrap()).unwrap();
+    assert_eq!(saved["AuthenticationResult"]["RefreshToken"], "refresh-new");
+}
+
+#[test]
+fn refresh_errors_say_what_is_missing() {
+    // A device-bound refresh token without the device key.
+    let server = scripted(4, |_, _, _| {
+        Some(service_error(
+            "NotAuthorizedException",
+            "Invalid Refresh Token",
+        ))
+    });
+    let run = cli(&server.endpoint, &["refresh", "--refresh-token", "r"], "");
+    assert!(!run.success);
+    assert!(run.stderr().contains("--device-file"), "{}", run.stderr());
+    // A tokens file without a refresh token: it was passed, say what it lacks.
+    let dir = temp_dir();
+    let tokens = dir.path().join("tokens.json");
+    std::fs::write(&tokens, r#"{"AuthenticationResult": {"AccessToken": "a"}}"#).unwrap();
+    let run = cli(
+        &server.endpoint,
+        &["refresh", "--tokens-file", path_str(&tokens)],
+        "",
+    );
+    assert!(!run.success);
+    assert!(
+        run.stderr().contains(path_str(&tokens)) && !run.stderr().contains("pass --tokens-file"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn mfa_preference_without_a_change_is_refused() {
+    let server = scripted(4, |_, _, _| Some(ok(json!({}))));
+    for extra in [
+        &[][..],
+        &["--preferred", "totp"][..],
+        &["--totp", "off", "--preferred", "totp"][..],
+    ] {
+        let mut args = vec!["mfa", "preference", "--access-token", "t"];
+        args.extend_from_slice(extra);
+        let (code, stdout, stderr) = cli_status(&server.endpoint, &args, "");
+        assert_eq!(code, 2, "{extra:?}: {stdout}{stderr}");
+        assert!(!stdout.contains("saved"), "{stdout}");
+    }
+    assert_eq!(server.seen.requests.load(Ordering::SeqCst), 0);
+}
+
+// ---- At a terminal (a pseudo-terminal driven by python3's pty module) ----------------------
+
+/// Drives `args` on a pseudo-terminal: for each `(expect, send)`, waits for `expect` in the
+/// output and types `send`. Returns the exit status (negative: killed by that signal),
+/// whether the terminal echoes after the run, and everything shown.
+fn at_terminal(endpoint: &str, args: &[&str], steps: &[(&str, &str)]) -> (i64, bool, String) {
+    const DRIVER: &str = r#"
+import fcntl, json, os, select, subprocess, sys, termios, time
+steps = json.loads(sys.argv[1])
+master, slave = os.openpty()
+def controlling():
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+child = subprocess.Popen(sys.argv[2:], stdin=slave, stdout=slave, stderr=slave,
+                         preexec_fn=controlling, close_fds=True)
+shown, pending, deadline = b"", b"", time.time() + 40
+def pump(wait):
+    global shown, pending
+    ready, _, _ = select.select([master], [], [], wait)
+    if not ready:
+        return True
+    try:
+        data = os.read(master, 65536)
+    except OSError:
+        return False
+    shown += data
+    pending += data
+    return bool(data)
+alive = True
+for expect, send in steps:
+    while expect.encode() not in pending and alive and time.time() < deadline:
+        alive = pump(0.1) and (child.poll() is None or pump(0))
+    if expect.encode() not in pending:
+        break
+    pending = pending[pending.index(expect.encode()) + len(expect):]
+    time.sleep(0.2)
+    os.write(master, send.encode())
+try:
+    code = child.wait(timeout=max(1, deadline - time.time()))
+except subprocess.TimeoutExpired:
+    child.kill()
+    code = child.wait()
+while time.time() < deadline + 5:
+    ready, _, _ = select.select([master], [], [], 0.2)
+    if not ready or not pump(0):
+        break
+echo = bool(termios.tcgetattr(slave)[3] & termios.ECHO)
+print(json.dumps({"code": code, "echo": echo, "shown": shown.decode("utf-8", "replace")}))
+"#;
+    let steps: Vec<[&str; 2]> = steps.iter().map(|(e, s)| [*e, *s]).collect();
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(DRIVER)
+        .arg(serde_json::to_string(&steps).unwrap())
+        .arg(bin())
+        .args([
+            "--endpoint",
+            endpoint,
+            "--pool-id",
+            "us-east-1_Hostile001",
+            "--client-id",
+            "hostileclient0000001",
+        ])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("python3 drives the pseudo-terminal");
+    let result: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    (
+        result["code"].as_i64().unwrap(),
+        result["echo"].as_bool().unwrap(),
+        result["shown"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_at_the_password_prompt_restores_the_echo() {
+    let server = scripted(1, |_, _, _| None);
+    let (code, echo, shown) = at_terminal(
+        &server.endpoint,
+        &["sign-in", "--username", "ann"],
+        &[("Password:", "\u{3}")],
+    );
+    assert!(echo, "the terminal was left without echo: {shown}");
+    assert_eq!(code, 130, "{shown}");
+    assert_eq!(server.seen.requests.load(Ordering::SeqCst), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_mistyped_code_is_asked_again_at_a_terminal() {
+    let server = mfa_server("222222");
+    let (code, echo, shown) = at_terminal(
+        &server.endpoint,
+        &["sign-in", "--username", "ann", "--flow", "password"],
+        &[
+            ("Password:", "a-password\r"),
+            ("authenticator app:", "111111\r"),
+            ("authenticator app:", "222222\r"),
+        ],
+    );
+    assert_eq!(code, 0, "{shown}");
+    assert!(echo);
+    assert!(shown.contains("Try again"), "{shown}");
+    assert!(shown.contains("Signed in as ann"), "{shown}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_password_the_policy_refuses_is_asked_again_at_a_terminal() {
+    let server = scripted(10, |_, target, body| {
+        let body = String::from_utf8_lossy(body);
+        Some(match target {
+            "InitiateAuth" => ok(json!({"ChallengeName": "NEW_PASSWORD_REQUIRED",
+                "Session": "s1", "ChallengeParameters": {"userAttributes": "{}",
+                "requiredAttributes": "[]", "USER_ID_FOR_SRP": "ann"}})),
+            _ if body.contains("Strong-Pass-1!") => ok(tokens_body("ann", "m")),
+            _ => service_error(
+                "InvalidPasswordException",
+                "Password does not conform to policy: Password not long enough",
+            ),
+        })
+    });
+    let (code, _, shown) = at_terminal(
+        &server.endpoint,
+        &["sign-in", "--username", "ann", "--flow", "password"],
+        &[
+            ("Password:", "Temporary-1!\r"),
+            ("New password:", "weak\r"),
+            ("New password:", "Strong-Pass-1!\r"),
+        ],
+    );
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("not long enough"), "{shown}");
+    assert!(shown.contains("Signed in as ann"), "{shown}");
 }
