@@ -551,3 +551,242 @@ fn demo_keeps_its_secrets_in_a_private_random_directory() {
         "the demo did not use (nor clean out) the planted directory"
     );
 }
+
+// ---- The user study's findings -------------------------------------------------------------
+
+/// A second user for the device tests.
+fn two_users(device_tracking: &str) -> Value {
+    let mut config = pool_config(device_tracking);
+    config["users"].as_array_mut().unwrap().push(
+        json!({"username": "cat", "password": PASSWORD, "status": "CONFIRMED",
+            "attributes": {"email": "cat@example.com"}}),
+    );
+    config
+}
+
+#[test]
+fn a_device_file_is_bound_to_its_user() {
+    let pool = Served::start("devbound", two_users("always"));
+    let device_file = pool.file("ann.device");
+    let device = device_file.to_str().unwrap();
+    let sign_in = |user: &str, device: &str| {
+        pool.run(
+            &[
+                "sign-in",
+                "--username",
+                user,
+                "--password-stdin",
+                "--device-file",
+                device,
+            ],
+            &format!("{PASSWORD}\n"),
+        )
+    };
+    assert!(sign_in("ann", device).status.success());
+    let saved = std::fs::read_to_string(&device_file).unwrap();
+    // Another user with ann's device file: refused, the file untouched.
+    let output = sign_in("cat", device);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("ann") && stderr.contains("--device-file"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&device_file).unwrap(), saved);
+    // A file without the user name (older): the sub in it decides after the sign-in; the file
+    // stays as it was, and no other file is left beside it.
+    let mut legacy: Value = serde_json::from_str(&saved).unwrap();
+    legacy.as_object_mut().unwrap().remove("username");
+    let legacy = legacy.to_string();
+    std::fs::write(&device_file, &legacy).unwrap();
+    let output = sign_in("cat", device);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("another user"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&device_file).unwrap(), legacy);
+    assert!(
+        sign_in("ann", device).status.success(),
+        "ann still signs in with it"
+    );
+}
+
+#[test]
+fn a_wrong_device_secret_names_the_device_step() {
+    let pool = Served::start("devsecret", pool_config("always"));
+    let device_file = pool.file("device.json");
+    let device = device_file.to_str().unwrap();
+    let args = [
+        "sign-in",
+        "--username",
+        "ann",
+        "--password-stdin",
+        "--device-file",
+        device,
+    ];
+    assert!(pool.run(&args, &format!("{PASSWORD}\n")).status.success());
+    let mut stored: Value =
+        serde_json::from_str(&std::fs::read_to_string(&device_file).unwrap()).unwrap();
+    stored["device_password"] = json!("not-the-device-secret");
+    std::fs::write(&device_file, stored.to_string()).unwrap();
+    let output = pool.run(&args, &format!("{PASSWORD}\n"));
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("device SRP") && stderr.contains("--device-file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn demo_stops_quietly_when_its_reader_goes_away() {
+    let mut child = Command::new(bin())
+        .arg("demo")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    // The reader is gone (`| head -1`).
+    let started = std::time::Instant::now();
+    let output = loop {
+        if child.try_wait().unwrap().is_some() || started.elapsed().as_secs() > 90 {
+            let _ = child.kill();
+            break child.wait_with_output().unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        matches!(output.status.code(), Some(0 | 141)),
+        "{:?}: {stderr}",
+        output.status
+    );
+}
+
+#[test]
+fn serve_stops_promptly_with_an_idle_keep_alive_connection() {
+    let mut pool = Served::start("keepalive", pool_config("off"));
+    let address = pool
+        .endpoint
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let mut idle = std::net::TcpStream::connect(&address).unwrap();
+    write!(
+        idle,
+        "GET /_testkit/outbox HTTP/1.1\r\nHost: {address}\r\nConnection: keep-alive\r\n\r\n"
+    )
+    .unwrap();
+    let mut buffer = [0u8; 256];
+    let _ = std::io::Read::read(&mut idle, &mut buffer).unwrap();
+    let started = std::time::Instant::now();
+    assert!(pool.stop());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+/// Runs `serve` with `args` (and `config` when given) and returns its exit status and stderr,
+/// or the first line when it started (then it is stopped).
+fn serve_once(args: &[&str], config: Option<Value>) -> (Option<i32>, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pool.json");
+    let mut command = Command::new(bin());
+    let (global, local): (Vec<&str>, Vec<&str>) = match args.first() {
+        Some(&"--pool-id") => (args[..2].to_vec(), args[2..].to_vec()),
+        _ => (Vec::new(), args.to_vec()),
+    };
+    command.args(global).arg("serve").args(local);
+    if let Some(config) = config {
+        std::fs::write(&path, config.to_string()).unwrap();
+        command.arg("--config").arg(&path);
+    }
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    if !line.is_empty() {
+        let _ = child.kill();
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    match line.is_empty() {
+        true => (output.status.code(), stderr, line),
+        false => (None, stderr, line),
+    }
+}
+
+#[test]
+fn serve_refuses_what_it_would_ignore() {
+    // --pool-id without a configuration: that pool is served.
+    let (status, _, line) = serve_once(&["--pool-id", "eu-west-1_Mine0001", "--port", "0"], None);
+    assert_eq!(status, None);
+    assert!(line.contains("eu-west-1_Mine0001"), "{line}");
+    // --pool-id and a configuration of another pool: refused.
+    let (status, stderr, _) = serve_once(
+        &["--pool-id", "eu-west-1_Mine0001"],
+        Some(pool_config("off")),
+    );
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(stderr.contains("us-east-1_CliE2e0001"), "{stderr}");
+    // No clients, an unknown auth flow, a malformed pool id.
+    let mut no_clients = pool_config("off");
+    no_clients["clients"] = json!([]);
+    let mut unknown_flow = pool_config("off");
+    unknown_flow["clients"][0]["explicit_auth_flows"] =
+        json!(["ALLOW_USER_SRP_AUTH", "ALLOW_MAGIC"]);
+    let mut bad_id = pool_config("off");
+    bad_id["pool_id"] = json!("not a pool id");
+    for (config, expected) in [
+        (no_clients, "no app clients"),
+        (unknown_flow, "ALLOW_MAGIC"),
+        (bad_id, "not a pool id"),
+    ] {
+        let (status, stderr, line) = serve_once(&[], Some(config));
+        assert_eq!(status, Some(2), "{expected}: {stderr}{line}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(
+            !stderr.contains("invalid pool configuration: invalid pool configuration"),
+            "{stderr}"
+        );
+    }
+    // A port in use: the message names it.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let (status, stderr, _) = serve_once(&["--port", &port], None);
+    assert!(status.is_some_and(|s| s != 0), "{stderr}");
+    assert!(stderr.contains(&port), "{stderr}");
+}
+
+#[test]
+fn the_client_secret_can_come_from_a_file() {
+    let mut config = pool_config("off");
+    config["clients"][0]["client_secret"] = json!("a-client-secret-0123456789");
+    let pool = Served::start("secretfile", config);
+    let secret = pool.file("client.secret");
+    std::fs::write(&secret, "a-client-secret-0123456789\n").unwrap();
+    pool.ok(
+        &[
+            "--client-secret-file",
+            secret.to_str().unwrap(),
+            "sign-in",
+            "--username",
+            "ann",
+            "--password-stdin",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+}
