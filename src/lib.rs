@@ -37,7 +37,7 @@ pub use tokens::refresh::{Refresh, RefreshFlow};
 pub use tokens::{Claims, NewDeviceMetadata, Tokens};
 pub use wire::operation::{Authorization, Operation};
 pub use wire::request::{CONTENT_TYPE, Request};
-pub use wire::response::HttpResponse;
+pub use wire::response::{HttpResponse, OwnedHttpResponse};
 pub use wire::service_error::{ErrorKind, ServiceError};
 #[cfg(feature = "sigv4")]
 pub use wire::sigv4::AwsCredentials;

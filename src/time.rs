@@ -1,4 +1,5 @@
-//! Time as the caller hands it in: the crate never reads a clock.
+//! Time as the caller hands it in: the crate never reads a clock unless the app calls
+//! [`UnixTime::now`] (feature `clock`).
 
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,17 @@ impl UnixTime {
             time.duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
         )
+    }
+
+    /// The system clock now (`std::time::SystemTime::now()`), for apps that pass the time in
+    /// from the clock. The machines never call it themselves: the time is always an argument.
+    ///
+    /// Behind the default feature `clock`: turn it off on targets without a system clock
+    /// (`wasm32-unknown-unknown`, where `SystemTime::now` panics), or to make sure nothing in
+    /// the crate reads the clock.
+    #[cfg(feature = "clock")]
+    pub fn now() -> Self {
+        Self::from_system_time(std::time::SystemTime::now())
     }
 
     /// Seconds since the epoch.
@@ -73,6 +85,19 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "clock")]
+    #[test]
+    fn now_is_the_system_clock() {
+        let before = UnixTime::from_system_time(std::time::SystemTime::now());
+        let now = UnixTime::now();
+        let after = UnixTime::from_system_time(std::time::SystemTime::now());
+        assert!(
+            before <= now && now <= after,
+            "{before:?} {now:?} {after:?}"
+        );
+        assert!(now > UnixTime(1_700_000_000));
+    }
 
     #[test]
     fn http_dates() {

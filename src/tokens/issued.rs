@@ -156,9 +156,11 @@ fn check_jwt(token: &str) -> Result<(), &'static str> {
 pub struct Claims {
     /// The user's stable id (a UUID).
     pub sub: Option<String>,
-    /// Access tokens: Cognito's internal user name.
+    /// Access tokens: Cognito's internal user name (`username`). ID tokens carry it as
+    /// `cognito:username` instead: [`internal_username`](Self::internal_username) reads either.
     pub username: Option<String>,
-    /// ID tokens: Cognito's internal user name.
+    /// ID tokens: Cognito's internal user name (`cognito:username`); see
+    /// [`internal_username`](Self::internal_username).
     #[serde(rename = "cognito:username")]
     pub cognito_username: Option<String>,
     /// `access` or `id`.
@@ -184,6 +186,15 @@ pub struct Claims {
 }
 
 impl Claims {
+    /// Cognito's internal user name, from either token: `username` (access tokens), else
+    /// `cognito:username` (ID tokens). In pools that sign in with e-mail or phone it is a
+    /// UUID, not what the user typed.
+    pub fn internal_username(&self) -> Option<&str> {
+        self.username
+            .as_deref()
+            .or(self.cognito_username.as_deref())
+    }
+
     /// Decodes the payload of a JWT (`header.payload.signature`, base64url) without verifying.
     ///
     /// # Errors
@@ -238,6 +249,10 @@ mod tests {
         assert_eq!(access.exp, Some(10));
         assert_eq!(access.token_use.as_deref(), Some("access"));
         assert_eq!(tokens.internal_username().as_deref(), Some("internal"));
+        assert_eq!(access.internal_username(), Some("internal"));
+        let id = tokens.id_claims().unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(id.username, None);
+        assert_eq!(id.internal_username(), Some("u-1"));
         assert!(tokens.is_expired(UnixTime(3590), 10));
         assert!(!tokens.is_expired(UnixTime(3589), 10));
     }
