@@ -2,6 +2,7 @@
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, InvalidResponse, PeerMisbehaved};
 use crate::secret::SecretString;
@@ -131,8 +132,10 @@ fn check_jwt(token: &str) -> Result<(), &'static str> {
         return Err("expected three dot-separated parts");
     };
     let object = |part: &str| {
+        // The decoded claims are copies of token text: zeroized when dropped.
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(part.trim_end_matches('='))
+            .map(Zeroizing::new)
             .map_err(|_| "a part is not base64url")?;
         match serde_json::from_slice(&bytes) {
             Ok(serde_json::Value::Object(map)) => Ok(map),
@@ -213,6 +216,7 @@ impl Claims {
         };
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(payload.trim_end_matches('='))
+            .map(Zeroizing::new)
             .map_err(|e| invalid(&e.to_string()))?;
         serde_json::from_slice(&bytes).map_err(|e| invalid(&e.to_string()).into())
     }
