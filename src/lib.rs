@@ -8,6 +8,7 @@ mod error;
 #[cfg(any(fuzzing, feature = "__fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod oauth;
 mod random;
 mod secret;
 pub mod secret_hash;
