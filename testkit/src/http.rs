@@ -596,7 +596,14 @@ fn serve_connection(stream: TcpStream, registration: &Registration) -> io::Resul
         let close = request
             .header("Connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
-        let response = route(&request, shared);
+        // A CORS preflight is answered here, for every path; every response carries the CORS
+        // headers (see `CORS_HEADERS`).
+        let response = if request.method == "OPTIONS" {
+            preflight()
+        } else {
+            route(&request, shared)
+        };
+        let response = with_cors(response);
         write_response(
             &mut writer,
             response.status,
@@ -610,6 +617,48 @@ fn serve_connection(stream: TcpStream, registration: &Registration) -> io::Resul
     }
     Ok(())
 }
+/// What Cognito answers browsers, so web apps can call the pool from any origin: the operations
+/// are authorized by their bodies (tokens, passwords, SRP proofs), never by cookies.
+const CORS_HEADERS: [(&str, &str); 4] = [
+    ("Access-Control-Allow-Origin", "*"),
+    (
+        "Access-Control-Allow-Headers",
+        "content-type, x-amz-target, x-amz-user-agent, authorization",
+    ),
+    ("Access-Control-Allow-Methods", "POST, GET, OPTIONS"),
+    (
+        "Access-Control-Expose-Headers",
+        "x-amzn-errortype, x-amzn-requestid, date",
+    ),
+];
+
+/// The answer to an `OPTIONS` preflight: 200, empty, with the CORS headers (added by
+/// `with_cors`) and how long the browser may cache them.
+fn preflight() -> PoolResponse {
+    PoolResponse {
+        status: 200,
+        headers: vec![
+            ("Access-Control-Max-Age".into(), "86400".into()),
+            ("Content-Type".into(), "text/plain".into()),
+        ],
+        body: Vec::new(),
+    }
+}
+
+/// Adds the CORS headers the response does not set itself.
+fn with_cors(mut response: PoolResponse) -> PoolResponse {
+    for (name, value) in CORS_HEADERS {
+        if !response
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            response.headers.push((name.into(), value.into()));
+        }
+    }
+    response
+}
+
 /// `GET` here lists the outbox (every code the pool "sent"), for tests in other processes.
 /// The server only listens where it is told to (loopback in practice): it is a test pool.
 pub const OUTBOX_PATH: &str = "/_testkit/outbox";

@@ -168,3 +168,70 @@ fn errors_over_http_have_the_service_shape() {
         "UnknownOperationException"
     );
 }
+
+#[test]
+fn cors_preflight_and_headers_as_cognito_sends_them() {
+    let server = start();
+    let url = server.url();
+    let cors = |headers: &[(String, String)], name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    // The preflight a browser sends before a cross-origin InitiateAuth.
+    let (status, headers, body) = http(
+        &url,
+        "OPTIONS",
+        "/",
+        &[
+            ("Origin", "http://localhost:5173"),
+            ("Access-Control-Request-Method", "POST"),
+            (
+                "Access-Control-Request-Headers",
+                "content-type,x-amz-target,x-amz-user-agent",
+            ),
+        ],
+        b"",
+    );
+    assert_eq!(status, 200);
+    assert!(body.is_empty());
+    assert_eq!(
+        cors(&headers, "Access-Control-Allow-Origin").as_deref(),
+        Some("*")
+    );
+    let allowed = cors(&headers, "Access-Control-Allow-Headers").unwrap();
+    for name in ["content-type", "x-amz-target", "x-amz-user-agent", "authorization"] {
+        assert!(allowed.contains(name), "{name} not in {allowed}");
+    }
+    let methods = cors(&headers, "Access-Control-Allow-Methods").unwrap();
+    assert!(methods.contains("POST") && methods.contains("OPTIONS"), "{methods}");
+    // An error reply: readable cross-origin, with its error type exposed to the page.
+    let (status, headers, _) = http(
+        &url,
+        "POST",
+        "/",
+        &[
+            ("Origin", "http://localhost:5173"),
+            ("Content-Type", "application/x-amz-json-1.1"),
+            (
+                "X-Amz-Target",
+                "AWSCognitoIdentityProviderService.InitiateAuth",
+            ),
+        ],
+        br#"{"AuthFlow":"USER_SRP_AUTH","ClientId":"nope","AuthParameters":{}}"#,
+    );
+    assert_eq!(status, 400);
+    assert_eq!(
+        cors(&headers, "Access-Control-Allow-Origin").as_deref(),
+        Some("*")
+    );
+    let exposed = cors(&headers, "Access-Control-Expose-Headers").unwrap();
+    for name in ["x-amzn-errortype", "x-amzn-requestid", "date"] {
+        assert!(exposed.contains(name), "{name} not in {exposed}");
+    }
+    // GET (the outbox) too.
+    let (status, headers, _) = http(&url, "GET", "/_testkit/outbox", &[], b"");
+    assert_eq!(status, 200);
+    assert!(cors(&headers, "Access-Control-Allow-Origin").is_some());
+}
