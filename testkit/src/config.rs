@@ -167,6 +167,20 @@ pub struct ClientConfig {
     /// `AuthSessionValidity`, seconds (default 180).
     #[serde(default = "three_minutes")]
     pub auth_session_validity_secs: u64,
+    /// `CallbackURLs`: where managed login may redirect after sign-in (exact match).
+    #[serde(default)]
+    pub callback_urls: Vec<String>,
+    /// `LogoutURLs`: where `/logout` may redirect (exact match).
+    #[serde(default)]
+    pub logout_urls: Vec<String>,
+    /// `AllowedOAuthFlows`: `code` (the authorization code grant; `implicit` and
+    /// `client_credentials` are not served). Empty: no managed login for this client.
+    #[serde(default)]
+    pub allowed_oauth_flows: Vec<String>,
+    /// `AllowedOAuthScopes`: `openid`, `email`, `phone`, `profile`,
+    /// `aws.cognito.signin.user.admin`.
+    #[serde(default)]
+    pub allowed_oauth_scopes: Vec<String>,
 }
 
 fn default_flows() -> Vec<String> {
@@ -204,7 +218,33 @@ impl ClientConfig {
             token_validity_secs: hour(),
             refresh_token_validity_secs: thirty_days(),
             auth_session_validity_secs: three_minutes(),
+            callback_urls: Vec::new(),
+            logout_urls: Vec::new(),
+            allowed_oauth_flows: Vec::new(),
+            allowed_oauth_scopes: Vec::new(),
         }
+    }
+
+    /// Managed login with the authorization code grant (`allowed_oauth_flows: ["code"]`),
+    /// redirecting to `callback_url`, with scopes `openid email phone profile
+    /// aws.cognito.signin.user.admin`.
+    #[must_use]
+    pub fn with_managed_login(mut self, callback_url: impl Into<String>) -> Self {
+        self.callback_urls.push(callback_url.into());
+        self.allowed_oauth_flows = vec!["code".to_owned()];
+        self.allowed_oauth_scopes = ["openid", "email", "phone", "profile"]
+            .into_iter()
+            .chain([OAUTH_ADMIN_SCOPE])
+            .map(String::from)
+            .collect();
+        self
+    }
+
+    /// Also allows `/logout` to redirect to `logout_url`.
+    #[must_use]
+    pub fn with_logout_url(mut self, logout_url: impl Into<String>) -> Self {
+        self.logout_urls.push(logout_url.into());
+        self
     }
 
     /// With a client secret.
@@ -240,6 +280,9 @@ impl ClientConfig {
         self.refresh_token_rotation.filter(|r| r.enabled)
     }
 }
+
+/// The scope of tokens that may call the user's own API operations (GetUser, ...).
+pub(crate) const OAUTH_ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
 
 /// `RefreshTokenRotation`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

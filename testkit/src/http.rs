@@ -665,6 +665,22 @@ pub const OUTBOX_PATH: &str = "/_testkit/outbox";
 
 fn route(request: &HttpRequest, shared: &Shared) -> PoolResponse {
     let path = request.path.split('?').next().unwrap_or("/");
+    // Managed login (/oauth2/*, /login, /logout, /.well-known/*): see web.rs.
+    {
+        let now = (shared.clock)();
+        let mut rng = lock(&shared.rng);
+        let web = lock(&shared.pool).handle_web(
+            &request.method,
+            &request.path,
+            &request.headers,
+            &request.body,
+            now,
+            &mut **rng,
+        );
+        if let Some(response) = web {
+            return response;
+        }
+    }
     match request.method.as_str() {
         "POST" => {
             let target = request.header("X-Amz-Target").unwrap_or("");
@@ -792,7 +808,9 @@ fn read_request(reader: &mut impl BufRead, limits: &Limits) -> io::Result<ReadOu
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        302 => "Found",
         400 => "Bad Request",
+        401 => "Unauthorized",
         404 => "Not Found",
         500 => "Internal Server Error",
         _ => "Status",

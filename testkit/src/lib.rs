@@ -11,6 +11,7 @@ mod pool;
 mod rng;
 mod srp;
 mod store;
+mod web;
 mod wire;
 
 pub use config::{
@@ -22,3 +23,4 @@ pub use outbox::{Medium, Message, Purpose};
 pub use pool::{ConfigError, DEFAULT_OUTBOX_LIMIT, Pool, PoolResponse, TARGET_PREFIX};
 pub use rng::{OsRng, RngCore, SeededRng};
 pub use store::UserStatus;
+pub use web::CODE_VALIDITY_SECS;

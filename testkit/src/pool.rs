@@ -101,6 +101,8 @@ pub struct Pool {
     /// The `now` of the last sweep of expired sessions.
     pub(crate) sessions_swept_at: u64,
     pub(crate) signer: Signer,
+    /// Managed login: authorization codes and logins waiting for their TOTP code.
+    pub(crate) web: crate::web::WebState,
 }
 
 /// How many messages the outbox keeps by default (the newest).
@@ -155,6 +157,7 @@ impl Pool {
             outbox_limit: DEFAULT_OUTBOX_LIMIT,
             sessions_swept_at: 0,
             signer,
+            web: crate::web::WebState::default(),
         };
         for seed in &seeds {
             pool.add_user(seed, now, rng)?;

@@ -206,4 +206,6 @@ pub(crate) struct RefreshRecord {
     pub(crate) revoked: bool,
     /// When rotation replaced it; it still works for the grace period after.
     pub(crate) rotated_at: Option<u64>,
+    /// The scopes of a managed-login grant (refreshes keep them); `None` for the API's.
+    pub(crate) scope: Option<String>,
 }

@@ -7,6 +7,8 @@ mod devices;
 mod mfa;
 mod tokens;
 
+pub(crate) use tokens::OAuthGrant;
+
 use std::collections::BTreeMap;
 
 use crate::error::{ApiError, ApiResult};

@@ -12,6 +12,15 @@ use crate::pool::{Cx, Pool};
 use crate::store::RefreshRecord;
 use crate::wire::Body;
 
+/// What a managed-login grant adds to the tokens.
+#[derive(Debug, Clone)]
+pub(crate) struct OAuthGrant {
+    /// The granted scopes, space-separated.
+    pub(crate) scope: String,
+    /// The `nonce` of the authorization request, for the ID token.
+    pub(crate) nonce: Option<String>,
+}
+
 /// The header of an encrypted (JWE) refresh token, as the service's start.
 const REFRESH_HEADER: &str = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ";
 
@@ -29,6 +38,33 @@ impl Pool {
         new_refresh: bool,
         cx: &mut Cx<'_>,
     ) -> ApiResult<Value> {
+        self.issue_tokens_for(
+            username,
+            client_id,
+            auth_time,
+            device_key,
+            origin_jti,
+            new_refresh,
+            None,
+            cx,
+        )
+    }
+
+    /// [`issue_tokens`](Self::issue_tokens) for a grant of managed login when `grant` is
+    /// given: the access token carries its scopes, the ID token its `nonce` (and exists only
+    /// with scope `openid`); the refresh token remembers the scopes.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn issue_tokens_for(
+        &mut self,
+        username: &str,
+        client_id: &str,
+        auth_time: u64,
+        device_key: Option<String>,
+        origin_jti: Option<String>,
+        new_refresh: bool,
+        grant: Option<&OAuthGrant>,
+        cx: &mut Cx<'_>,
+    ) -> ApiResult<Value> {
         let client = self.client(client_id)?.clone();
         let user = self
             .users
@@ -44,7 +80,7 @@ impl Pool {
             "client_id": client_id,
             "event_id": event_id,
             "token_use": "access",
-            "scope": "aws.cognito.signin.user.admin",
+            "scope": grant.map_or("aws.cognito.signin.user.admin", |g| g.scope.as_str()),
             "auth_time": auth_time,
             "exp": exp,
             "iat": now,
@@ -75,6 +111,14 @@ impl Pool {
         if let Value::Object(extra) = extra {
             id.extend(extra);
         }
+        if let Some(grant) = grant {
+            if let Some(obj) = access.as_object_mut() {
+                obj.insert("version".into(), json!(2));
+            }
+            if let Some(nonce) = &grant.nonce {
+                id.insert("nonce".into(), json!(nonce));
+            }
+        }
         if client.enable_token_revocation {
             if let Some(obj) = access.as_object_mut() {
                 obj.insert("origin_jti".into(), json!(origin_jti));
@@ -96,6 +140,11 @@ impl Pool {
             "ExpiresIn": client.token_validity_secs,
             "TokenType": "Bearer",
         });
+        if grant.is_some_and(|g| !g.scope.split(' ').any(|s| s == "openid")) {
+            if let Some(obj) = result.as_object_mut() {
+                obj.remove("IdToken");
+            }
+        }
         if new_refresh {
             let token = format!(
                 "{REFRESH_HEADER}.{}.{}.{}.{}",
@@ -115,6 +164,7 @@ impl Pool {
                     expires: now.saturating_add(client.refresh_token_validity_secs),
                     revoked: false,
                     rotated_at: None,
+                    scope: grant.map(|g| g.scope.clone()),
                 },
             );
             if let Some(obj) = result.as_object_mut() {
@@ -167,7 +217,12 @@ impl Pool {
     }
 
     /// A refresh token that may be used now by `client_id`.
-    fn live_refresh(&self, client_id: &str, token: &str, now: u64) -> ApiResult<&RefreshRecord> {
+    pub(crate) fn live_refresh(
+        &self,
+        client_id: &str,
+        token: &str,
+        now: u64,
+    ) -> ApiResult<&RefreshRecord> {
         let record = self
             .refresh_tokens
             .get(token)
@@ -182,7 +237,7 @@ impl Pool {
         Ok(record)
     }
 
-    fn refresh(
+    pub(crate) fn refresh(
         &mut self,
         client_id: &str,
         token: &str,
@@ -220,13 +275,18 @@ impl Pool {
                 old.rotated_at.get_or_insert(cx.now);
             }
         }
-        self.issue_tokens(
+        let grant = record
+            .scope
+            .clone()
+            .map(|scope| OAuthGrant { scope, nonce: None });
+        self.issue_tokens_for(
             &record.username,
             client_id,
             record.auth_time,
             record.device_key.clone(),
             Some(record.origin_jti.clone()),
             rotate,
+            grant.as_ref(),
             cx,
         )
     }
@@ -261,7 +321,7 @@ impl Pool {
         Ok(json!({}))
     }
 
-    fn revoke_origin(&mut self, origin: &str) {
+    pub(crate) fn revoke_origin(&mut self, origin: &str) {
         for record in self.refresh_tokens.values_mut() {
             if record.origin_jti == origin {
                 record.revoked = true;

@@ -17,6 +17,7 @@ mod config;
 mod devices;
 mod http;
 mod limits;
+mod oauth;
 mod refresh;
 mod robustness;
 mod server_limits;
