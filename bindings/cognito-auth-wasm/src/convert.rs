@@ -1,0 +1,343 @@
+//! Conversions between the core types and JS values.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use cognito_auth::{
+    AuthFlow, Challenge, ChallengeAnswer, FirstFactor, MfaType, RefreshFlow, Request, Step,
+};
+use js_sys::{JsString, Object, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::RawTokens;
+use crate::error::{Failure, Result, invalid_input};
+
+/// A plain JS object with these properties.
+pub(crate) fn object(properties: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (name, value) in properties {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&object, &JsValue::from_str(name), value);
+    }
+    object.into()
+}
+
+/// Seconds as a JS number (exact below 2^53, which any real time or lifetime is).
+#[allow(clippy::cast_precision_loss)]
+pub(crate) fn secs_to_f64(secs: u64) -> f64 {
+    secs as f64
+}
+
+/// `{ url, method, headers: { name: value }, body }`. The body is copied into a JS string
+/// straight from the core's buffer, which is zeroized when `request` is dropped here.
+pub(crate) fn request_to_js(request: Request) -> JsValue {
+    let headers = object(
+        &request
+            .headers()
+            .map(|(name, value)| (name, JsValue::from_str(value))),
+    );
+    let body = match std::str::from_utf8(request.body()) {
+        Ok(text) => JsString::from(text),
+        Err(_) => JsString::from(
+            Zeroizing::new(String::from_utf8_lossy(request.body()).into_owned()).as_str(),
+        ),
+    };
+    object(&[
+        ("url", JsValue::from_str(request.url())),
+        ("method", JsValue::from_str(request.method())),
+        ("headers", headers),
+        ("body", body.into()),
+    ])
+}
+
+/// A challenge as JS sees it: `{ name, ...details }` (camelCase).
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ChallengeJson {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    destination: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    medium: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    factors: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_attributes: Option<BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    required_attributes: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameters: Option<BTreeMap<String, String>>,
+    /// TOTP enrolment: the base32 secret and the otpauth URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credential_request_options: Option<String>,
+}
+
+impl Drop for ChallengeJson {
+    fn drop(&mut self) {
+        self.secret.zeroize();
+        self.uri.zeroize();
+    }
+}
+
+fn challenge_json(challenge: &Challenge) -> ChallengeJson {
+    let mut json = ChallengeJson::default();
+    json.name = challenge.name().to_owned();
+    let mfa_names = |factors: &[MfaType]| factors.iter().map(|f| f.name().to_owned()).collect();
+    match challenge {
+        Challenge::SmsMfa(d) | Challenge::EmailOtp(d) | Challenge::SmsOtp(d) => {
+            json.destination.clone_from(&d.destination);
+            json.medium.clone_from(&d.medium);
+        }
+        Challenge::SelectMfaType(factors) | Challenge::MfaSetup(factors) => {
+            json.factors = Some(mfa_names(factors));
+        }
+        Challenge::NewPasswordRequired {
+            user_attributes,
+            required_attributes,
+        } => {
+            json.user_attributes = Some(
+                user_attributes
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            );
+            json.required_attributes = Some(required_attributes.clone());
+        }
+        Challenge::Custom(parameters) | Challenge::Unsupported { parameters, .. } => {
+            json.parameters = Some(
+                parameters
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            );
+        }
+        Challenge::SelectChallenge(factors) => {
+            json.factors = Some(factors.iter().map(|f| f.name().to_owned()).collect());
+        }
+        Challenge::TotpSetup(setup) => {
+            json.secret = Some(setup.secret().expose().to_owned());
+            json.uri = Some(setup.uri());
+        }
+        Challenge::WebAuthn {
+            credential_request_options,
+        } => json.credential_request_options = Some(credential_request_options.clone()),
+        _ => {}
+    }
+    json
+}
+
+/// The next step: `{ kind: 'send' | 'challenge' | 'done' | 'deviceForgotten' | 'confirmSignUp'
+/// | 'resetPassword', request?, challenge?, tokens?, deviceKey? }`.
+pub(crate) fn step_to_js(step: Step) -> Result<JsValue> {
+    let kind = |name: &str| ("kind", JsValue::from_str(name));
+    Ok(match step {
+        Step::Send(request) => object(&[kind("send"), ("request", request_to_js(request))]),
+        Step::Challenge(challenge) => {
+            let json = secret_json(&challenge_json(&challenge))?;
+            let value = js_sys::JSON::parse(&json)
+                .map_err(|_| Failure::invalid_response("unparsable challenge"))?;
+            object(&[kind("challenge"), ("challenge", value)])
+        }
+        Step::Done(tokens) => object(&[
+            kind("done"),
+            ("tokens", JsValue::from(RawTokens::wrap(*tokens))),
+        ]),
+        Step::DeviceForgotten {
+            request,
+            device_key,
+        } => object(&[
+            kind("deviceForgotten"),
+            ("request", request_to_js(request)),
+            ("deviceKey", JsValue::from_str(&device_key)),
+        ]),
+        Step::ConfirmSignUp => object(&[kind("confirmSignUp")]),
+        Step::ResetPassword => object(&[kind("resetPassword")]),
+        _ => object(&[kind("unsupported")]),
+    })
+}
+
+/// An answer from JS: `{ kind, ... }` (see `ChallengeAnswer` in the package's typings).
+#[derive(Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+enum AnswerJson {
+    Code {
+        code: String,
+    },
+    SelectMfaType {
+        factor: String,
+    },
+    NewPassword {
+        password: String,
+        #[serde(default)]
+        attributes: BTreeMap<String, String>,
+    },
+    Custom {
+        answer: String,
+    },
+    WebAuthnCredential {
+        credential: String,
+    },
+    SetUpTotp,
+    VerifyTotp {
+        code: String,
+        friendly_name: Option<String>,
+    },
+    SetUpEmail {
+        email: String,
+    },
+    SelectFirstFactor {
+        factor: String,
+    },
+    Password {
+        password: String,
+    },
+}
+
+/// Parses an answer; the JSON text is zeroized, and each secret moves into the core's
+/// zeroizing `SecretString` without a copy.
+pub(crate) fn parse_answer(json: String) -> Result<ChallengeAnswer> {
+    let json = Zeroizing::new(json);
+    let answer: AnswerJson =
+        serde_json::from_str(&json).map_err(|e| invalid_input(format!("not an answer: {e}")))?;
+    Ok(match answer {
+        AnswerJson::Code { code } => ChallengeAnswer::Code(code.into()),
+        AnswerJson::SelectMfaType { factor } => {
+            ChallengeAnswer::SelectMfaType(MfaType::from_name(&factor))
+        }
+        AnswerJson::NewPassword {
+            password,
+            attributes,
+        } => ChallengeAnswer::NewPassword {
+            password: password.into(),
+            attributes: attributes.into_iter().collect(),
+        },
+        AnswerJson::Custom { answer } => ChallengeAnswer::Custom(answer.into()),
+        AnswerJson::WebAuthnCredential { credential } => {
+            ChallengeAnswer::WebAuthnCredential(credential)
+        }
+        AnswerJson::SetUpTotp => ChallengeAnswer::SetUpTotp,
+        AnswerJson::VerifyTotp {
+            code,
+            friendly_name,
+        } => ChallengeAnswer::VerifyTotp {
+            code: code.into(),
+            friendly_name,
+        },
+        AnswerJson::SetUpEmail { email } => ChallengeAnswer::SetUpEmail(email),
+        AnswerJson::SelectFirstFactor { factor } => {
+            ChallengeAnswer::SelectFirstFactor(FirstFactor::from_name(&factor))
+        }
+        AnswerJson::Password { password } => ChallengeAnswer::Password(password.into()),
+    })
+}
+
+/// `USER_SRP_AUTH` (default), `USER_PASSWORD_AUTH`, `CUSTOM_AUTH`, `CUSTOM_AUTH_WITHOUT_SRP`,
+/// `USER_AUTH`.
+pub(crate) fn parse_flow(flow: Option<&str>) -> Result<AuthFlow> {
+    Ok(match flow {
+        None | Some("USER_SRP_AUTH") => AuthFlow::UserSrp,
+        Some("USER_PASSWORD_AUTH") => AuthFlow::UserPassword,
+        Some("CUSTOM_AUTH" | "CUSTOM_AUTH_WITH_SRP") => AuthFlow::CustomWithSrp,
+        Some("CUSTOM_AUTH_WITHOUT_SRP") => AuthFlow::CustomWithoutSrp,
+        Some("USER_AUTH") => AuthFlow::UserAuth,
+        Some(other) => return Err(invalid_input(format!("unknown auth flow {other:?}"))),
+    })
+}
+
+/// `GetTokensFromRefreshToken` (default) or `REFRESH_TOKEN_AUTH`.
+pub(crate) fn parse_refresh_flow(flow: Option<&str>) -> Result<RefreshFlow> {
+    Ok(match flow {
+        None | Some("GetTokensFromRefreshToken") => RefreshFlow::GetTokensFromRefreshToken,
+        Some("REFRESH_TOKEN_AUTH") => RefreshFlow::RefreshTokenAuth,
+        Some(other) => return Err(invalid_input(format!("unknown refresh flow {other:?}"))),
+    })
+}
+
+/// Counts bytes, so the secret JSON is written once into a buffer of its exact size.
+struct Counter(usize);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `value` as JSON in one zeroizing buffer of its exact size (never grown, so no partial
+/// copy is left in freed memory).
+pub(crate) fn secret_json<T: Serialize + ?Sized>(value: &T) -> Result<Zeroizing<String>> {
+    let fail = |e: serde_json::Error| Failure::invalid_response(format!("cannot serialize: {e}"));
+    let mut counter = Counter(0);
+    serde_json::to_writer(&mut counter, value).map_err(fail)?;
+    let mut buffer = Zeroizing::new(Vec::with_capacity(counter.0));
+    serde_json::to_writer(&mut *buffer, value).map_err(fail)?;
+    let text = String::from_utf8(std::mem::take(&mut *buffer))
+        .map_err(|_| Failure::invalid_response("serialized JSON is not UTF-8"))?;
+    Ok(Zeroizing::new(text))
+}
+
+/// Wipes every string in a JSON value (an operation input may carry passwords or tokens).
+pub(crate) fn zeroize_value(value: serde_json::Value) {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            serde_json::Value::String(mut s) => s.zeroize(),
+            serde_json::Value::Array(items) => stack.extend(items),
+            serde_json::Value::Object(map) => {
+                for (mut key, value) in map {
+                    key.zeroize();
+                    stack.push(value);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_parse() {
+        let answer = parse_answer(r#"{"kind":"code","code":"123456"}"#.to_owned());
+        assert!(matches!(answer, Ok(ChallengeAnswer::Code(code)) if code.expose() == "123456"));
+        let answer =
+            parse_answer(r#"{"kind":"verifyTotp","code":"1","friendlyName":"phone"}"#.to_owned());
+        assert!(matches!(
+            answer,
+            Ok(ChallengeAnswer::VerifyTotp { friendly_name: Some(n), .. }) if n == "phone"
+        ));
+        assert!(parse_answer(r#"{"kind":"nope"}"#.to_owned()).is_err());
+    }
+
+    #[test]
+    fn secret_json_is_exact() {
+        let json = secret_json(&BTreeMap::from([("a", "b")]));
+        assert!(matches!(json, Ok(j) if j.as_str() == r#"{"a":"b"}"# && j.capacity() == 9));
+    }
+
+    #[test]
+    fn flows_parse() {
+        assert!(matches!(parse_flow(None), Ok(AuthFlow::UserSrp)));
+        assert!(parse_flow(Some("x")).is_err());
+        assert!(matches!(
+            parse_refresh_flow(Some("REFRESH_TOKEN_AUTH")),
+            Ok(RefreshFlow::RefreshTokenAuth)
+        ));
+    }
+}

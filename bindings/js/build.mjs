@@ -1,0 +1,76 @@
+// Builds the WebAssembly module and its JS glue from the Rust crate bindings/cognito-auth-wasm:
+//   pkg/node/  wasm-bindgen --target nodejs (loaded synchronously: no init call in Node)
+//   pkg/web/   wasm-bindgen --target web    (browsers and bundlers: `await init()` once)
+// Installs what is missing: the wasm32-unknown-unknown target (rustup) and wasm-bindgen-cli at
+// exactly the version the crate pins. Shrinks the .wasm with wasm-opt from the `binaryen` npm
+// package when it is installed. Prints the sizes.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const crate = join(root, 'bindings', 'cognito-auth-wasm');
+const run = (cmd, args, opts = {}) => {
+  console.log(`$ ${cmd} ${args.join(' ')}`);
+  execFileSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+};
+const output = (cmd, args) => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+};
+
+// The wasm-bindgen version the crate pins (`wasm-bindgen = "=X"`).
+const pinned = /^wasm-bindgen\s*=\s*"=([^"]+)"/m.exec(readFileSync(join(crate, 'Cargo.toml'), 'utf8'))[1];
+
+const targets = output('rustup', ['target', 'list', '--installed']) ?? '';
+if (!targets.split('\n').includes('wasm32-unknown-unknown')) run('rustup', ['target', 'add', 'wasm32-unknown-unknown']);
+
+const bindgenVersion = output('wasm-bindgen', ['--version']);
+if (!bindgenVersion || !bindgenVersion.includes(pinned)) {
+  // --locked first, as published; if the registry lacks one of its locked dependencies, let
+  // cargo resolve them anew (still wasm-bindgen-cli =pinned).
+  try {
+    run('cargo', ['install', 'wasm-bindgen-cli', '--version', `=${pinned}`, '--locked']);
+  } catch {
+    run('cargo', ['install', 'wasm-bindgen-cli', '--version', `=${pinned}`]);
+  }
+}
+
+// Release build: profile `wasm-release` (workspace Cargo.toml: opt-level s, LTO, panic=abort,
+// the SRP crates at opt-level 3). getrandom's wasm_js cfg comes from .cargo/config.toml.
+run('cargo', ['build', '-p', 'cognito-auth-wasm', '--lib', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-release']);
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+const wasm = join(targetDir, 'wasm32-unknown-unknown', 'wasm-release', 'cognito_auth_wasm.wasm');
+
+let wasmOpt = null;
+try {
+  const require = createRequire(import.meta.url);
+  const bin = join(dirname(require.resolve('binaryen/package.json')), 'bin', 'wasm-opt');
+  if (existsSync(bin)) wasmOpt = bin;
+} catch { /* binaryen not installed: no wasm-opt pass */ }
+
+for (const target of ['nodejs', 'web']) {
+  const out = join(here, 'pkg', target === 'nodejs' ? 'node' : 'web');
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  run('wasm-bindgen', ['--target', target, '--out-dir', out, '--out-name', 'cognito_auth_wasm', wasm]);
+  const file = join(out, 'cognito_auth_wasm_bg.wasm');
+  if (wasmOpt) {
+    // -Os; the bulk-memory / sign-ext / nontrapping-float features rustc emits by default.
+    run(wasmOpt, ['-Os', '--enable-bulk-memory', '--enable-sign-ext', '--enable-nontrapping-float-to-int',
+      '--enable-mutable-globals', '--enable-multivalue', '--enable-reference-types', file, '-o', file]);
+  }
+  // The Node glue is CommonJS inside an ESM package.
+  if (target === 'nodejs') writeFileSync(join(out, 'package.json'), '{ "type": "commonjs" }\n');
+}
+
+const file = join(here, 'pkg', 'web', 'cognito_auth_wasm_bg.wasm');
+const bytes = readFileSync(file);
+const sizes = { raw: statSync(wasm).size, wasm: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, wasmOpt: Boolean(wasmOpt) };
+writeFileSync(join(here, 'pkg', 'sizes.json'), `${JSON.stringify(sizes)}\n`);
+console.log(`wasm: ${(sizes.wasm / 1024).toFixed(1)} KiB (${(sizes.gzip / 1024).toFixed(1)} KiB gzipped)` +
+  `${wasmOpt ? ', after wasm-opt -Os' : ''}; cargo output ${(sizes.raw / 1024).toFixed(1)} KiB`);
