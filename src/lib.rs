@@ -17,6 +17,7 @@ pub mod srp;
 mod time;
 mod tokens;
 pub mod totp;
+pub mod verify;
 mod wire;
 
 pub use wire::operation;

@@ -550,3 +550,306 @@ fn domains_and_randomness_failures() {
         Err(OAuthError::InvalidInput(_))
     ));
 }
+
+mod verifier {
+    use std::sync::OnceLock;
+
+    use cognito_auth::verify::{JwtVerifier, VerifyError};
+    use cognito_auth::{PoolConfig, UnixTime};
+    use rsa::pkcs1v15::SigningKey;
+    use rsa::signature::{SignatureEncoding as _, Signer as _};
+    use rsa::traits::PublicKeyParts as _;
+    use rsa::{RsaPrivateKey, RsaPublicKey};
+    use serde_json::{Value, json};
+    use sha2::Sha256;
+
+    use super::b64url;
+
+    const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123";
+    const NOW: u64 = 1_700_000_000;
+
+    /// Two throwaway keys, generated once per test run.
+    fn keys() -> &'static (RsaPrivateKey, RsaPrivateKey) {
+        static KEYS: OnceLock<(RsaPrivateKey, RsaPrivateKey)> = OnceLock::new();
+        KEYS.get_or_init(|| {
+            let mut rng = rsa::rand_core::OsRng;
+            (
+                RsaPrivateKey::new(&mut rng, 2048).unwrap(),
+                RsaPrivateKey::new(&mut rng, 2048).unwrap(),
+            )
+        })
+    }
+
+    fn jwk(kid: &str, key: &RsaPublicKey) -> Value {
+        json!({"kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid,
+               "n": b64url(&key.n().to_bytes_be()), "e": b64url(&key.e().to_bytes_be())})
+    }
+
+    fn jwks() -> Vec<u8> {
+        let (k1, k2) = keys();
+        let other = json!({"kty": "EC", "kid": "ec", "crv": "P-256", "x": "AA", "y": "AA"});
+        serde_json::to_vec(&json!({"keys": [other, jwk("k1", &k1.to_public_key()), jwk("k2", &k2.to_public_key())]}))
+            .unwrap()
+    }
+
+    fn sign(header: &Value, claims: &Value, key: &RsaPrivateKey) -> String {
+        let input = format!(
+            "{}.{}",
+            b64url(&serde_json::to_vec(header).unwrap()),
+            b64url(&serde_json::to_vec(claims).unwrap())
+        );
+        let signature = SigningKey::<Sha256>::new(key.clone()).sign(input.as_bytes());
+        format!("{input}.{}", b64url(&signature.to_vec()))
+    }
+
+    fn id_claims() -> Value {
+        json!({"sub": "u-1", "iss": ISSUER, "aud": "client1", "token_use": "id",
+               "exp": NOW + 3600, "iat": NOW, "nonce": "n0nce", "cognito:username": "u-1"})
+    }
+
+    fn access_claims() -> Value {
+        json!({"sub": "u-1", "iss": ISSUER, "client_id": "client1", "token_use": "access",
+               "exp": NOW + 3600, "iat": NOW, "username": "u-1", "scope": "openid"})
+    }
+
+    fn header(kid: &str) -> Value {
+        json!({"alg": "RS256", "kid": kid})
+    }
+
+    fn verifier() -> JwtVerifier {
+        let config = PoolConfig::new("us-east-1_AbC123", "client1").unwrap();
+        JwtVerifier::for_pool(&config, &jwks()).unwrap()
+    }
+
+    fn with(mut claims: Value, name: &str, value: Value) -> Value {
+        claims[name] = value;
+        claims
+    }
+
+    #[test]
+    fn good_tokens_verify() {
+        let v = verifier();
+        assert_eq!(v.issuer(), ISSUER);
+        let id = sign(&header("k1"), &id_claims(), &keys().0);
+        let verified = v
+            .verify_id_token(&id, UnixTime(NOW), Some("n0nce"))
+            .unwrap();
+        assert_eq!(verified.claims.sub.as_deref(), Some("u-1"));
+        assert_eq!(verified.payload["nonce"], "n0nce");
+        // The second key of the set, an access token, no nonce asked.
+        let access = sign(&header("k2"), &access_claims(), &keys().1);
+        let verified = v.verify_access_token(&access, UnixTime(NOW)).unwrap();
+        assert_eq!(verified.payload["scope"], "openid");
+        assert!(v.verify_id_token(&id, UnixTime(NOW), None).is_ok());
+        // Within the leeway on both ends.
+        assert!(
+            v.verify_id_token(&id, UnixTime(NOW + 3600 + 60), None)
+                .is_ok()
+        );
+        assert!(v.verify_id_token(&id, UnixTime(NOW - 60), None).is_ok());
+    }
+
+    #[test]
+    fn a_bad_signature_is_refused() {
+        let v = verifier();
+        // Signed by the other key under k1's kid.
+        let forged = sign(&header("k1"), &id_claims(), &keys().1);
+        assert_eq!(
+            v.verify_id_token(&forged, UnixTime(NOW), None).unwrap_err(),
+            VerifyError::BadSignature
+        );
+        // A good token whose payload was changed after signing.
+        let good = sign(&header("k1"), &id_claims(), &keys().0);
+        let parts: Vec<&str> = good.split('.').collect();
+        let changed = with(id_claims(), "sub", json!("admin"));
+        let tampered = format!(
+            "{}.{}.{}",
+            parts[0],
+            b64url(&serde_json::to_vec(&changed).unwrap()),
+            parts[2]
+        );
+        assert_eq!(
+            v.verify_id_token(&tampered, UnixTime(NOW), None)
+                .unwrap_err(),
+            VerifyError::BadSignature
+        );
+        // A truncated signature.
+        let short = format!("{}.{}.{}", parts[0], parts[1], &parts[2][..40]);
+        assert_eq!(
+            v.verify_id_token(&short, UnixTime(NOW), None).unwrap_err(),
+            VerifyError::BadSignature
+        );
+    }
+
+    #[test]
+    fn alg_none_and_other_algorithms_are_refused() {
+        let v = verifier();
+        let payload = b64url(&serde_json::to_vec(&id_claims()).unwrap());
+        for alg in ["none", "HS256", "RS512", "rs256"] {
+            let head = b64url(&serde_json::to_vec(&json!({"alg": alg, "kid": "k1"})).unwrap());
+            for signature in ["", "c2ln"] {
+                let token = format!("{head}.{payload}.{signature}");
+                assert_eq!(
+                    v.verify_id_token(&token, UnixTime(NOW), None).unwrap_err(),
+                    VerifyError::Algorithm(alg.to_owned()),
+                    "{alg}"
+                );
+            }
+        }
+        let no_alg = b64url(br#"{"kid":"k1"}"#);
+        assert!(matches!(
+            v.verify_id_token(&format!("{no_alg}.{payload}.c2ln"), UnixTime(NOW), None),
+            Err(VerifyError::Algorithm(_))
+        ));
+    }
+
+    #[test]
+    fn an_unknown_kid_asks_to_refetch_the_jwks() {
+        let v = verifier();
+        let token = sign(&header("rotated"), &id_claims(), &keys().0);
+        let error = v.verify_id_token(&token, UnixTime(NOW), None).unwrap_err();
+        assert_eq!(
+            error,
+            VerifyError::UnknownKey {
+                kid: Some("rotated".into())
+            }
+        );
+        assert!(
+            error.to_string().contains("fetch the JWKS again"),
+            "{error}"
+        );
+        // The EC key of the set is not an RS256 key.
+        let ec = sign(&header("ec"), &id_claims(), &keys().0);
+        assert!(matches!(
+            v.verify_id_token(&ec, UnixTime(NOW), None),
+            Err(VerifyError::UnknownKey { .. })
+        ));
+        let no_kid = sign(&json!({"alg": "RS256"}), &id_claims(), &keys().0);
+        assert_eq!(
+            v.verify_id_token(&no_kid, UnixTime(NOW), None).unwrap_err(),
+            VerifyError::UnknownKey { kid: None }
+        );
+    }
+
+    #[test]
+    fn claims_are_checked() {
+        let v = verifier();
+        let key = &keys().0;
+        let id = |claims: Value| sign(&header("k1"), &claims, key);
+        let check = |token: String| v.verify_id_token(&token, UnixTime(NOW), Some("n0nce"));
+
+        // Wrong audience, and an access token's client_id for another client.
+        assert_eq!(
+            check(id(with(id_claims(), "aud", json!("other")))).unwrap_err(),
+            VerifyError::Audience {
+                found: Some("other".into())
+            }
+        );
+        let access = sign(
+            &header("k1"),
+            &with(access_claims(), "client_id", json!("other")),
+            key,
+        );
+        assert!(matches!(
+            v.verify_access_token(&access, UnixTime(NOW)),
+            Err(VerifyError::Audience { .. })
+        ));
+        // A verifier told of the other client accepts it.
+        let both = verifier().with_client_id("other");
+        assert!(both.verify_access_token(&access, UnixTime(NOW)).is_ok());
+
+        // Expired beyond the leeway; a configurable leeway; no exp at all.
+        let expired = id(with(id_claims(), "exp", json!(NOW - 61)));
+        assert!(matches!(
+            check(expired.clone()),
+            Err(VerifyError::Expired {
+                exp: Some(_),
+                now: NOW,
+                leeway: 60
+            })
+        ));
+        assert!(
+            v.clone()
+                .with_leeway(120)
+                .verify_id_token(&expired, UnixTime(NOW), None)
+                .is_ok()
+        );
+        let mut no_exp = id_claims();
+        no_exp.as_object_mut().unwrap().remove("exp");
+        assert!(matches!(
+            check(id(no_exp)),
+            Err(VerifyError::Expired { exp: None, .. })
+        ));
+
+        // Not yet valid: nbf or iat in the future beyond the leeway.
+        assert!(matches!(
+            check(id(with(id_claims(), "nbf", json!(NOW + 61)))),
+            Err(VerifyError::NotYetValid { .. })
+        ));
+        assert!(matches!(
+            check(id(with(id_claims(), "iat", json!(NOW + 61)))),
+            Err(VerifyError::NotYetValid { .. })
+        ));
+
+        // Wrong nonce, or none when one is expected.
+        assert_eq!(
+            check(id(with(id_claims(), "nonce", json!("replayed")))).unwrap_err(),
+            VerifyError::Nonce
+        );
+        let mut no_nonce = id_claims();
+        no_nonce.as_object_mut().unwrap().remove("nonce");
+        assert_eq!(check(id(no_nonce)).unwrap_err(), VerifyError::Nonce);
+
+        // Another issuer; an access token offered as an ID token and the reverse.
+        assert!(matches!(
+            check(id(with(
+                id_claims(),
+                "iss",
+                json!("https://evil.example/us-east-1_AbC123")
+            ))),
+            Err(VerifyError::Issuer { .. })
+        ));
+        let access = sign(&header("k1"), &access_claims(), key);
+        assert!(matches!(
+            v.verify_id_token(&access, UnixTime(NOW), None),
+            Err(VerifyError::TokenUse { expected: "id", .. })
+        ));
+        let id_token = id(id_claims());
+        assert!(matches!(
+            v.verify_access_token(&id_token, UnixTime(NOW)),
+            Err(VerifyError::TokenUse {
+                expected: "access",
+                ..
+            })
+        ));
+
+        // Not a JWT.
+        for bad in ["", "a.b", "a.b.c.d", "!!.e30.c2ln"] {
+            assert!(matches!(
+                v.verify_id_token(bad, UnixTime(NOW), None),
+                Err(VerifyError::Malformed(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn unusable_jwks_documents_are_refused() {
+        let short = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 1024).unwrap();
+        let documents = [
+            b"not json".to_vec(),
+            br#"{"keys":[]}"#.to_vec(),
+            br#"{"keys":[{"kty":"EC","kid":"x"}]}"#.to_vec(),
+            br#"{"keys":[{"kty":"RSA","kid":"x","n":"!!","e":"AQAB"}]}"#.to_vec(),
+            serde_json::to_vec(&json!({"keys": [jwk("short", &short.to_public_key())]})).unwrap(),
+        ];
+        for document in documents {
+            assert!(matches!(
+                JwtVerifier::new(ISSUER, "client1", &document),
+                Err(VerifyError::Jwks(_))
+            ));
+        }
+        // Debug shows the kids, not the keys.
+        let debug = format!("{:?}", verifier());
+        assert!(debug.contains("k1") && debug.contains("k2"), "{debug}");
+    }
+}
