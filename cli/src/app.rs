@@ -135,6 +135,14 @@ impl Failure {
         self
     }
 
+    /// The same failure with the server's error code (an OAuth error) and whether a retry
+    /// may succeed.
+    pub(crate) fn with_code(mut self, code: &str, retryable: bool) -> Self {
+        self.code = Some(shown(code));
+        self.retryable = retryable;
+        self
+    }
+
     /// The same failure with another kind.
     pub(crate) fn with_kind(mut self, kind: &'static str) -> Self {
         self.kind = kind;

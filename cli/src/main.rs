@@ -7,6 +7,7 @@ mod app;
 #[cfg(feature = "local-pool")]
 mod demo;
 mod files;
+mod login;
 #[cfg(feature = "local-pool")]
 mod serve;
 mod sign_in;
@@ -73,6 +74,9 @@ enum Command {
     /// Sign in (SRP by default): save the tokens with --tokens-file, print them with
     /// --print-tokens or --json.
     SignIn(sign_in::SignInArgs),
+    /// Sign in through managed login (the hosted UI) in the browser: a loopback redirect on
+    /// 127.0.0.1, PKCE, the code exchange, and the ID token verified against the issuer's JWKS.
+    Login(login::LoginArgs),
     /// Register a user.
     SignUp(account::SignUpArgs),
     /// Confirm a sign-up with the code that was sent.
@@ -170,6 +174,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     );
     match &cli.command {
         Command::SignIn(args) => sign_in::run(&app, args),
+        Command::Login(args) => login::run(&app, args),
         Command::SignUp(args) => account::sign_up(&app, args),
         Command::ConfirmSignUp(args) => account::confirm_sign_up(&app, args),
         Command::ResendCode(args) => account::resend_code(&app, args),

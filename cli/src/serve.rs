@@ -30,8 +30,12 @@ pub(crate) struct ServeArgs {
 
 /// The pool `serve` runs without a configuration file.
 pub(crate) fn default_config() -> Config {
-    Config::new("us-east-1_LocalPool1")
-        .with_client(ClientConfig::new("localclient0000000001").allow_user_password_auth())
+    Config::new("us-east-1_LocalPool1").with_client(
+        ClientConfig::new("localclient0000000001")
+            .allow_user_password_auth()
+            // `cognito-auth login`'s loopback redirect, any port (RFC 8252 §7.3).
+            .with_managed_login("http://127.0.0.1/callback"),
+    )
 }
 
 /// The `ExplicitAuthFlows` values an app client may have.

@@ -99,6 +99,88 @@ impl Transport {
     }
 }
 
+impl Transport {
+    /// One request of managed login or a document fetch (`GET` or a form `POST`) to `url`,
+    /// within `timeout` (at most 30 s): any status is a reply, a redirect is not followed and
+    /// is refused. `what` names it in errors.
+    pub(crate) fn fetch(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        what: &str,
+        timeout: Duration,
+    ) -> Result<Reply, Failure> {
+        let limit = timeout.min(REQUEST_TIMEOUT);
+        let failed = |error: &ureq::Error| match error {
+            ureq::Error::Timeout(_) => Failure::of(
+                Class::Network,
+                "timeout",
+                format!(
+                    "no reply to {what} from {url} within {} s",
+                    limit.as_secs().max(1)
+                ),
+            ),
+            other => Failure::of(
+                Class::Network,
+                "network",
+                format!("cannot reach {url} ({what}): {}", shown(&other.to_string())),
+            ),
+        };
+        let sent = if method == "GET" {
+            let mut call = self
+                .agent
+                .get(url)
+                .config()
+                .timeout_global(Some(limit))
+                .build();
+            for (name, value) in headers {
+                call = call.header(*name, *value);
+            }
+            call.call()
+        } else {
+            let mut call = self
+                .agent
+                .post(url)
+                .config()
+                .timeout_global(Some(limit))
+                .build();
+            for (name, value) in headers {
+                call = call.header(*name, *value);
+            }
+            call.send(body)
+        };
+        let mut response = sent.map_err(|e| failed(&e))?;
+        let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            return Err(Failure::of(
+                Class::Protocol,
+                "redirect",
+                format!("{url} answered {status}, a redirect, to {what}: not followed"),
+            ));
+        }
+        let headers = response
+            .headers()
+            .iter()
+            .filter_map(|(name, value)| {
+                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            })
+            .collect();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(1024 * 1024)
+            .read_to_vec()
+            .map_err(|e| failed(&e))?;
+        Ok(Reply {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
 /// A transport error as the command line says it (class "network"): a timeout names the
 /// limit and the option that sets it, not ureq's "timeout: global".
 fn network(request: &Request, timeout: Duration, error: &ureq::Error) -> Failure {

@@ -321,6 +321,32 @@ fn mfa_page(query: &str, session: &str, error: Option<&str>) -> PoolResponse {
     )
 }
 
+/// A redirect URI matches a callback URL exactly, or, for a loopback callback URL registered
+/// without a port (`http://127.0.0.1/callback`), with any port (RFC 8252 §7.3: native apps
+/// listen on whatever port is free). Cognito itself wants the port registered.
+fn callback_matches(registered: &str, given: &str) -> bool {
+    if registered == given {
+        return true;
+    }
+    for host in ["http://127.0.0.1", "http://localhost", "http://[::1]"] {
+        let (Some(reg_path), Some(rest)) = (
+            registered.strip_prefix(host),
+            given.strip_prefix(&format!("{host}:")),
+        ) else {
+            continue;
+        };
+        if !(reg_path.is_empty() || reg_path.starts_with('/')) {
+            continue;
+        }
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let path = rest.get(digits..).unwrap_or("");
+        if (1..=5).contains(&digits) && path == reg_path {
+            return true;
+        }
+    }
+    false
+}
+
 /// `code_challenge` for a `code_verifier` (RFC 7636 S256).
 fn s256(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
@@ -445,7 +471,11 @@ impl Pool {
             ));
         };
         let redirect_uri = param(&params, "redirect_uri").unwrap_or("");
-        if !client.callback_urls.iter().any(|u| u == redirect_uri) {
+        if !client
+            .callback_urls
+            .iter()
+            .any(|u| callback_matches(u, redirect_uri))
+        {
             return Err(Refusal::Redirect(with_query(
                 "/error",
                 &[("error", "redirect_mismatch"), ("client_id", client_id)],
@@ -965,6 +995,31 @@ mod tests {
             html_escape("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
+    }
+
+    #[test]
+    fn loopback_callbacks_without_a_port_match_any_port() {
+        assert!(callback_matches("myapp://cb", "myapp://cb"));
+        assert!(callback_matches(
+            "http://127.0.0.1/callback",
+            "http://127.0.0.1:53127/callback"
+        ));
+        assert!(!callback_matches(
+            "http://127.0.0.1/callback",
+            "http://127.0.0.1:53127/callback/x"
+        ));
+        assert!(!callback_matches(
+            "http://127.0.0.1/callback",
+            "http://127.0.0.1.evil.example/callback"
+        ));
+        assert!(!callback_matches(
+            "http://127.0.0.1:8080/callback",
+            "http://127.0.0.1:8081/callback"
+        ));
+        assert!(!callback_matches(
+            "https://app.example/cb",
+            "https://app.example:444/cb"
+        ));
     }
 
     #[test]
