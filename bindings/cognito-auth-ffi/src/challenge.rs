@@ -11,8 +11,10 @@ use crate::types::{HttpRequest, Tokens};
 
 /// A challenge to put to the user; answer it with `SignInSession.answer`. Factor lists hold
 /// Cognito's names (`SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`, `PASSWORD_SRP`...).
+/// (Not `Challenge`: inside Kotlin's `NextStep`, the variant `NextStep.Challenge` would shadow
+/// a type of that name and the generated code would not compile.)
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum Challenge {
+pub enum AuthChallenge {
     /// SMS_MFA: a code was sent by SMS. Answer with `Code`.
     SmsMfa {
         /// The masked destination (`+*******1234`).
@@ -95,44 +97,44 @@ pub struct TotpEnrolment {
     pub uri: Arc<Secret>,
 }
 
-impl From<cognito_auth::Challenge> for Challenge {
+impl From<cognito_auth::Challenge> for AuthChallenge {
     fn from(challenge: cognito_auth::Challenge) -> Self {
         use cognito_auth::Challenge as C;
         let names = |factors: Vec<MfaType>| factors.iter().map(|f| f.name().to_owned()).collect();
         match challenge {
-            C::SmsMfa(d) => Challenge::SmsMfa {
+            C::SmsMfa(d) => AuthChallenge::SmsMfa {
                 destination: d.destination,
                 medium: d.medium,
             },
-            C::SoftwareTokenMfa => Challenge::SoftwareTokenMfa,
-            C::EmailOtp(d) => Challenge::EmailOtp {
+            C::SoftwareTokenMfa => AuthChallenge::SoftwareTokenMfa,
+            C::EmailOtp(d) => AuthChallenge::EmailOtp {
                 destination: d.destination,
                 medium: d.medium,
             },
-            C::SmsOtp(d) => Challenge::SmsOtp {
+            C::SmsOtp(d) => AuthChallenge::SmsOtp {
                 destination: d.destination,
                 medium: d.medium,
             },
-            C::SelectMfaType(factors) => Challenge::SelectMfaType {
+            C::SelectMfaType(factors) => AuthChallenge::SelectMfaType {
                 factors: names(factors),
             },
-            C::MfaSetup(factors) => Challenge::MfaSetup {
+            C::MfaSetup(factors) => AuthChallenge::MfaSetup {
                 factors: names(factors),
             },
             C::NewPasswordRequired {
                 user_attributes,
                 required_attributes,
-            } => Challenge::NewPasswordRequired {
+            } => AuthChallenge::NewPasswordRequired {
                 user_attributes: user_attributes.into_iter().collect(),
                 required_attributes,
             },
-            C::Custom(parameters) => Challenge::Custom {
+            C::Custom(parameters) => AuthChallenge::Custom {
                 parameters: parameters.into_iter().collect(),
             },
-            C::SelectChallenge(factors) => Challenge::SelectChallenge {
+            C::SelectChallenge(factors) => AuthChallenge::SelectChallenge {
                 factors: factors.iter().map(|f| f.name().to_owned()).collect(),
             },
-            C::TotpSetup(setup) => Challenge::TotpSetup {
+            C::TotpSetup(setup) => AuthChallenge::TotpSetup {
                 setup: TotpEnrolment {
                     secret: Secret::new(setup.secret().expose().to_owned()),
                     uri: Secret::new(setup.uri()),
@@ -140,16 +142,16 @@ impl From<cognito_auth::Challenge> for Challenge {
             },
             C::WebAuthn {
                 credential_request_options,
-            } => Challenge::WebAuthn {
+            } => AuthChallenge::WebAuthn {
                 credential_request_options,
             },
-            C::DeviceSrpAuth => Challenge::DeviceSrpAuth,
-            C::Unsupported { name, parameters } => Challenge::Unsupported {
+            C::DeviceSrpAuth => AuthChallenge::DeviceSrpAuth,
+            C::Unsupported { name, parameters } => AuthChallenge::Unsupported {
                 name,
                 parameters: parameters.into_iter().collect(),
             },
-            // `Challenge` is non-exhaustive: a kind added later arrives as unsupported.
-            _ => Challenge::Unsupported {
+            // The core `Challenge` is non-exhaustive: a kind added later arrives as unsupported.
+            _ => AuthChallenge::Unsupported {
                 name: String::new(),
                 parameters: HashMap::new(),
             },
@@ -157,7 +159,7 @@ impl From<cognito_auth::Challenge> for Challenge {
     }
 }
 
-/// The app's answer to a `Challenge`. Codes, passwords and custom answers are `Secret`s
+/// The app's answer to an `AuthChallenge`. Codes, passwords and custom answers are `Secret`s
 /// (`Secret(text)`), so an answer prints without them.
 #[derive(Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum ChallengeAnswer {
@@ -282,7 +284,7 @@ pub enum NextStep {
     /// Ask the user, then call `answer`.
     Challenge {
         /// The challenge.
-        challenge: Challenge,
+        challenge: AuthChallenge,
     },
     /// Signed in.
     Done {
@@ -327,7 +329,7 @@ impl From<Step> for NextStep {
             // `Step` is non-exhaustive; a later kind of step is reported as a challenge the app
             // cannot answer, never a panic.
             _ => NextStep::Challenge {
-                challenge: Challenge::Unsupported {
+                challenge: AuthChallenge::Unsupported {
                     name: String::new(),
                     parameters: HashMap::new(),
                 },

@@ -16,12 +16,12 @@ use cognito_auth::Error;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum CognitoError {
     /// Cognito answered with an error.
-    #[error("{code}: {message}")]
+    #[error("{code}: {reason}")]
     Service {
         /// The exception name, e.g. `NotAuthorizedException` (empty when none was sent).
         code: String,
-        /// Cognito's message, as sent.
-        message: String,
+        /// Cognito's message, as sent. (Not `message`: Kotlin exceptions have their own.)
+        reason: String,
         /// True for throttling and server faults: retrying later may succeed.
         retryable: bool,
     },
@@ -63,7 +63,7 @@ impl From<Error> for CognitoError {
         match &error {
             Error::Service(service) => CognitoError::Service {
                 code: service.kind().code().to_owned(),
-                message: service.message().to_owned(),
+                reason: service.message().to_owned(),
                 retryable: service.is_retryable(),
             },
             Error::InvalidResponse(e) => CognitoError::InvalidResponse {

@@ -4,7 +4,7 @@
 //! 1. `PoolConfig(pool_id, client_id, client_secret, endpoint)`;
 //! 2. `SignInSession(config, username, password)`, `start()` gives an [`HttpRequest`];
 //! 3. send it, pass status, headers and body to `handle_response(..., now_unix_secs)`, which
-//!    gives a [`NextStep`]: send the next request, answer a [`Challenge`], or the [`Tokens`].
+//!    gives a [`NextStep`]: send the next request, answer an [`AuthChallenge`], or the [`Tokens`].
 //!
 //! Every failure is a [`CognitoError`]; nothing here panics on the caller's or the server's
 //! data. Every secret that crosses the boundary (tokens, request bodies, device passwords,
@@ -24,7 +24,7 @@ mod sign_in;
 mod tokens;
 mod types;
 
-pub use challenge::{Challenge, ChallengeAnswer, NextStep, TotpEnrolment};
+pub use challenge::{AuthChallenge, ChallengeAnswer, NextStep, TotpEnrolment};
 pub use error::CognitoError;
 pub use secret::Secret;
 pub use sign_in::SignInSession;

@@ -154,7 +154,7 @@ fn totp_challenge_suspend_resume_and_wrong_code() {
     assert_eq!(
         step,
         NextStep::Challenge {
-            challenge: Challenge::SoftwareTokenMfa
+            challenge: AuthChallenge::SoftwareTokenMfa
         }
     );
     // The app is sent to the background and comes back.
@@ -199,7 +199,7 @@ fn every_core_error_is_mapped() {
         CognitoError::from(cognito_auth::Error::from(service)),
         CognitoError::Service {
             code: "TooManyRequestsException".into(),
-            message: "slow down".into(),
+            reason: "slow down".into(),
             retryable: true
         }
     );
@@ -478,7 +478,7 @@ fn challenges_and_answers_convert() {
     let cases = [
         (
             cognito_auth::Challenge::SmsMfa(delivery.clone()),
-            Challenge::SmsMfa {
+            AuthChallenge::SmsMfa {
                 destination: Some("+*******1234".into()),
                 medium: Some("SMS".into()),
             },
@@ -489,7 +489,7 @@ fn challenges_and_answers_convert() {
                 MfaType::SoftwareToken,
                 MfaType::Other("FUTURE_MFA".into()),
             ]),
-            Challenge::SelectMfaType {
+            AuthChallenge::SelectMfaType {
                 factors: vec![
                     "SMS_MFA".into(),
                     "SOFTWARE_TOKEN_MFA".into(),
@@ -499,7 +499,7 @@ fn challenges_and_answers_convert() {
         ),
         (
             cognito_auth::Challenge::MfaSetup(vec![MfaType::Email]),
-            Challenge::MfaSetup {
+            AuthChallenge::MfaSetup {
                 factors: vec!["EMAIL_OTP".into()],
             },
         ),
@@ -508,14 +508,14 @@ fn challenges_and_answers_convert() {
                 user_attributes: map(&[("email", "a@b.c")]),
                 required_attributes: vec!["name".into()],
             },
-            Challenge::NewPasswordRequired {
+            AuthChallenge::NewPasswordRequired {
                 user_attributes: hash(map(&[("email", "a@b.c")])),
                 required_attributes: vec!["name".into()],
             },
         ),
         (
             cognito_auth::Challenge::Custom(map(&[("q", "2+2")])),
-            Challenge::Custom {
+            AuthChallenge::Custom {
                 parameters: hash(map(&[("q", "2+2")])),
             },
         ),
@@ -524,7 +524,7 @@ fn challenges_and_answers_convert() {
                 FirstFactor::PasswordSrp,
                 FirstFactor::WebAuthn,
             ]),
-            Challenge::SelectChallenge {
+            AuthChallenge::SelectChallenge {
                 factors: vec!["PASSWORD_SRP".into(), "WEB_AUTHN".into()],
             },
         ),
@@ -532,27 +532,27 @@ fn challenges_and_answers_convert() {
             cognito_auth::Challenge::WebAuthn {
                 credential_request_options: "{}".into(),
             },
-            Challenge::WebAuthn {
+            AuthChallenge::WebAuthn {
                 credential_request_options: "{}".into(),
             },
         ),
         (
             cognito_auth::Challenge::DeviceSrpAuth,
-            Challenge::DeviceSrpAuth,
+            AuthChallenge::DeviceSrpAuth,
         ),
         (
             cognito_auth::Challenge::Unsupported {
                 name: "QUANTUM".into(),
                 parameters: map(&[("x", "1")]),
             },
-            Challenge::Unsupported {
+            AuthChallenge::Unsupported {
                 name: "QUANTUM".into(),
                 parameters: hash(map(&[("x", "1")])),
             },
         ),
     ];
     for (core, expected) in cases {
-        assert_eq!(Challenge::from(core), expected);
+        assert_eq!(AuthChallenge::from(core), expected);
     }
     assert_eq!(NextStep::from(Step::ConfirmSignUp), NextStep::ConfirmSignUp);
     assert_eq!(NextStep::from(Step::ResetPassword), NextStep::ResetPassword);

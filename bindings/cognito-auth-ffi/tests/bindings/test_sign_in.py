@@ -100,7 +100,7 @@ def test_wrong_password_is_not_authorized(pool):
     except cog.CognitoError.Service as error:
         assert error.code == "NotAuthorizedException", error.code
         assert error.retryable is False
-        assert "Incorrect" in error.message, error.message
+        assert "Incorrect" in error.reason, error.reason
     else:
         raise AssertionError("a wrong password signed in")
     assert session.status().is_failed()
@@ -208,7 +208,7 @@ def test_secrets_never_print(pool):
 
     enrolment = cog.TotpEnrolment(secret=cog.Secret(TOTP_SECRET),
                                   uri=cog.Secret(f"otpauth://totp/x?secret={TOTP_SECRET}"))
-    assert_never_printed([TOTP_SECRET], enrolment, cog.Challenge.TOTP_SETUP(setup=enrolment))
+    assert_never_printed([TOTP_SECRET], enrolment, cog.AuthChallenge.TOTP_SETUP(setup=enrolment))
 
     answers = [
         cog.ChallengeAnswer.PASSWORD(password=cog.Secret("Hunter-2-password")),
