@@ -251,9 +251,9 @@ fn page(status: u16, title: &str, content: &str) -> PoolResponse {
             ("X-Frame-Options".into(), "DENY".into()),
             (
                 "Content-Security-Policy".into(),
-                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; \
-                 frame-ancestors 'none'"
-                    .into(),
+                // No form-action: browsers apply it to the redirect after the form too, and
+                // that goes to the app's callback URL.
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'".into(),
             ),
         ],
         body: body.into_bytes(),
