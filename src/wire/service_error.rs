@@ -397,7 +397,12 @@ mod tests {
         assert_eq!(e.kind(), &ErrorKind::NotAuthorized);
         assert!(!e.is_retryable());
         // An empty header does not hide the body's code.
-        let e = ServiceError::parse(400, Some(""), None, br#"{"__type":"UserNotFoundException"}"#);
+        let e = ServiceError::parse(
+            400,
+            Some(""),
+            None,
+            br#"{"__type":"UserNotFoundException"}"#,
+        );
         assert_eq!(e.kind(), &ErrorKind::UserNotFound);
     }
 
