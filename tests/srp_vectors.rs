@@ -182,7 +182,11 @@ fn device_verifier_vectors() -> TestResult {
             field(case, "device_password")?,
             &hex_bytes(field(case, "salt")?)?,
         )?;
-        assert_eq!(dv.x_hex().as_str(), field(case, "x")?, "device_verifier[{i}] x");
+        assert_eq!(
+            dv.x_hex().as_str(),
+            field(case, "x")?,
+            "device_verifier[{i}] x"
+        );
         assert_eq!(
             dv.password_verifier_b64(),
             field(case, "password_verifier_b64")?,

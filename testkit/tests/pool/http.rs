@@ -201,11 +201,19 @@ fn cors_preflight_and_headers_as_cognito_sends_them() {
         Some("*")
     );
     let allowed = cors(&headers, "Access-Control-Allow-Headers").unwrap();
-    for name in ["content-type", "x-amz-target", "x-amz-user-agent", "authorization"] {
+    for name in [
+        "content-type",
+        "x-amz-target",
+        "x-amz-user-agent",
+        "authorization",
+    ] {
         assert!(allowed.contains(name), "{name} not in {allowed}");
     }
     let methods = cors(&headers, "Access-Control-Allow-Methods").unwrap();
-    assert!(methods.contains("POST") && methods.contains("OPTIONS"), "{methods}");
+    assert!(
+        methods.contains("POST") && methods.contains("OPTIONS"),
+        "{methods}"
+    );
     // An error reply: readable cross-origin, with its error type exposed to the page.
     let (status, headers, _) = http(
         &url,
