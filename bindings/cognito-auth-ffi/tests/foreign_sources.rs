@@ -220,3 +220,233 @@ fn kotlin_and_swift_records_hold_secrets_only_as_secret_objects() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The exported interface, as each generator declares it: `(Kotlin, Swift)` declarations.
+const DECLARATIONS: &[(&str, &str)] = &[
+    ("open class PoolConfig", "open class PoolConfig:"),
+    ("open class SignInSession", "open class SignInSession:"),
+    ("open class Refresh", "open class Refresh:"),
+    (
+        "open class DeviceConfirmation",
+        "open class DeviceConfirmation:",
+    ),
+    ("open class Secret", "open class Secret:"),
+    ("data class Header (", "public struct Header {"),
+    ("data class HttpRequest (", "public struct HttpRequest {"),
+    ("data class Tokens (", "public struct Tokens {"),
+    (
+        "data class NewDeviceMetadata (",
+        "public struct NewDeviceMetadata {",
+    ),
+    (
+        "data class DeviceCredentials (",
+        "public struct DeviceCredentials {",
+    ),
+    (
+        "data class ConfirmedDevice (",
+        "public struct ConfirmedDevice {",
+    ),
+    (
+        "data class TotpEnrolment (",
+        "public struct TotpEnrolment {",
+    ),
+    ("sealed class AuthChallenge", "public enum AuthChallenge {"),
+    (
+        "sealed class ChallengeAnswer",
+        "public enum ChallengeAnswer {",
+    ),
+    ("sealed class NextStep", "public enum NextStep {"),
+    ("sealed class SignInStatus", "public enum SignInStatus {"),
+    ("enum class AuthFlow", "public enum AuthFlow {"),
+    ("enum class RefreshFlow", "public enum RefreshFlow {"),
+    (
+        "sealed class CognitoException",
+        "public enum CognitoError: Swift.Error {",
+    ),
+    ("fun `totpCode`(", "public func totpCode("),
+    // NextStep's variant, which must not shadow the AuthChallenge type in Kotlin.
+    ("data class Challenge(", "case challenge("),
+];
+
+/// The C symbols (`uniffi_cognito_auth_ffi_fn_*` and `..._checksum_*`) named in a source.
+fn ffi_symbols(source: &str) -> std::collections::BTreeSet<&str> {
+    let mut symbols = std::collections::BTreeSet::new();
+    for prefix in [
+        "uniffi_cognito_auth_ffi_fn_",
+        "uniffi_cognito_auth_ffi_checksum_",
+    ] {
+        let mut rest = source;
+        while let Some(at) = rest.find(prefix) {
+            let tail = &rest[at..];
+            let end = tail
+                .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .unwrap_or(tail.len());
+            symbols.insert(&tail[..end]);
+            rest = &tail[end..];
+        }
+    }
+    symbols
+}
+
+/// Checks that `(`, `[` and `{` are balanced in Swift source, outside comments (nested
+/// `/* */` and `//`) and string literals (`"..."` with escapes and `\( ... )` interpolation,
+/// `"""` blocks). Returns the first problem.
+fn swift_delimiters(source: &str) -> Result<(), String> {
+    // Each frame: the closing delimiter expected, or `"` / `'"'` for a string being read
+    // (`'"'` marks a `"""` block); `)` frames opened by `\(` return to their string.
+    let mut stack: Vec<char> = Vec::new();
+    let bytes = source.as_bytes();
+    let (mut i, mut line) = (0usize, 1usize);
+    let mut comment_depth = 0usize;
+    while let Some(&byte) = bytes.get(i) {
+        let c = byte as char;
+        let next = bytes.get(i + 1).map(|&b| b as char);
+        let in_string = matches!(stack.last(), Some('"' | '\''));
+        if c == '\n' {
+            line += 1;
+        }
+        if comment_depth > 0 {
+            match (c, next) {
+                ('/', Some('*')) => (comment_depth += 1, i += 1).1,
+                ('*', Some('/')) => (comment_depth -= 1, i += 1).1,
+                _ => {}
+            }
+        } else if in_string {
+            let block = stack.last() == Some(&'\'');
+            match (c, next) {
+                ('\\', Some('(')) => {
+                    // Code up to the matching `)`, then back to the string.
+                    stack.push(')');
+                    i += 1;
+                }
+                ('\\', _) => i += 1,
+                ('"', _) if !block => {
+                    stack.pop();
+                }
+                ('"', _) if source[i..].starts_with("\"\"\"") => {
+                    stack.pop();
+                    i += 2;
+                }
+                ('\n', _) if !block => return Err(format!("line {line}: unterminated string")),
+                _ => {}
+            }
+        } else {
+            match (c, next) {
+                ('/', Some('/')) => {
+                    while bytes.get(i).is_some_and(|&b| b != b'\n') {
+                        i += 1;
+                    }
+                    continue;
+                }
+                ('/', Some('*')) => (comment_depth = 1, i += 1).1,
+                ('"', _) if source[i..].starts_with("\"\"\"") => {
+                    stack.push('\'');
+                    i += 2;
+                }
+                ('"', _) => stack.push('"'),
+                ('(', _) => stack.push(')'),
+                ('[', _) => stack.push(']'),
+                ('{', _) => stack.push('}'),
+                (')' | ']' | '}', _) => match stack.pop() {
+                    Some(expected) if expected == c => {}
+                    other => {
+                        return Err(format!("line {line}: `{c}` where {other:?} was expected"));
+                    }
+                },
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    match (stack.last(), comment_depth) {
+        (None, 0) => Ok(()),
+        (open, depth) => Err(format!("at the end: {open:?} open, comment depth {depth}")),
+    }
+}
+
+/// swiftc is not available here (Linux CI without a Swift toolchain), so the Swift is checked
+/// as far as possible without it: generated whole (source, C header, modulemap) from the same
+/// library as the Kotlin that `bindings/kotlin/run.sh` compiles and runs on the JVM, declaring
+/// the same types, calling only C symbols its header declares (the same set the Kotlin
+/// declares), with balanced
+/// delimiters outside comments and strings.
+#[test]
+fn swift_is_generated_whole_from_the_same_interface_as_the_kotlin() {
+    let library = library(&profile_dir());
+    let kotlin = read_generated(
+        &generate(&library, "kotlin", "cognito_auth_ffi_kotlin_shape"),
+        "kt",
+    );
+    let folder = generate(&library, "swift", "cognito_auth_ffi_swift_shape");
+    let read = |name: &str| {
+        let text = std::fs::read_to_string(folder.join(name))
+            .unwrap_or_else(|e| panic!("{name} was not generated: {e}"));
+        assert!(text.len() > 100, "{name} is (nearly) empty");
+        text
+    };
+    let swift = read("CognitoAuth.swift");
+    let header = read("CognitoAuthFFI.h");
+    let modulemap = std::fs::read_to_string(folder.join("CognitoAuthFFI.modulemap"))
+        .expect("the modulemap was not generated");
+    assert!(
+        modulemap.contains("module CognitoAuthFFI") && modulemap.contains("\"CognitoAuthFFI.h\""),
+        "{modulemap}"
+    );
+    assert!(
+        swift.contains("import CognitoAuthFFI"),
+        "the module is not imported"
+    );
+
+    let mut problems = Vec::new();
+    for (in_kotlin, in_swift) in DECLARATIONS {
+        if !kotlin.contains(in_kotlin) {
+            problems.push(format!("Kotlin: `{in_kotlin}` is missing"));
+        }
+        if !swift.contains(in_swift) {
+            problems.push(format!("Swift: `{in_swift}` is missing"));
+        }
+    }
+    let (in_swift, in_header, in_kotlin) = (
+        ffi_symbols(&swift),
+        ffi_symbols(&header),
+        ffi_symbols(&kotlin),
+    );
+    assert!(
+        in_kotlin.len() >= 30,
+        "{} symbols in Kotlin",
+        in_kotlin.len()
+    );
+    // The header declares a few more (`Secret`'s `!=`, which neither language calls).
+    if !in_swift.is_subset(&in_header) {
+        problems.push(format!(
+            "Swift calls what its header does not declare: {:?}",
+            in_swift.difference(&in_header).collect::<Vec<_>>()
+        ));
+    }
+    // The Kotlin (run for real on the JVM) declares every C function of the library.
+    if in_header != in_kotlin {
+        problems.push(format!(
+            "the Swift header and the Kotlin declare different symbols: {:?}",
+            in_header
+                .symmetric_difference(&in_kotlin)
+                .collect::<Vec<_>>()
+        ));
+    }
+    if let Err(problem) = swift_delimiters(&swift) {
+        problems.push(format!("Swift: {problem}"));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_delimiter_check_finds_unbalanced_swift() {
+    assert_eq!(
+        swift_delimiters(r#"let a = "x\(f("(")) }" /* { /* } */ */ // {"#),
+        Ok(())
+    );
+    assert_eq!(swift_delimiters("let s = \"\"\"\n)\"\n\"\"\"\n"), Ok(()));
+    assert!(swift_delimiters("func f() { (").is_err());
+    assert!(swift_delimiters("func f() { ]}").is_err());
+    assert!(swift_delimiters("let a = \"open\n").is_err());
+    assert!(swift_delimiters("/* open").is_err());
+}
