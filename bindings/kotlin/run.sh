@@ -7,7 +7,7 @@
 # Prints `kotlin: N passed, M failed`; exits non-zero on any failure. Needs cargo, JDK 17+, mvn.
 #
 #   bindings/kotlin/run.sh            # debug build
-#   PROFILE=release bindings/kotlin/run.sh
+#   bindings/kotlin/run.sh --release  # or PROFILE=release
 #   MVN_FLAGS=-o bindings/kotlin/run.sh   # offline, once ~/.m2 holds the plugins
 #   COGNITO_AUTH_CLI=/path/to/cognito-auth bindings/kotlin/run.sh   # a CLI built already
 set -euo pipefail
@@ -16,6 +16,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 profile="${PROFILE:-debug}"
+[ "${1:-}" = --release ] && profile=release
 target="${CARGO_TARGET_DIR:-$root/target}"
 case "$target" in /*) ;; *) target="$root/$target" ;; esac
 out="$target/kotlin-jvm"

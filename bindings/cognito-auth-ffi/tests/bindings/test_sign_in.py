@@ -3,7 +3,7 @@
 Run by tests/python_bindings.rs, which generates the bindings and sets:
   COGNITO_AUTH_FFI_BINDINGS  the folder with cognito_auth_ffi.py and the library beside it
   COGNITO_AUTH_CLI           the cognito-auth binary (its `serve` command is the local pool)
-Prints "N passed, M failed" and exits non-zero on any failure.
+Prints "python: N passed, M failed" and exits non-zero on any failure.
 """
 
 import json
@@ -258,7 +258,7 @@ def main():
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
-    print(f"{passed} passed, {failed} failed")
+    print(f"python: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
 
