@@ -17,16 +17,27 @@
 
 use std::sync::Arc;
 
+mod account;
+mod account_json;
 mod challenge;
 mod error;
+mod manager;
 mod secret;
+mod session;
 mod sign_in;
 mod tokens;
 mod types;
 
+pub use account::{
+    AccountCall, ChangePassword, CodeDelivery, Device, DeviceList, ForgetDevice, GetUser,
+    GlobalSignOut, ListDevices, MfaPreference, PasswordResetFlow, PasswordResetStep,
+    SetUserMfaPreference, SignUpFlow, SignUpStep, UpdateUserAttributes, User,
+};
 pub use challenge::{AuthChallenge, ChallengeAnswer, NextStep, TotpEnrolment};
 pub use error::CognitoError;
+pub use manager::{RefreshOutcome, TokenManager};
 pub use secret::Secret;
+pub use session::StoredSession;
 pub use sign_in::SignInSession;
 pub use tokens::{DeviceConfirmation, Refresh, RefreshFlow};
 pub use types::{
