@@ -42,6 +42,112 @@ pub struct Config {
     /// Users that exist from the start.
     #[serde(default)]
     pub users: Vec<UserSeed>,
+    /// `SignInPolicy`: the first factors of choice-based sign-in (USER_AUTH).
+    #[serde(default)]
+    pub sign_in_policy: SignInPolicy,
+    /// CUSTOM_AUTH for every client without its own script: the Lambda triggers as data.
+    #[serde(default)]
+    pub custom_auth: Option<CustomAuth>,
+}
+
+/// `SignInPolicy`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInPolicy {
+    /// `AllowedFirstAuthFactors`: `PASSWORD` (offers PASSWORD and PASSWORD_SRP),
+    /// `EMAIL_OTP`, `SMS_OTP` (`WEB_AUTHN` is not served). `PASSWORD_SRP` alone, a testkit
+    /// extension, offers only the SRP variant. Default `["PASSWORD"]`, as the service's.
+    #[serde(default = "password_only")]
+    pub allowed_first_auth_factors: Vec<String>,
+}
+
+fn password_only() -> Vec<String> {
+    vec!["PASSWORD".to_owned()]
+}
+
+impl Default for SignInPolicy {
+    fn default() -> Self {
+        Self {
+            allowed_first_auth_factors: password_only(),
+        }
+    }
+}
+
+impl SignInPolicy {
+    pub(crate) fn allows(&self, factor: &str) -> bool {
+        self.allowed_first_auth_factors.iter().any(|f| f == factor)
+    }
+}
+
+/// CUSTOM_AUTH with the three Lambda triggers expressed as data.
+///
+/// - DefineAuthChallenge: with `CHALLENGE_NAME: SRP_A` in AuthParameters the password is
+///   proven first (PASSWORD_VERIFIER, refused without it when `require_password`); then the
+///   `challenges` in order; tokens once each was answered right. A wrong answer asks the same
+///   challenge again with a new Session; the `max_wrong_answers`-th wrong answer fails the
+///   sign-in (NotAuthorizedException "Incorrect username or password.").
+/// - CreateAuthChallenge: each challenge's `public` parameters (plus `USERNAME`) become the
+///   CUSTOM_CHALLENGE's ChallengeParameters; the private expected answer is `answer`, or a
+///   fresh code sent to the user's e-mail (the outbox) with `send_code: true`.
+/// - VerifyAuthChallengeResponse: `ANSWER` equals the expected answer (constant time).
+///
+/// Every trigger call is recorded with the request's ClientMetadata: `Pool::trigger_calls`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomAuth {
+    /// The custom challenges, in order.
+    #[serde(default)]
+    pub challenges: Vec<CustomChallenge>,
+    /// Fail unless the password was proven by SRP first (default false).
+    #[serde(default)]
+    pub require_password: bool,
+    /// Wrong answers before the sign-in fails (default 3).
+    #[serde(default = "three")]
+    pub max_wrong_answers: u32,
+}
+
+fn three() -> u32 {
+    3
+}
+
+impl CustomAuth {
+    /// A script asking these challenges in order, three wrong answers allowed.
+    pub fn new(challenges: Vec<CustomChallenge>) -> Self {
+        Self {
+            challenges,
+            require_password: false,
+            max_wrong_answers: three(),
+        }
+    }
+}
+
+/// One CUSTOM_CHALLENGE.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomChallenge {
+    /// `publicChallengeParameters`.
+    #[serde(default)]
+    pub public: BTreeMap<String, String>,
+    /// `privateChallengeParameters.answer`: the expected ANSWER.
+    #[serde(default)]
+    pub answer: Option<String>,
+    /// Instead of a fixed answer: a new 6-digit code per challenge, sent to the user's e-mail.
+    #[serde(default)]
+    pub send_code: bool,
+}
+
+impl CustomChallenge {
+    /// A challenge with these public parameters and this expected answer.
+    pub fn new<'a>(public: impl IntoIterator<Item = (&'a str, &'a str)>, answer: &str) -> Self {
+        Self {
+            public: public
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            answer: Some(answer.to_owned()),
+            send_code: false,
+        }
+    }
 }
 
 fn default_factors() -> Vec<String> {
@@ -65,6 +171,8 @@ impl Config {
             password_policy: PasswordPolicy::default(),
             issuer: None,
             users: Vec::new(),
+            sign_in_policy: SignInPolicy::default(),
+            custom_auth: None,
         }
     }
 
@@ -181,6 +289,9 @@ pub struct ClientConfig {
     /// `aws.cognito.signin.user.admin`.
     #[serde(default)]
     pub allowed_oauth_scopes: Vec<String>,
+    /// CUSTOM_AUTH for this client, in place of the pool's `custom_auth`.
+    #[serde(default)]
+    pub custom_auth: Option<CustomAuth>,
 }
 
 fn default_flows() -> Vec<String> {
@@ -222,6 +333,7 @@ impl ClientConfig {
             logout_urls: Vec::new(),
             allowed_oauth_flows: Vec::new(),
             allowed_oauth_scopes: Vec::new(),
+            custom_auth: None,
         }
     }
 
@@ -259,6 +371,20 @@ impl ClientConfig {
     pub fn allow_user_password_auth(mut self) -> Self {
         self.explicit_auth_flows
             .push("ALLOW_USER_PASSWORD_AUTH".to_owned());
+        self
+    }
+
+    /// Also allows `USER_AUTH` (choice-based sign-in).
+    #[must_use]
+    pub fn allow_user_auth(mut self) -> Self {
+        self.explicit_auth_flows.push("ALLOW_USER_AUTH".to_owned());
+        self
+    }
+
+    /// CUSTOM_AUTH for this client by this script.
+    #[must_use]
+    pub fn with_custom_auth(mut self, script: CustomAuth) -> Self {
+        self.custom_auth = Some(script);
         self
     }
 

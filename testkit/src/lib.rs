@@ -15,12 +15,13 @@ mod web;
 mod wire;
 
 pub use config::{
-    ClientConfig, Config, DeviceTracking, MfaMode, PasswordPolicy, Rotation, UserMfaSeed, UserSeed,
+    ClientConfig, Config, CustomAuth, CustomChallenge, DeviceTracking, MfaMode, PasswordPolicy,
+    Rotation, SignInPolicy, UserMfaSeed, UserSeed,
 };
 pub use error::ApiError;
 pub use http::{Clock, OUTBOX_PATH, Server, ServerBuilder};
 pub use outbox::{Medium, Message, Purpose};
 pub use pool::{ConfigError, DEFAULT_OUTBOX_LIMIT, Pool, PoolResponse, TARGET_PREFIX};
 pub use rng::{OsRng, RngCore, SeededRng};
-pub use store::UserStatus;
+pub use store::{TriggerCall, UserStatus};
 pub use web::CODE_VALIDITY_SECS;

@@ -12,7 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::jwt::Signer;
 use crate::outbox::{Medium, Message, Purpose};
 use crate::srp::Verifier;
-use crate::store::{RefreshRecord, Session, User, UserMfa, UserStatus};
+use crate::store::{RefreshRecord, Session, TriggerCall, User, UserMfa, UserStatus};
 use crate::wire::Body;
 
 /// The `X-Amz-Target` prefix of every cognito-idp operation.
@@ -98,6 +98,11 @@ pub struct Pool {
     pub(crate) outbox: Vec<Message>,
     /// The outbox keeps the newest this many messages.
     pub(crate) outbox_limit: usize,
+    /// The Lambda triggers played from configuration, newest last (as many as the outbox).
+    pub(crate) trigger_calls: Vec<TriggerCall>,
+    /// ClientMetadata of the InitiateAuth / RespondToAuthChallenge being handled (for the
+    /// triggers).
+    pub(crate) request_metadata: BTreeMap<String, String>,
     /// The `now` of the last sweep of expired sessions.
     pub(crate) sessions_swept_at: u64,
     pub(crate) signer: Signer,
@@ -155,6 +160,8 @@ impl Pool {
             revoked_origins: HashSet::new(),
             outbox: Vec::new(),
             outbox_limit: DEFAULT_OUTBOX_LIMIT,
+            trigger_calls: Vec::new(),
+            request_metadata: BTreeMap::new(),
             sessions_swept_at: 0,
             signer,
             web: crate::web::WebState::default(),
@@ -288,6 +295,7 @@ impl Pool {
             "GetDevice" => self.get_device(body, cx),
             "ForgetDevice" => self.forget_device(body, cx),
             "UpdateDeviceStatus" => self.update_device_status(body, cx),
+            "GetUserAuthFactors" => self.get_user_auth_factors(body, cx),
             other => Err(ApiError::new(
                 "UnknownOperationException",
                 format!("cognito-auth-testkit does not implement {other}"),
@@ -337,11 +345,39 @@ impl Pool {
         self.trim_outbox();
     }
 
-    fn trim_outbox(&mut self) {
+    pub(crate) fn trim_outbox(&mut self) {
         let excess = self.outbox.len().saturating_sub(self.outbox_limit);
         if excess > 0 {
             self.outbox.drain(..excess);
         }
+        let excess = self.trigger_calls.len().saturating_sub(self.outbox_limit);
+        if excess > 0 {
+            self.trigger_calls.drain(..excess);
+        }
+    }
+
+    /// The CUSTOM_AUTH trigger calls so far, oldest first, with the ClientMetadata each
+    /// request carried (the newest [`outbox_limit`](Self::outbox_limit) of them).
+    pub fn trigger_calls(&self) -> &[TriggerCall] {
+        &self.trigger_calls
+    }
+
+    /// Records a trigger call with the current request's ClientMetadata.
+    pub(crate) fn record_trigger(
+        &mut self,
+        trigger: &'static str,
+        username: &str,
+        client_id: &str,
+        now: u64,
+    ) {
+        self.trigger_calls.push(TriggerCall {
+            trigger,
+            username: username.to_owned(),
+            client_id: client_id.to_owned(),
+            client_metadata: self.request_metadata.clone(),
+            at: now,
+        });
+        self.trim_outbox();
     }
 
     /// How many challenge sessions are open (expired ones are swept as new ones open).

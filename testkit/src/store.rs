@@ -178,6 +178,28 @@ pub(crate) enum Step {
         device_key: String,
         exchange: ServerExchange,
     },
+    /// USER_AUTH without (an available) PREFERRED_CHALLENGE: the first factors offered.
+    SelectChallenge(Vec<&'static str>),
+    /// MFA_SETUP answered with `EMAIL`: the code sent there, answered as EMAIL_OTP.
+    MfaEmailSetup {
+        email: String,
+        code: String,
+    },
+    /// CUSTOM_AUTH with `CHALLENGE_NAME: SRP_A`: the password proof before the custom
+    /// challenges.
+    CustomPasswordVerifier(ServerExchange),
+    /// CUSTOM_AUTH: the `index`-th scripted challenge, its expected answer, and the wrong
+    /// answers so far in this sign-in.
+    Custom {
+        index: usize,
+        expected: String,
+        wrong_answers: u32,
+    },
+    /// SignUp's Session (for a client allowing USER_AUTH): ConfirmSignUp turns it into
+    /// [`Step::SignUpConfirmed`].
+    SignedUp,
+    /// ConfirmSignUp's Session: InitiateAuth(USER_AUTH) with it signs the user in.
+    SignUpConfirmed,
 }
 
 impl Step {
@@ -190,6 +212,12 @@ impl Step {
             Step::MfaSetup | Step::MfaSetupAssociated(_) | Step::MfaSetupVerified => "MFA_SETUP",
             Step::DeviceSrpAuth => "DEVICE_SRP_AUTH",
             Step::DevicePasswordVerifier { .. } => "DEVICE_PASSWORD_VERIFIER",
+            Step::SelectChallenge(_) => "SELECT_CHALLENGE",
+            Step::MfaEmailSetup { .. } => "EMAIL_OTP",
+            Step::CustomPasswordVerifier(_) => "PASSWORD_VERIFIER",
+            Step::Custom { .. } => "CUSTOM_CHALLENGE",
+            // Not challenges: no ChallengeName answers them.
+            Step::SignedUp | Step::SignUpConfirmed => "",
         }
     }
 }
@@ -208,4 +236,21 @@ pub(crate) struct RefreshRecord {
     pub(crate) rotated_at: Option<u64>,
     /// The scopes of a managed-login grant (refreshes keep them); `None` for the API's.
     pub(crate) scope: Option<String>,
+}
+
+/// One call of a Lambda trigger the pool plays from configuration (CUSTOM_AUTH's
+/// DefineAuthChallenge, CreateAuthChallenge, VerifyAuthChallengeResponse), with the
+/// request's ClientMetadata, as the Lambda would have received them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriggerCall {
+    /// `DefineAuthChallenge`, `CreateAuthChallenge` or `VerifyAuthChallengeResponse`.
+    pub trigger: &'static str,
+    /// The user's internal name.
+    pub username: String,
+    /// The app client.
+    pub client_id: String,
+    /// `ClientMetadata` of the request that caused the call (empty when none was sent).
+    pub client_metadata: BTreeMap<String, String>,
+    /// When (the `now` of the request).
+    pub at: u64,
 }

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::outbox::{Medium, Purpose, mask};
 use crate::pool::{Cx, Pool};
 use crate::srp::Verifier;
-use crate::store::{MAX_CODE_ATTEMPTS, PendingCode, User, UserMfa, UserStatus};
+use crate::store::{MAX_CODE_ATTEMPTS, PendingCode, Step, User, UserMfa, UserStatus};
 use crate::wire::{Body, attribute_list};
 
 const DAY: u64 = 86_400;
@@ -74,7 +74,19 @@ impl Pool {
         };
         self.users.insert(username.clone(), user);
         let details = self.deliver(&username, "signup", Purpose::SignUp, DAY, cx)?;
-        Ok(json!({"UserConfirmed": false, "UserSub": sub, "CodeDeliveryDetails": details}))
+        let mut response =
+            json!({"UserConfirmed": false, "UserSub": sub, "CodeDeliveryDetails": details});
+        // For choice-based sign-in right after confirmation: a Session for ConfirmSignUp.
+        if self.client(client_id)?.allows("ALLOW_USER_AUTH") {
+            let opened = self.challenge(&username, client_id, None, Step::SignedUp, json!({}), cx);
+            if let Some(obj) = response.as_object_mut() {
+                obj.insert(
+                    "Session".to_owned(),
+                    opened.get("Session").cloned().unwrap_or_default(),
+                );
+            }
+        }
+        Ok(response)
     }
 
     /// Sends a code, remembers it under `key` for `validity` seconds, and returns
@@ -154,6 +166,21 @@ impl Pool {
                 status.as_str()
             )));
         }
+        // SignUp's Session, if sent, must be this user's and still open; it is spent only
+        // when the code is right.
+        let token = body.opt_str("Session")?;
+        let client_id = body.str("ClientId")?;
+        if let Some(token) = token {
+            let open = self.sessions.get(token).is_some_and(|s| {
+                matches!(s.step, Step::SignedUp)
+                    && s.username == username
+                    && s.client_id == client_id
+                    && s.expires > cx.now
+            });
+            if !open {
+                return Err(ApiError::invalid_session());
+            }
+        }
         self.redeem(&username, "signup", code, cx.now)?;
         let user = self.user_mut(&username)?;
         user.status = UserStatus::Confirmed;
@@ -164,7 +191,19 @@ impl Pool {
                 break;
             }
         }
-        Ok(json!({}))
+        let Some(token) = token else {
+            return Ok(json!({}));
+        };
+        self.sessions.remove(token);
+        let opened = self.challenge(
+            &username,
+            client_id,
+            None,
+            Step::SignUpConfirmed,
+            json!({}),
+            cx,
+        );
+        Ok(json!({"Session": opened.get("Session")}))
     }
 
     pub(crate) fn resend_confirmation_code(

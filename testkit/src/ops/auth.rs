@@ -22,6 +22,7 @@ impl Pool {
         let params = body.string_map("AuthParameters")?;
         let client = self.client(client_id)?.clone();
         let device_key = params.get("DEVICE_KEY").cloned();
+        self.request_metadata = body.string_map("ClientMetadata")?;
         match flow {
             "USER_SRP_AUTH" => {
                 let typed = param(&params, "USERNAME")?;
@@ -32,25 +33,8 @@ impl Pool {
                     params.get("SECRET_HASH").map(String::as_str),
                 )?;
                 let user = self.sign_in_user(typed, client.prevent_user_existence_errors)?;
-                let a = srp::parse_public_a(srp_a)
-                    .ok_or_else(|| ApiError::invalid_parameter("SRP_A is not a valid value"))?;
-                let exchange = ServerExchange::start(&user.verifier, a, cx.rng);
-                let parameters = json!({
-                    "SALT": srp::hex(&user.verifier.salt),
-                    "SRP_B": exchange.srp_b_hex(),
-                    "SECRET_BLOCK": STANDARD.encode(&exchange.secret_block),
-                    "USERNAME": user.username,
-                    "USER_ID_FOR_SRP": user.username,
-                });
                 let username = user.username.clone();
-                Ok(self.challenge(
-                    &username,
-                    client_id,
-                    device_key,
-                    Step::PasswordVerifier(exchange),
-                    parameters,
-                    cx,
-                ))
+                self.password_verifier(&username, client_id, device_key, srp_a, false, cx)
             }
             "USER_PASSWORD_AUTH" => {
                 if !client.allows("ALLOW_USER_PASSWORD_AUTH")
@@ -80,19 +64,56 @@ impl Pool {
             "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
                 self.refresh_token_auth(client_id, &params, cx)
             }
-            "CUSTOM_AUTH" | "USER_AUTH" | "ADMIN_NO_SRP_AUTH" | "ADMIN_USER_PASSWORD_AUTH" => {
-                Err(ApiError::invalid_parameter(format!(
-                    "{flow} is not supported by cognito-auth-testkit"
-                )))
+            "USER_AUTH" => {
+                let session = body.opt_str("Session")?;
+                self.user_auth(&client, &params, session, device_key, cx)
             }
+            "CUSTOM_AUTH" => self.custom_auth(&client, &params, device_key, cx),
+            "ADMIN_NO_SRP_AUTH" | "ADMIN_USER_PASSWORD_AUTH" => Err(ApiError::invalid_parameter(
+                format!("{flow} is not supported by cognito-auth-testkit"),
+            )),
             other => Err(ApiError::invalid_parameter(format!(
                 "1 validation error detected: Value '{other}' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]"
             ))),
         }
     }
 
+    /// Starts an SRP password proof for `username`: the PASSWORD_VERIFIER challenge (for
+    /// CUSTOM_AUTH's SRP step when `custom`).
+    pub(crate) fn password_verifier(
+        &mut self,
+        username: &str,
+        client_id: &str,
+        device_key: Option<String>,
+        srp_a: &str,
+        custom: bool,
+        cx: &mut Cx<'_>,
+    ) -> ApiResult<Value> {
+        let user = self.user_mut(username)?;
+        let a = srp::parse_public_a(srp_a)
+            .ok_or_else(|| ApiError::invalid_parameter("SRP_A is not a valid value"))?;
+        let exchange = ServerExchange::start(&user.verifier, a, cx.rng);
+        let parameters = json!({
+            "SALT": srp::hex(&user.verifier.salt),
+            "SRP_B": exchange.srp_b_hex(),
+            "SECRET_BLOCK": STANDARD.encode(&exchange.secret_block),
+            "USERNAME": username,
+            "USER_ID_FOR_SRP": username,
+        });
+        let step = if custom {
+            Step::CustomPasswordVerifier(exchange)
+        } else {
+            Step::PasswordVerifier(exchange)
+        };
+        Ok(self.challenge(username, client_id, device_key, step, parameters, cx))
+    }
+
     /// The user for a sign-in, or the error the client's existence-error setting asks for.
-    fn sign_in_user(&self, typed: &str, hide_existence: bool) -> ApiResult<&crate::store::User> {
+    pub(crate) fn sign_in_user(
+        &self,
+        typed: &str,
+        hide_existence: bool,
+    ) -> ApiResult<&crate::store::User> {
         self.find_user(typed).ok_or_else(|| {
             if hide_existence {
                 ApiError::incorrect_password()
@@ -132,6 +153,26 @@ impl Pool {
         json!({"ChallengeName": name, "Session": token, "ChallengeParameters": parameters})
     }
 
+    /// SELECT_CHALLENGE: [`challenge`](Self::challenge) plus the top-level
+    /// `AvailableChallenges`.
+    pub(crate) fn select_challenge(
+        &mut self,
+        username: &str,
+        client_id: &str,
+        device_key: Option<String>,
+        available: Vec<&'static str>,
+        cx: &mut Cx<'_>,
+    ) -> Value {
+        let list = json!(available);
+        let parameters = json!({"USERNAME": username});
+        let step = Step::SelectChallenge(available);
+        let mut value = self.challenge(username, client_id, device_key, step, parameters, cx);
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert("AvailableChallenges".to_owned(), list);
+        }
+        value
+    }
+
     /// Takes a live session for `client_id` (single use).
     pub(crate) fn take_session(
         &mut self,
@@ -160,6 +201,7 @@ impl Pool {
         let name = body.str("ChallengeName")?;
         let responses = body.string_map("ChallengeResponses")?;
         self.client(client_id)?;
+        self.request_metadata = body.string_map("ClientMetadata")?;
         let found;
         let token = match body.opt_str("Session")? {
             Some(token) => Some(token),
@@ -221,6 +263,7 @@ impl Pool {
             session.client_id == client_id
                 && match &session.step {
                     Step::PasswordVerifier(exchange)
+                    | Step::CustomPasswordVerifier(exchange)
                     | Step::DevicePasswordVerifier { exchange, .. } => {
                         block.as_deref() == Some(exchange.secret_block.as_slice())
                     }

@@ -92,9 +92,66 @@ impl Pool {
                 Ok(self.mfa_challenge(&username, &client_id, device_key, chosen, cx))
             }
             Step::MfaSetupVerified => self.finish(&username, &client_id, device_key, cx),
+            Step::MfaSetup if responses.contains_key("EMAIL") => {
+                self.set_up_email_mfa(&username, &client_id, device_key, responses, cx)
+            }
             Step::MfaSetup | Step::MfaSetupAssociated(_) => Err(ApiError::invalid_parameter(
                 "Software token MFA has not been set up: call AssociateSoftwareToken and VerifySoftwareToken",
             )),
+            Step::MfaEmailSetup { email, code } => {
+                let sent = param(responses, "EMAIL_OTP_CODE")?;
+                if !crate::crypto::ct_eq(&code, sent) {
+                    return Err(ApiError::new(
+                        "CodeMismatchException",
+                        "Invalid code received for user",
+                    ));
+                }
+                // The address is proven: it becomes the user's, verified, with e-mail MFA on.
+                let user = self.user_mut(&username)?;
+                user.attributes.insert("email".to_owned(), email);
+                user.attributes
+                    .insert("email_verified".to_owned(), "true".to_owned());
+                user.mfa.email = true;
+                user.mfa
+                    .preferred
+                    .get_or_insert_with(|| "EMAIL_OTP".to_owned());
+                user.modified = cx.now;
+                self.finish(&username, &client_id, device_key, cx)
+            }
+            Step::SelectChallenge(available) => {
+                let answer = param(responses, "ANSWER")?;
+                let factor = available
+                    .into_iter()
+                    .find(|f| *f == answer)
+                    .ok_or_else(|| {
+                        ApiError::invalid_parameter(format!(
+                            "The challenge {answer} is not available for this user"
+                        ))
+                    })?;
+                self.first_factor(&username, &client_id, device_key, factor, responses, cx)
+            }
+            Step::CustomPasswordVerifier(exchange) => {
+                let verifier = self.user_mut(&username)?.verifier.clone();
+                let pool_name = self.config.pool_name().to_owned();
+                Self::check_proof(
+                    &exchange, &verifier, &pool_name, &username, responses, cx.now,
+                )?;
+                self.record_trigger("DefineAuthChallenge", &username, &client_id, cx.now);
+                self.next_custom_challenge(&username, &client_id, device_key, 0, 0, cx)
+            }
+            Step::Custom {
+                index,
+                expected,
+                wrong_answers,
+            } => self.answer_custom(
+                &username,
+                &client_id,
+                device_key,
+                (index, &expected, wrong_answers),
+                responses,
+                cx,
+            ),
+            Step::SignedUp | Step::SignUpConfirmed => Err(ApiError::invalid_session()),
             Step::DeviceSrpAuth => {
                 let key = param(responses, "DEVICE_KEY")?;
                 let srp_a = param(responses, "SRP_A")?;
@@ -223,24 +280,22 @@ impl Pool {
         }
         let factors = user.enabled_factors(&pool_factors);
         let preferred = user.mfa.preferred.clone();
-        let offers_totp = self
-            .config
-            .mfa_factors
-            .iter()
-            .any(|f| f == "SOFTWARE_TOKEN_MFA");
         match self.config.mfa {
             MfaMode::Off => self.finish(username, client_id, device_key, cx),
             MfaMode::Optional if factors.is_empty() => {
                 self.finish(username, client_id, device_key, cx)
             }
             MfaMode::On if factors.is_empty() => {
-                if !offers_totp {
+                let can_setup = self.mfa_can_set_up(username)?;
+                if can_setup.is_empty() {
                     return Err(ApiError::new(
                         "InvalidUserPoolConfigurationException",
                         "The user has no MFA factor and the pool offers none to set up",
                     ));
                 }
-                let parameters = json!({"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]"});
+                let parameters = json!({
+                    "MFAS_CAN_SETUP": serde_json::to_string(&can_setup).unwrap_or_default(),
+                });
                 Ok(self.challenge(
                     username,
                     client_id,
@@ -282,8 +337,8 @@ impl Pool {
         }
     }
 
-    /// SMS_MFA / EMAIL_OTP (a code goes to the outbox) or SOFTWARE_TOKEN_MFA.
-    fn mfa_challenge(
+    /// SMS_MFA / EMAIL_OTP / SMS_OTP (a code goes to the outbox) or SOFTWARE_TOKEN_MFA.
+    pub(crate) fn mfa_challenge(
         &mut self,
         username: &str,
         client_id: &str,
@@ -292,7 +347,7 @@ impl Pool {
         cx: &mut Cx<'_>,
     ) -> Value {
         let medium = match factor {
-            "SMS_MFA" => Medium::Sms,
+            "SMS_MFA" | "SMS_OTP" => Medium::Sms,
             "EMAIL_OTP" => Medium::Email,
             _ => {
                 let step = Step::Mfa {
@@ -314,6 +369,63 @@ impl Pool {
             code: Some(code),
         };
         self.challenge(username, client_id, device_key, step, parameters, cx)
+    }
+
+    /// What MFA_SETUP offers: an authenticator app when the pool offers TOTP; e-mail codes
+    /// when the pool offers EMAIL_OTP and the user has no e-mail address yet (the answer
+    /// names one: `EMAIL`).
+    fn mfa_can_set_up(&mut self, username: &str) -> ApiResult<Vec<&'static str>> {
+        let offered = |f: &str| self.config.mfa_factors.iter().any(|x| x == f);
+        let (totp, email) = (offered("SOFTWARE_TOKEN_MFA"), offered("EMAIL_OTP"));
+        let has_email = self.user_mut(username)?.attr("email").is_some();
+        let mut factors = Vec::new();
+        if totp {
+            factors.push("SOFTWARE_TOKEN_MFA");
+        }
+        if email && !has_email {
+            factors.push("EMAIL_OTP");
+        }
+        Ok(factors)
+    }
+
+    /// MFA_SETUP answered with `EMAIL`: a code goes to that address, asked as EMAIL_OTP.
+    fn set_up_email_mfa(
+        &mut self,
+        username: &str,
+        client_id: &str,
+        device_key: Option<String>,
+        responses: &BTreeMap<String, String>,
+        cx: &mut Cx<'_>,
+    ) -> ApiResult<Value> {
+        if !self.mfa_can_set_up(username)?.contains(&"EMAIL_OTP") {
+            return Err(ApiError::invalid_parameter(
+                "E-mail MFA cannot be set up for this user",
+            ));
+        }
+        let email = param(responses, "EMAIL")?.trim();
+        let valid = email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+        if !valid {
+            return Err(ApiError::invalid_parameter("Invalid email address format."));
+        }
+        let email = email.to_owned();
+        let code = crate::crypto::code(cx.rng);
+        self.outbox.push(crate::outbox::Message {
+            username: username.to_owned(),
+            destination: Some(email.clone()),
+            medium: Medium::Email,
+            purpose: Purpose::Mfa,
+            code: code.clone(),
+            sent_at: cx.now,
+        });
+        self.trim_outbox();
+        let parameters = json!({
+            "CODE_DELIVERY_DELIVERY_MEDIUM": Medium::Email.as_str(),
+            "CODE_DELIVERY_DESTINATION": mask(&email),
+        });
+        let step = Step::MfaEmailSetup { email, code };
+        Ok(self.challenge(username, client_id, device_key, step, parameters, cx))
     }
 
     /// Signed in: tokens, plus NewDeviceMetadata when the pool tracks devices and this

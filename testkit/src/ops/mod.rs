@@ -3,9 +3,11 @@
 mod account;
 mod auth;
 mod challenge;
+mod custom;
 mod devices;
 mod mfa;
 mod tokens;
+mod user_auth;
 
 pub(crate) use tokens::OAuthGrant;
 

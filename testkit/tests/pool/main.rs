@@ -23,3 +23,4 @@ mod robustness;
 mod server_limits;
 mod sign_in;
 mod sign_up;
+mod user_auth;
