@@ -15,6 +15,7 @@ mod support;
 mod challenges;
 mod config;
 mod devices;
+mod email_mfa;
 mod http;
 mod limits;
 mod oauth;
