@@ -14,6 +14,7 @@ mod support;
 
 mod challenges;
 mod config;
+mod custom_auth;
 mod devices;
 mod email_mfa;
 mod http;
