@@ -342,3 +342,59 @@ fn get_user_auth_factors_lists_first_factors_and_mfa() {
     // A bad token is refused.
     assert!(parse(&mut h, &GetUserAuthFactors::new("not.a.token")).is_err());
 }
+
+#[test]
+fn select_challenge_then_email_otp_over_http() {
+    use std::sync::Arc;
+
+    use cognito_auth::{PoolConfig, UnixTime};
+    use cognito_auth_testkit::{Pool, SeededRng, Server};
+
+    let mut rng = SeededRng::new(5);
+    let pool = Pool::new(user_auth_config(&["PASSWORD", "EMAIL_OTP"]), NOW, &mut rng).unwrap();
+    let server = Server::start(pool, "127.0.0.1:0").unwrap();
+    let config = Arc::new(
+        PoolConfig::new(POOL_ID, USER_AUTH_CLIENT)
+            .unwrap()
+            .with_endpoint(server.url()),
+    );
+    let now = UnixTime::from_system_time(std::time::SystemTime::now());
+    let drive = |sign_in: &mut SignIn, mut request: cognito_auth::Request| loop {
+        let headers: Vec<(&str, &str)> = request.headers().to_vec();
+        let (status, headers, body) = crate::http::http(
+            request.url(),
+            request.method(),
+            "/",
+            &headers,
+            request.body(),
+        );
+        let mut response = HttpResponse::new(status, &body);
+        for (n, v) in &headers {
+            response = response.header(n, v);
+        }
+        match sign_in.handle_response(response, now) {
+            Ok(Step::Send(next)) => request = next,
+            other => break other,
+        }
+    };
+    let mut sign_in = SignIn::passwordless(config, "alice", AuthFlow::UserAuth);
+    let first = sign_in.start().unwrap();
+    let Ok(Step::Challenge(Challenge::SelectChallenge(offered))) = drive(&mut sign_in, first)
+    else {
+        panic!("expected SELECT_CHALLENGE")
+    };
+    assert!(offered.contains(&FirstFactor::EmailOtp), "{offered:?}");
+    let request = sign_in
+        .answer(ChallengeAnswer::SelectFirstFactor(FirstFactor::EmailOtp))
+        .unwrap();
+    assert!(matches!(
+        drive(&mut sign_in, request),
+        Ok(Step::Challenge(Challenge::EmailOtp(_)))
+    ));
+    let wrong = sign_in.answer(ChallengeAnswer::code("000000")).unwrap();
+    assert!(drive(&mut sign_in, wrong).is_err());
+    let code = server.pool().take_code("alice").unwrap();
+    let right = sign_in.answer(ChallengeAnswer::code(code)).unwrap();
+    assert!(matches!(drive(&mut sign_in, right), Ok(Step::Done(_))));
+    server.shutdown();
+}
