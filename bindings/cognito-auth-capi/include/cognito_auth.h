@@ -163,6 +163,49 @@ typedef struct CognitoStep {
 extern "C" {
 #endif // __cplusplus
 
+// Builds the request for the account operation `operation` (as the service spells it:
+// `GetUser`, `ChangePassword`, `SignUp`, `SetUserMFAPreference`...) with `input_json`, its
+// input in the service's JSON shape (`{"AccessToken": "..."}`; an empty input is `{}`).
+// Operations the core types are built by its builders, which add `ClientId`, `SecretHash`
+// (with the configured client secret) and the configured context, and refuse members they
+// do not know; others are sent as given. Writes the request to `*out_request` (unset on
+// failure); its body holds secrets (tokens, passwords): free it promptly.
+//
+// Fails with `COGNITO_RESULT_INVALID_INPUT` for an unknown or administrative (SigV4)
+// operation, or input that is not the operation's shape.
+//
+// # Safety
+// `config` must be null or live; the text pointers must point to their lengths of bytes;
+// `out_request` must be valid for a write.
+CognitoResult cognito_account_request(const struct CognitoConfig *config,
+                                      const uint8_t *operation,
+                                      size_t operation_len,
+                                      const uint8_t *input_json,
+                                      size_t input_json_len,
+                                      struct CognitoRequest *out_request);
+
+// Reads Cognito's reply to an account request made by `cognito_account_request` for
+// `operation`: the status, `headers_len` headers (headers that are not UTF-8 are skipped) and
+// the body. Writes the operation's output as JSON to `*out_json` (`{}` for operations without
+// one; unset on failure). The output may hold secrets (a Session, a TOTP secret): free it
+// with `cognito_bytes_free`, which zeroizes it.
+//
+// Fails with `COGNITO_RESULT_SERVICE` for Cognito's errors (`cognito_last_service_error_code`
+// names it) and `COGNITO_RESULT_INVALID_RESPONSE` for a 2xx body that is not the output.
+//
+// # Safety
+// `operation` must point to `operation_len` bytes; `headers` to `headers_len` headers whose
+// pointers each point to their lengths of bytes; `body` to `body_len` bytes; `out_json` must
+// be valid for a write.
+CognitoResult cognito_account_response(const uint8_t *operation,
+                                       size_t operation_len,
+                                       uint16_t status,
+                                       const struct CognitoHeader *headers,
+                                       size_t headers_len,
+                                       const uint8_t *body,
+                                       size_t body_len,
+                                       struct CognitoBytes *out_json);
+
 // Frees a buffer the library returned and sets it to `{NULL, 0}`, so a second call does
 // nothing. Null is ignored.
 //

@@ -14,6 +14,7 @@
 //!
 //! Handles may be used from any thread; calls on one handle are serialized by a lock.
 
+mod account;
 mod bytes;
 mod error;
 mod panic;
@@ -22,6 +23,7 @@ mod sign_in;
 #[cfg(test)]
 mod tests;
 
+pub use account::{cognito_account_request, cognito_account_response};
 pub use bytes::{
     CognitoBytes, CognitoHeader, CognitoRequest, cognito_bytes_free, cognito_request_free,
 };

@@ -139,13 +139,46 @@ pub enum CognitoStatus {
     Failed = 5,
 }
 
+/// Adds the caller's headers to `response`; a header that is not UTF-8 is skipped (only
+/// three are read, none of them ever binary).
+///
+/// # Safety
+/// `headers` must point to `headers_len` headers whose pointers each point to their lengths
+/// of bytes, valid for `'a`.
+pub(crate) unsafe fn response_with_headers<'a>(
+    mut response: HttpResponse<'a>,
+    headers: *const CognitoHeader,
+    headers_len: usize,
+) -> Result<HttpResponse<'a>, Failure> {
+    // SAFETY: forwarded contract.
+    let headers = unsafe { borrow_array(headers, headers_len, "headers") }?;
+    for header in headers {
+        // SAFETY: forwarded contract, for each header's pointers.
+        let name = unsafe { borrow_str(header.name, header.name_len, "header name") };
+        // SAFETY: as above.
+        let value = unsafe { borrow_str(header.value, header.value_len, "header value") };
+        match (name, value) {
+            (Ok(name), Ok(value)) => response = response.header(name, value),
+            (Err(e), _) | (_, Err(e)) if e.code != CognitoResult::InvalidUtf8 => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(response)
+}
+
 /// Borrows a handle.
 ///
 /// # Safety
 /// `handle` must be null or a live pointer from the matching `*_new`.
-unsafe fn handle<'a, T>(handle: *const T, what: &str) -> Result<&'a T, Failure> {
+pub(crate) unsafe fn handle<'a, T>(handle: *const T, what: &str) -> Result<&'a T, Failure> {
     // SAFETY: null or live and properly made, per the contract above.
     unsafe { handle.as_ref() }.ok_or_else(|| Failure::null(what))
+}
+
+impl CognitoConfig {
+    pub(crate) fn core(&self) -> &PoolConfig {
+        &self.inner
+    }
 }
 
 impl CognitoSignIn {
@@ -294,20 +327,9 @@ pub unsafe extern "C" fn cognito_sign_in_handle_response(
         unsafe {
             write_out(out_step, CognitoStep::EMPTY, "out_step")?;
             let sign_in = handle(sign_in, "sign_in")?;
-            let headers = borrow_array(headers, headers_len, "headers")?;
             let body = borrow(body, body_len, "body")?;
-            let mut response = HttpResponse::new(status, body);
-            for header in headers {
-                let name = borrow_str(header.name, header.name_len, "header name");
-                let value = borrow_str(header.value, header.value_len, "header value");
-                match (name, value) {
-                    (Ok(name), Ok(value)) => response = response.header(name, value),
-                    (Err(e), _) | (_, Err(e)) if e.code != CognitoResult::InvalidUtf8 => {
-                        return Err(e);
-                    }
-                    _ => {}
-                }
-            }
+            let response =
+                response_with_headers(HttpResponse::new(status, body), headers, headers_len)?;
             let step = sign_in
                 .lock()?
                 .handle_response(response, UnixTime(now_unix_secs))?;

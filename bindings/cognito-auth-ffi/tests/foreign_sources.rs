@@ -30,6 +30,8 @@ const SECRET_FIELDS: &[(&str, &str)] = &[
     ("Custom", "answer"),
     ("VerifyTotp", "code"),
     ("Password", "password"),
+    // SignUpStep.Confirmed's Session.
+    ("Confirmed", "session"),
 ];
 
 /// Lines that are not comments (KDoc / Swift doc comments describe fields with their names).
@@ -231,6 +233,35 @@ const DECLARATIONS: &[(&str, &str)] = &[
         "open class DeviceConfirmation:",
     ),
     ("open class Secret", "open class Secret:"),
+    ("open class TokenManager", "open class TokenManager:"),
+    ("open class StoredSession", "open class StoredSession:"),
+    ("open class AccountCall", "open class AccountCall:"),
+    ("open class SignUpFlow", "open class SignUpFlow:"),
+    ("open class PasswordResetFlow", "open class PasswordResetFlow:"),
+    ("open class ChangePassword", "open class ChangePassword:"),
+    ("open class GetUser", "open class GetUser:"),
+    (
+        "open class UpdateUserAttributes",
+        "open class UpdateUserAttributes:",
+    ),
+    ("open class GlobalSignOut", "open class GlobalSignOut:"),
+    ("open class ListDevices", "open class ListDevices:"),
+    ("open class ForgetDevice", "open class ForgetDevice:"),
+    (
+        "open class SetUserMfaPreference",
+        "open class SetUserMfaPreference:",
+    ),
+    ("data class User (", "public struct User {"),
+    ("data class Device (", "public struct Device {"),
+    ("data class DeviceList (", "public struct DeviceList {"),
+    ("data class CodeDelivery (", "public struct CodeDelivery {"),
+    ("data class MfaPreference (", "public struct MfaPreference {"),
+    ("sealed class SignUpStep", "public enum SignUpStep {"),
+    (
+        "sealed class PasswordResetStep",
+        "public enum PasswordResetStep {",
+    ),
+    ("sealed class RefreshOutcome", "public enum RefreshOutcome {"),
     ("data class Header (", "public struct Header {"),
     ("data class HttpRequest (", "public struct HttpRequest {"),
     ("data class Tokens (", "public struct Tokens {"),

@@ -1,6 +1,7 @@
 /* Smoke test of the C ABI: drives a sign-in through scripted Cognito replies (an SRP
  * PASSWORD_VERIFIER challenge, a TOTP challenge, tokens), then checks the error paths:
- * garbage replies, service errors, null pointers, bad UTF-8, calls out of turn.
+ * garbage replies, service errors, null pointers, bad UTF-8, calls out of turn; and the
+ * generic account call (SignUp with SECRET_HASH, GetUser, GlobalSignOut, its error paths).
  * Built and run (under valgrind when present) by tests/c_smoke.rs. */
 
 #include <stdio.h>
@@ -201,6 +202,93 @@ static void totp(void) {
     CHECK(strlen(cognito_last_error_message()) > 0);
 }
 
+static CognitoResult account_reply(const char *operation, uint16_t status, const char *body,
+                                   CognitoBytes *json) {
+    CognitoHeader headers[1] = {{S("Content-Type"), S("application/x-amz-json-1.1")}};
+    return cognito_account_response(S(operation), status, headers, 1, (const uint8_t *)body,
+                                    strlen(body), json);
+}
+
+static void account(void) {
+    /* A client with a secret: SignUp gets SECRET_HASH from the core's builder. */
+    CognitoConfig *config = NULL;
+    CHECK(cognito_config_new(S("us-east-1_Smoke01"), S("smokeclient01"), S("smoke-client-secret"),
+                             S("http://127.0.0.1:9/"), &config) == COGNITO_RESULT_OK);
+    CognitoRequest request;
+    CHECK(cognito_account_request(config, S("SignUp"),
+                                  S("{\"Username\":\"carol\",\"Password\":\"Pass-word-1\","
+                                    "\"UserAttributes\":[{\"Name\":\"email\",\"Value\":\"c@e.com\"}]}"),
+                                  &request) == COGNITO_RESULT_OK);
+    CHECK(contains(&request.target, "AWSCognitoIdentityProviderService.SignUp"));
+    CHECK(contains(&request.body, "\"ClientId\":\"smokeclient01\""));
+    CHECK(contains(&request.body, "\"SecretHash\":\""));
+    CHECK(contains(&request.body, "\"Username\":\"carol\""));
+    cognito_request_free(&request);
+
+    CognitoBytes json;
+    CHECK(account_reply("SignUp", 200,
+                        "{\"UserConfirmed\":false,\"UserSub\":\"sub-1\",\"CodeDeliveryDetails\":"
+                        "{\"Destination\":\"c***@e***\",\"DeliveryMedium\":\"EMAIL\","
+                        "\"AttributeName\":\"email\"}}",
+                        &json) == COGNITO_RESULT_OK);
+    CHECK(contains(&json, "\"UserSub\":\"sub-1\""));
+    CHECK(contains(&json, "\"DeliveryMedium\":\"EMAIL\""));
+    cognito_bytes_free(&json);
+    CHECK(json.data == NULL);
+
+    /* GetUser: the request carries the access token; the output is the service's JSON. */
+    CHECK(cognito_account_request(config, S("GetUser"), S("{\"AccessToken\":\"tok\"}"), &request) ==
+          COGNITO_RESULT_OK);
+    CHECK(contains(&request.body, "\"AccessToken\":\"tok\""));
+    cognito_request_free(&request);
+    CHECK(account_reply("GetUser", 200,
+                        "{\"Username\":\"carol\",\"UserAttributes\":[{\"Name\":\"email\","
+                        "\"Value\":\"c@e.com\"}]}",
+                        &json) == COGNITO_RESULT_OK);
+    CHECK(contains(&json, "\"Username\":\"carol\""));
+    cognito_bytes_free(&json);
+    /* An operation without output gives {}. */
+    CHECK(account_reply("GlobalSignOut", 200, "", &json) == COGNITO_RESULT_OK);
+    CHECK(json.len == 2 && strcmp((const char *)json.data, "{}") == 0);
+    cognito_bytes_free(&json);
+
+    /* Errors: a service error, garbage, bad input, unknown and SigV4 operations. */
+    CHECK(account_reply("GetUser", 400,
+                        "{\"__type\":\"NotAuthorizedException\",\"message\":\"Invalid Access Token\"}",
+                        &json) == COGNITO_RESULT_SERVICE);
+    CHECK(strcmp(cognito_last_service_error_code(), "NotAuthorizedException") == 0);
+    CHECK(json.data == NULL);
+    CHECK(account_reply("GetUser", 200, "<html>", &json) == COGNITO_RESULT_INVALID_RESPONSE);
+    CHECK(account_reply("InitiateAuth", 200, "<html>", &json) == COGNITO_RESULT_INVALID_RESPONSE);
+    CHECK(json.data == NULL);
+    CHECK(cognito_account_request(config, S("GetUser"), S("{\"Bogus\":1}"), &request) ==
+          COGNITO_RESULT_INVALID_INPUT);
+    CHECK(request.body.data == NULL);
+    CHECK(cognito_account_request(config, S("NoSuchOperation"), S("{}"), &request) ==
+          COGNITO_RESULT_INVALID_INPUT);
+    CHECK(cognito_account_request(config, S("AdminGetUser"), S("{}"), &request) ==
+          COGNITO_RESULT_INVALID_INPUT);
+    CHECK(strstr(cognito_last_error_message(), "SigV4") != NULL);
+
+    /* Null pointers and invalid UTF-8. */
+    CHECK(cognito_account_request(NULL, S("GetUser"), S("{}"), &request) ==
+          COGNITO_RESULT_NULL_PARAMETER);
+    CHECK(cognito_account_request(config, NULL, 7, S("{}"), &request) ==
+          COGNITO_RESULT_NULL_PARAMETER);
+    CHECK(cognito_account_request(config, S("GetUser"), S("{}"), NULL) ==
+          COGNITO_RESULT_NULL_PARAMETER);
+    const uint8_t bad_utf8[] = {'{', 0xff, '}'};
+    CHECK(cognito_account_request(config, S("GetUser"), bad_utf8, sizeof bad_utf8, &request) ==
+          COGNITO_RESULT_INVALID_UTF8);
+    CHECK(cognito_account_response(bad_utf8, sizeof bad_utf8, 200, NULL, 0, NULL, 0, &json) ==
+          COGNITO_RESULT_INVALID_UTF8);
+    CHECK(cognito_account_response(S("GetUser"), 200, NULL, 0, NULL, 4, &json) ==
+          COGNITO_RESULT_NULL_PARAMETER);
+    CHECK(cognito_account_response(S("GetUser"), 200, NULL, 0, NULL, 0, NULL) ==
+          COGNITO_RESULT_NULL_PARAMETER);
+    cognito_config_free(config);
+}
+
 int main(void) {
     CognitoConfig *config = NULL;
     CHECK(cognito_config_new(S("us-east-1_Smoke01"), S("smokeclient01"), NULL, 0,
@@ -210,6 +298,7 @@ int main(void) {
     happy_path(config);
     error_paths(config);
     totp();
+    account();
     cognito_config_free(config);
     if (failures != 0) {
         fprintf(stderr, "%d checks failed\n", failures);
