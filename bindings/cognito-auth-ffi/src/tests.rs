@@ -615,3 +615,208 @@ fn challenges_and_answers_convert() {
         assert_eq!(cognito_auth::ChallengeAnswer::from(ffi), core);
     }
 }
+
+#[test]
+fn sign_up_flow_and_account_calls_against_the_local_pool() {
+    let mut local = Local::new(false);
+    let flow = SignUpFlow::new(
+        config(),
+        "bob".into(),
+        Some(secret("Battery-Staple-7")),
+        [("email".to_owned(), "b@example.com".to_owned())].into(),
+    );
+    assert!(matches!(
+        flow.confirm(secret("1")),
+        Err(CognitoError::Misuse { .. })
+    ));
+    let (status, headers, body) = local.send(&flow.start().unwrap());
+    let step = flow.handle_response(status, headers, body).unwrap();
+    let SignUpStep::ConfirmationRequired { user_sub, delivery } = step else {
+        panic!("{step:?}");
+    };
+    assert_eq!(delivery.unwrap().medium.as_deref(), Some("EMAIL"));
+    let code = local.pool.take_code("bob").unwrap();
+    let (status, headers, body) = local.send(&flow.confirm(secret(&code)).unwrap());
+    let step = flow.handle_response(status, headers, body).unwrap();
+    assert!(matches!(step, SignUpStep::Confirmed { user_sub: ref s, .. } if *s == user_sub));
+    assert!(flow.is_done());
+
+    let session = SignInSession::new(config(), "bob".into(), "Battery-Staple-7".into());
+    let NextStep::Done { tokens } = drive(&mut local, &session, session.start().unwrap()) else {
+        panic!("no tokens");
+    };
+
+    // Typed and generic calls agree.
+    let get = GetUser::new(config(), Arc::clone(&tokens.access_token));
+    let (status, headers, body) = local.send(&get.request());
+    let user = get.handle_response(status, headers, body).unwrap();
+    assert_eq!(user.attributes["sub"], user_sub);
+    let input = format!(
+        r#"{{"AccessToken":"{}","ClientId":"{CLIENT}"}}"#,
+        tokens.access_token.reveal()
+    );
+    let call = AccountCall::new(config(), "GetUser".into(), input).unwrap();
+    assert_eq!(call.request(), get.request());
+    let (status, headers, body) = local.send(&call.request());
+    let output = call.handle_response(status, headers, body).unwrap();
+    let output: serde_json::Value = serde_json::from_str(&output.reveal()).unwrap();
+    assert_eq!(output["Username"], "bob");
+    assert_eq!(
+        format!("{call:?}").contains(&tokens.access_token.reveal()),
+        false
+    );
+
+    let update = UpdateUserAttributes::new(
+        config(),
+        Arc::clone(&tokens.access_token),
+        [("name".to_owned(), "Bob".to_owned())].into(),
+    );
+    let (status, headers, body) = local.send(&update.request());
+    assert_eq!(update.handle_response(status, headers, body).unwrap(), []);
+
+    let change = ChangePassword::new(
+        config(),
+        Arc::clone(&tokens.access_token),
+        Some(secret("Battery-Staple-7")),
+        secret("Battery-Staple-8"),
+    );
+    let (status, headers, body) = local.send(&change.request());
+    change.handle_response(status, headers, body).unwrap();
+
+    let reset = PasswordResetFlow::new(config(), "bob".into());
+    let (status, headers, body) = local.send(&reset.start().unwrap());
+    assert!(matches!(
+        reset.handle_response(status, headers, body).unwrap(),
+        PasswordResetStep::CodeSent { .. }
+    ));
+    let code = local.pool.take_code("bob").unwrap();
+    let request = reset
+        .confirm(secret(&code), secret("Battery-Staple-9"))
+        .unwrap();
+    let (status, headers, body) = local.send(&request);
+    assert_eq!(
+        reset.handle_response(status, headers, body).unwrap(),
+        PasswordResetStep::Done
+    );
+
+    let sign_out = GlobalSignOut::new(config(), Arc::clone(&tokens.access_token));
+    let (status, headers, body) = local.send(&sign_out.request());
+    sign_out.handle_response(status, headers, body).unwrap();
+    let (status, headers, body) = local.send(&get.request());
+    assert!(matches!(
+        get.handle_response(status, headers, body),
+        Err(CognitoError::Service { code, .. }) if code == "NotAuthorizedException"
+    ));
+}
+
+#[test]
+fn account_call_refuses_what_it_cannot_build() {
+    for (operation, input) in [
+        ("NoSuchOperation", "{}"),
+        ("AdminGetUser", "{}"),
+        ("GetUser", "{"),
+        ("GetUser", "{}"),
+        ("GetUser", r#"{"AccessToken":"t","Extra":1}"#),
+        ("GetUser", r#"{"AccessToken":"t","ClientId":"other"}"#),
+        ("SignUp", r#"{"Password":"p"}"#),
+        ("VerifySoftwareToken", r#"{"UserCode":"1"}"#),
+        ("InitiateAuth", "[]"),
+    ] {
+        assert!(
+            matches!(
+                AccountCall::new(config(), operation.into(), input.into()),
+                Err(CognitoError::InvalidInput { .. })
+            ),
+            "{operation} {input}"
+        );
+    }
+    let call = AccountCall::new(
+        config(),
+        "ListDevices".into(),
+        r#"{"AccessToken":"t"}"#.into(),
+    )
+    .unwrap();
+    let mut rng = XorShift(7);
+    for _ in 0..200 {
+        let status = STATUSES[(rng.next() % STATUSES.len() as u64) as usize];
+        let body = rng.pick(BODIES).as_bytes().to_vec();
+        let _ = call.handle_response(status, garbage_headers(&mut rng), body);
+    }
+    assert!(matches!(
+        call.handle_response(200, vec![], b"{\"Devices\":3}".to_vec()),
+        Err(CognitoError::InvalidResponse { .. })
+    ));
+    // The typed output, in the service's form (unknown members dropped).
+    let body = br#"{"Devices":[{"DeviceKey":"dk","Unknown":1}],"PaginationToken":"p"}"#;
+    let output = call.handle_response(200, vec![], body.to_vec()).unwrap();
+    let output: serde_json::Value = serde_json::from_str(&output.reveal()).unwrap();
+    assert_eq!(output["Devices"][0]["DeviceKey"], "dk");
+    assert_eq!(output["PaginationToken"], "p");
+    assert!(output["Devices"][0].get("Unknown").is_none());
+}
+
+#[test]
+fn token_manager_and_stored_session() {
+    let mut local = Local::new(false);
+    let session = SignInSession::new(config(), "alice".into(), "Correct-Horse-9".into());
+    let NextStep::Done { tokens } = drive(&mut local, &session, session.start().unwrap()) else {
+        panic!("no tokens");
+    };
+    let stored = StoredSession::new(config(), tokens.clone(), None, Some("alice".into())).unwrap();
+    let exported = stored.export().unwrap();
+    assert_eq!(
+        format!("{stored:?} {exported:?}").contains(&tokens.access_token.reveal()),
+        false
+    );
+    let json: serde_json::Value = serde_json::from_str(&exported.reveal()).unwrap();
+    assert_eq!(json["version"], 1);
+    let restored = StoredSession::import_session(config(), exported).unwrap();
+    assert_eq!(restored.tokens(), tokens);
+    assert_eq!(restored.username().as_deref(), Some("alice"));
+    for blob in ["", "x", "{}", r#"{"version":2}"#, r#"{"version":1}"#] {
+        assert!(matches!(
+            StoredSession::import_session(config(), secret(blob)),
+            Err(CognitoError::InvalidInput { .. })
+        ));
+    }
+
+    let manager = TokenManager::from_session(config(), restored);
+    assert_eq!(manager.poll_refresh(NOW).unwrap(), None);
+    let due = manager.next_refresh_at().unwrap();
+    let request = manager.poll_refresh(due).unwrap().unwrap();
+    assert!(manager.poll_refresh(due).unwrap().is_none());
+    manager.handle_transport_failure(due).unwrap();
+    assert!(matches!(
+        manager.handle_transport_failure(due),
+        Err(CognitoError::Misuse { .. })
+    ));
+    let retry = manager.next_refresh_at().unwrap();
+    assert!(retry > due);
+    assert_eq!(
+        manager.poll_refresh(retry).unwrap().as_ref(),
+        Some(&request)
+    );
+    let (status, headers, body) = local.send(&request);
+    let outcome = manager
+        .handle_refresh_response(status, headers, body, retry)
+        .unwrap();
+    let RefreshOutcome::Refreshed { tokens: refreshed } = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert_eq!(manager.tokens(), Some(refreshed));
+    manager.refresh_now().unwrap().unwrap();
+    let outcome = manager
+        .handle_refresh_response(
+            400,
+            vec![],
+            br#"{"__type":"NotAuthorizedException","message":"Refresh Token has been revoked"}"#
+                .to_vec(),
+            retry,
+        )
+        .unwrap();
+    assert!(
+        matches!(outcome, RefreshOutcome::SignedOut { ref code, .. } if code == "NotAuthorizedException")
+    );
+    assert_eq!(manager.tokens(), None);
+    assert_eq!(manager.next_refresh_at(), None);
+}
