@@ -98,6 +98,29 @@ typedef uint32_t CognitoStatus;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// What a refresh reply did (the value `cognito_token_manager_handle_response` writes).
+enum CognitoRefreshOutcome
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // New tokens are held (and written out): store them.
+  COGNITO_REFRESH_OUTCOME_REFRESHED = 1,
+  // Throttling, a server fault or an unreadable reply: the tokens are kept; poll again
+  // after `cognito_token_manager_next_refresh_at`.
+  COGNITO_REFRESH_OUTCOME_RETRY_LATER = 2,
+  // The refresh token was refused (revoked, expired, reused): the tokens are dropped; sign
+  // in again.
+  COGNITO_REFRESH_OUTCOME_SIGNED_OUT = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum CognitoRefreshOutcome CognitoRefreshOutcome;
+#else
+typedef uint32_t CognitoRefreshOutcome;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A user pool and app client (opaque). Make it with `cognito_config_new`, free it with
 // `cognito_config_free`; sign-ins made from it keep their own reference.
 typedef struct CognitoConfig CognitoConfig;
@@ -105,6 +128,10 @@ typedef struct CognitoConfig CognitoConfig;
 // One user's sign-in (opaque). Make it with `cognito_sign_in_new`, free it with
 // `cognito_sign_in_free`.
 typedef struct CognitoSignIn CognitoSignIn;
+
+// A user's tokens with single-flight refresh (opaque). Make it with
+// `cognito_token_manager_new`, free it with `cognito_token_manager_free`.
+typedef struct CognitoTokenManager CognitoTokenManager;
 
 // A buffer owned by the library: `len` bytes at `data`, followed by a NUL byte that `len`
 // does not count. Release it with `cognito_bytes_free`. `data` is null when empty-and-unset.
@@ -229,6 +256,89 @@ const char *cognito_last_error_message(void);
 // (`NotAuthorizedException`...); empty otherwise. Same lifetime rules as
 // `cognito_last_error_message`. Never null.
 const char *cognito_last_service_error_code(void);
+
+// Makes a token manager for `tokens_json` (the `tokens_json` of a `DONE` step, or the same
+// JSON read back from secure storage): it refreshes 5 minutes before expiry (at most half the
+// lifetime) with GetTokensFromRefreshToken, gives up on a refresh unanswered for 30 s and
+// backs off 1 s, 2 s, ... 5 min after failures. Writes the handle to `*out_manager` (null on
+// failure).
+//
+// # Safety
+// `config` must be null or live; `tokens_json` must point to `tokens_json_len` bytes;
+// `out_manager` must be valid for a write.
+CognitoResult cognito_token_manager_new(const struct CognitoConfig *config,
+                                        const uint8_t *tokens_json,
+                                        size_t tokens_json_len,
+                                        struct CognitoTokenManager **out_manager);
+
+// Before using the access token, and when the timer set to
+// `cognito_token_manager_next_refresh_at` fires: when the tokens are due at `now_unix_secs`,
+// the backoff has passed and no refresh is out, writes the refresh request to
+// `*out_request` and `true` to `*out_has_request`; otherwise leaves the request unset and
+// writes `false`. Send the request, then call `cognito_token_manager_handle_response`, or
+// `cognito_token_manager_handle_transport_failure` when no reply came.
+//
+// # Safety
+// `manager` must be null or live; `out_request` and `out_has_request` must be valid for
+// writes.
+CognitoResult cognito_token_manager_poll_refresh(const struct CognitoTokenManager *manager,
+                                                 uint64_t now_unix_secs,
+                                                 struct CognitoRequest *out_request,
+                                                 bool *out_has_request);
+
+// Feeds the reply to the refresh request: the status, `headers_len` headers, the body and
+// the time. Writes a `CognitoRefreshOutcome` to `*out_outcome` and, for `REFRESHED`, the new
+// tokens (the same JSON as a `DONE` step's `tokens_json`; secrets) to `*out_tokens_json`,
+// which stays unset otherwise.
+//
+// Fails with `COGNITO_RESULT_MISUSE` when no refresh is out (and the reply is not a late one
+// that can be applied).
+//
+// # Safety
+// `manager` must be null or live; `headers` must point to `headers_len` headers whose
+// pointers each point to their lengths of bytes; `body` to `body_len` bytes; `out_outcome`
+// and `out_tokens_json` must be valid for writes.
+CognitoResult cognito_token_manager_handle_response(const struct CognitoTokenManager *manager,
+                                                    uint16_t status,
+                                                    const struct CognitoHeader *headers,
+                                                    size_t headers_len,
+                                                    const uint8_t *body,
+                                                    size_t body_len,
+                                                    uint64_t now_unix_secs,
+                                                    uint32_t *out_outcome,
+                                                    struct CognitoBytes *out_tokens_json);
+
+// No reply came to the refresh request (timeout, offline): the tokens are kept and a later
+// poll sends another after the backoff.
+//
+// Fails with `COGNITO_RESULT_MISUSE` when no refresh is out (safe to ignore).
+//
+// # Safety
+// `manager` must be null or live.
+CognitoResult cognito_token_manager_handle_transport_failure(const struct CognitoTokenManager *manager,
+                                                             uint64_t now_unix_secs);
+
+// When a poll next has something to do (Unix seconds, may be past), for a timer: writes it
+// to `*out_at` and `true` to `*out_has_time`; `false` (and 0) when signed out.
+//
+// # Safety
+// `manager` must be null or live; `out_at` and `out_has_time` must be valid for writes.
+CognitoResult cognito_token_manager_next_refresh_at(const struct CognitoTokenManager *manager,
+                                                    uint64_t *out_at,
+                                                    bool *out_has_time);
+
+// The tokens held, as JSON (secrets), to `*out_tokens_json`; left unset once signed out.
+//
+// # Safety
+// `manager` must be null or live; `out_tokens_json` must be valid for a write.
+CognitoResult cognito_token_manager_tokens(const struct CognitoTokenManager *manager,
+                                           struct CognitoBytes *out_tokens_json);
+
+// Frees a token manager. Null is ignored.
+//
+// # Safety
+// `manager` must be null or from `cognito_token_manager_new`, and not freed before.
+void cognito_token_manager_free(struct CognitoTokenManager *manager);
 
 // Makes a configuration: the pool id (`us-east-1_AbC123`), the app client id, the client
 // secret (null when the app client has none) and the endpoint (null for the region's).

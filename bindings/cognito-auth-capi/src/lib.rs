@@ -18,6 +18,7 @@ mod account;
 mod bytes;
 mod error;
 mod panic;
+mod refresh;
 mod sign_in;
 
 #[cfg(test)]
@@ -28,6 +29,12 @@ pub use bytes::{
     CognitoBytes, CognitoHeader, CognitoRequest, cognito_bytes_free, cognito_request_free,
 };
 pub use error::{CognitoResult, cognito_last_error_message, cognito_last_service_error_code};
+pub use refresh::{
+    CognitoRefreshOutcome, CognitoTokenManager, cognito_token_manager_free,
+    cognito_token_manager_handle_response, cognito_token_manager_handle_transport_failure,
+    cognito_token_manager_new, cognito_token_manager_next_refresh_at,
+    cognito_token_manager_poll_refresh, cognito_token_manager_tokens,
+};
 pub use sign_in::{
     CognitoConfig, CognitoSignIn, CognitoStatus, CognitoStep, CognitoStepKind, cognito_config_free,
     cognito_config_new, cognito_sign_in_answer_code, cognito_sign_in_free,

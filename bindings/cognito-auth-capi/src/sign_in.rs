@@ -179,6 +179,10 @@ impl CognitoConfig {
     pub(crate) fn core(&self) -> &PoolConfig {
         &self.inner
     }
+
+    pub(crate) fn shared(&self) -> Arc<PoolConfig> {
+        Arc::clone(&self.inner)
+    }
 }
 
 impl CognitoSignIn {

@@ -661,10 +661,7 @@ fn sign_up_flow_and_account_calls_against_the_local_pool() {
     let output = call.handle_response(status, headers, body).unwrap();
     let output: serde_json::Value = serde_json::from_str(&output.reveal()).unwrap();
     assert_eq!(output["Username"], "bob");
-    assert_eq!(
-        format!("{call:?}").contains(&tokens.access_token.reveal()),
-        false
-    );
+    assert!(!format!("{call:?}").contains(&tokens.access_token.reveal()));
 
     let update = UpdateUserAttributes::new(
         config(),
@@ -764,10 +761,7 @@ fn token_manager_and_stored_session() {
     };
     let stored = StoredSession::new(config(), tokens.clone(), None, Some("alice".into())).unwrap();
     let exported = stored.export().unwrap();
-    assert_eq!(
-        format!("{stored:?} {exported:?}").contains(&tokens.access_token.reveal()),
-        false
-    );
+    assert!(!format!("{stored:?} {exported:?}").contains(&tokens.access_token.reveal()));
     let json: serde_json::Value = serde_json::from_str(&exported.reveal()).unwrap();
     assert_eq!(json["version"], 1);
     let restored = StoredSession::import_session(config(), exported).unwrap();

@@ -1,7 +1,8 @@
 /* Smoke test of the C ABI: drives a sign-in through scripted Cognito replies (an SRP
  * PASSWORD_VERIFIER challenge, a TOTP challenge, tokens), then checks the error paths:
  * garbage replies, service errors, null pointers, bad UTF-8, calls out of turn; and the
- * generic account call (SignUp with SECRET_HASH, GetUser, GlobalSignOut, its error paths).
+ * generic account call (SignUp with SECRET_HASH, GetUser, GlobalSignOut, its error paths) and
+ * the token manager (due time, a lost reply, backoff, retry, garbage, sign-out).
  * Built and run (under valgrind when present) by tests/c_smoke.rs. */
 
 #include <stdio.h>
@@ -22,6 +23,14 @@ static int failures = 0;
     } while (0)
 
 #define S(text) (const uint8_t *)(text), strlen(text)
+
+/* JWTs whose claims decode (the signature is not checked). */
+#define JWT_HEADER "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ"
+#define ACCESS_CLAIMS                                                                       \
+    "eyJzdWIiOiJzdWItMSIsInVzZXJuYW1lIjoiYWxpY2UiLCJ0b2tlbl91c2UiOiJhY2Nlc3MiLCJkZXZpY2Vf" \
+    "a2V5IjoidXMtZWFzdC0xX2RrIn0"
+#define ID_CLAIMS                                                                           \
+    "eyJzdWIiOiJzdWItMSIsImNvZ25pdG86dXNlcm5hbWUiOiJhbGljZSIsInRva2VuX3VzZSI6ImlkIn0"
 
 static int contains(const CognitoBytes *bytes, const char *needle) {
     /* Every buffer out is NUL-terminated, so it can be read as a C string. */
@@ -45,6 +54,100 @@ static CognitoSignIn *new_sign_in(const CognitoConfig *config) {
           COGNITO_RESULT_OK);
     CHECK(sign_in != NULL);
     return sign_in;
+}
+
+static CognitoResult refresh_reply(CognitoTokenManager *manager, uint16_t status, const char *body,
+                                   uint64_t now, uint32_t *outcome, CognitoBytes *tokens) {
+    CognitoHeader headers[1] = {{S("Content-Type"), S("application/x-amz-json-1.1")}};
+    return cognito_token_manager_handle_response(manager, status, headers, 1,
+                                                 (const uint8_t *)body, strlen(body), now,
+                                                 outcome, tokens);
+}
+
+/* The token manager, on the tokens of the sign-in above (issued at 1700000000, 3600 s). */
+static void refresh(const CognitoConfig *config, const CognitoBytes *tokens_json) {
+    CognitoTokenManager *manager = NULL;
+    CHECK(cognito_token_manager_new(config, tokens_json->data, tokens_json->len, &manager) ==
+          COGNITO_RESULT_OK);
+    CognitoRequest request;
+    bool has_request = true;
+    CHECK(cognito_token_manager_poll_refresh(manager, 1700000000u, &request, &has_request) ==
+          COGNITO_RESULT_OK);
+    CHECK(!has_request && request.body.data == NULL); /* not due */
+    uint64_t due = 0;
+    bool has_time = false;
+    CHECK(cognito_token_manager_next_refresh_at(manager, &due, &has_time) == COGNITO_RESULT_OK);
+    CHECK(has_time && due == 1700003300u);
+
+    /* Due: a request; none while it is out; its reply is lost; the backoff; the retry. */
+    CHECK(cognito_token_manager_poll_refresh(manager, due, &request, &has_request) ==
+          COGNITO_RESULT_OK);
+    CHECK(has_request);
+    CHECK(contains(&request.target, "GetTokensFromRefreshToken"));
+    CHECK(contains(&request.body, "\"RefreshToken\":\"ref\""));
+    cognito_request_free(&request);
+    CHECK(cognito_token_manager_poll_refresh(manager, due, &request, &has_request) ==
+          COGNITO_RESULT_OK);
+    CHECK(!has_request);
+    CHECK(cognito_token_manager_handle_transport_failure(manager, due) == COGNITO_RESULT_OK);
+    CHECK(cognito_token_manager_handle_transport_failure(manager, due) == COGNITO_RESULT_MISUSE);
+    CHECK(cognito_token_manager_poll_refresh(manager, due, &request, &has_request) ==
+          COGNITO_RESULT_OK);
+    CHECK(!has_request);
+    CHECK(cognito_token_manager_poll_refresh(manager, due + 1, &request, &has_request) ==
+          COGNITO_RESULT_OK);
+    CHECK(has_request);
+    cognito_request_free(&request);
+    uint32_t outcome = 0;
+    CognitoBytes tokens;
+    CHECK(refresh_reply(manager, 200,
+                        "{\"AuthenticationResult\":{\"AccessToken\":\"" JWT_HEADER "." ACCESS_CLAIMS
+                        ".c2ln\",\"IdToken\":\"" JWT_HEADER "." ID_CLAIMS ".c2ln\","
+                        "\"RefreshToken\":\"ref2\",\"ExpiresIn\":3600,\"TokenType\":\"Bearer\"}}",
+                        due + 1, &outcome, &tokens) == COGNITO_RESULT_OK);
+    CHECK(outcome == COGNITO_REFRESH_OUTCOME_REFRESHED);
+    CHECK(contains(&tokens, "\"refresh_token\":\"ref2\""));
+    cognito_bytes_free(&tokens);
+    /* No refresh out: a reply is misuse. */
+    CHECK(refresh_reply(manager, 200, "{}", due + 1, &outcome, &tokens) == COGNITO_RESULT_MISUSE);
+    CHECK(outcome == 0 && tokens.data == NULL);
+
+    /* Garbage is "retry later"; a refused refresh token signs out. */
+    uint64_t later = due + 3600;
+    CHECK(cognito_token_manager_poll_refresh(manager, later, &request, &has_request) ==
+          COGNITO_RESULT_OK);
+    CHECK(has_request);
+    cognito_request_free(&request);
+    CHECK(refresh_reply(manager, 200, "<html>", later, &outcome, &tokens) == COGNITO_RESULT_OK);
+    CHECK(outcome == COGNITO_REFRESH_OUTCOME_RETRY_LATER && tokens.data == NULL);
+    CHECK(cognito_token_manager_poll_refresh(manager, later + 10, &request, &has_request) ==
+          COGNITO_RESULT_OK);
+    CHECK(has_request);
+    cognito_request_free(&request);
+    CHECK(refresh_reply(manager, 400,
+                        "{\"__type\":\"NotAuthorizedException\",\"message\":\"Refresh Token has been revoked\"}",
+                        later + 10, &outcome, &tokens) == COGNITO_RESULT_OK);
+    CHECK(outcome == COGNITO_REFRESH_OUTCOME_SIGNED_OUT);
+    CHECK(cognito_token_manager_tokens(manager, &tokens) == COGNITO_RESULT_OK);
+    CHECK(tokens.data == NULL);
+    CHECK(cognito_token_manager_next_refresh_at(manager, &due, &has_time) == COGNITO_RESULT_OK);
+    CHECK(!has_time);
+
+    /* Null pointers, garbage tokens, invalid UTF-8. */
+    CHECK(cognito_token_manager_poll_refresh(NULL, 0, &request, &has_request) ==
+          COGNITO_RESULT_NULL_PARAMETER);
+    CHECK(cognito_token_manager_poll_refresh(manager, 0, &request, NULL) ==
+          COGNITO_RESULT_NULL_PARAMETER);
+    CHECK(cognito_token_manager_handle_transport_failure(NULL, 0) == COGNITO_RESULT_NULL_PARAMETER);
+    cognito_token_manager_free(manager);
+    cognito_token_manager_free(NULL);
+    CognitoTokenManager *bad = NULL;
+    CHECK(cognito_token_manager_new(config, S("{\"id_token\":"), &bad) == COGNITO_RESULT_INVALID_INPUT);
+    CHECK(bad == NULL);
+    const uint8_t bad_utf8[] = {'{', 0xc3, '}'};
+    CHECK(cognito_token_manager_new(config, bad_utf8, sizeof bad_utf8, &bad) ==
+          COGNITO_RESULT_INVALID_UTF8);
+    CHECK(cognito_token_manager_new(NULL, S("{}"), &bad) == COGNITO_RESULT_NULL_PARAMETER);
 }
 
 static void happy_path(const CognitoConfig *config) {
@@ -90,13 +193,6 @@ static void happy_path(const CognitoConfig *config) {
     CHECK(contains(&request.body, "SOFTWARE_TOKEN_MFA_CODE"));
     cognito_request_free(&request);
 
-    /* The access and ID tokens must be JWTs whose claims decode (the signature is not checked). */
-#define JWT_HEADER "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ"
-#define ACCESS_CLAIMS                                                                       \
-    "eyJzdWIiOiJzdWItMSIsInVzZXJuYW1lIjoiYWxpY2UiLCJ0b2tlbl91c2UiOiJhY2Nlc3MiLCJkZXZpY2Vf" \
-    "a2V5IjoidXMtZWFzdC0xX2RrIn0"
-#define ID_CLAIMS                                                                           \
-    "eyJzdWIiOiJzdWItMSIsImNvZ25pdG86dXNlcm5hbWUiOiJhbGljZSIsInRva2VuX3VzZSI6ImlkIn0"
     CHECK(reply(sign_in, 200,
                 "{\"AuthenticationResult\":{\"AccessToken\":\"" JWT_HEADER "." ACCESS_CLAIMS ".c2ln\","
                 "\"IdToken\":\"" JWT_HEADER "." ID_CLAIMS ".c2ln\","
@@ -106,6 +202,7 @@ static void happy_path(const CognitoConfig *config) {
     CHECK(contains(&step.tokens_json, "\"refresh_token\":\"ref\""));
     CHECK(contains(&step.tokens_json, "\"access_token\":\"" JWT_HEADER "." ACCESS_CLAIMS ".c2ln\""));
     CHECK(contains(&step.tokens_json, "\"expires_at\":1700003600"));
+    refresh(config, &step.tokens_json);
     cognito_step_free(&step);
     CHECK(cognito_sign_in_status(sign_in, &status) == COGNITO_RESULT_OK);
     CHECK(status == COGNITO_STATUS_DONE);
