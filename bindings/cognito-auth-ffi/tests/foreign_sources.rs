@@ -237,7 +237,10 @@ const DECLARATIONS: &[(&str, &str)] = &[
     ("open class StoredSession", "open class StoredSession:"),
     ("open class AccountCall", "open class AccountCall:"),
     ("open class SignUpFlow", "open class SignUpFlow:"),
-    ("open class PasswordResetFlow", "open class PasswordResetFlow:"),
+    (
+        "open class PasswordResetFlow",
+        "open class PasswordResetFlow:",
+    ),
     ("open class ChangePassword", "open class ChangePassword:"),
     ("open class GetUser", "open class GetUser:"),
     (
@@ -255,13 +258,19 @@ const DECLARATIONS: &[(&str, &str)] = &[
     ("data class Device (", "public struct Device {"),
     ("data class DeviceList (", "public struct DeviceList {"),
     ("data class CodeDelivery (", "public struct CodeDelivery {"),
-    ("data class MfaPreference (", "public struct MfaPreference {"),
+    (
+        "data class MfaPreference (",
+        "public struct MfaPreference {",
+    ),
     ("sealed class SignUpStep", "public enum SignUpStep {"),
     (
         "sealed class PasswordResetStep",
         "public enum PasswordResetStep {",
     ),
-    ("sealed class RefreshOutcome", "public enum RefreshOutcome {"),
+    (
+        "sealed class RefreshOutcome",
+        "public enum RefreshOutcome {",
+    ),
     ("data class Header (", "public struct Header {"),
     ("data class HttpRequest (", "public struct HttpRequest {"),
     ("data class Tokens (", "public struct Tokens {"),
