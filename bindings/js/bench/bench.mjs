@@ -8,17 +8,21 @@
 //   Amplify JS v6 (@aws-amplify/auth internals, dist/cjs/providers/cognito/utils/srp):
 //     getAuthenticationHelper + getPasswordAuthenticationKey + getSignatureString.
 // Rounds interleave the implementations; medians per implementation. `--quick` for CI.
+// `--baseline DIR`: also times an earlier build of this package (DIR/node/cognito_auth_wasm.js, a
+// copy of an earlier pkg/), interleaved with the rest, for before/after figures from one run.
 // Writes BENCH.md (unless --no-write) and prints the table.
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const quick = process.argv.includes('--quick');
-const write = !process.argv.includes('--no-write') && !quick;
+const baselineAt = process.argv.indexOf('--baseline');
+const baselineDir = baselineAt > 0 ? process.argv[baselineAt + 1] : null;
+const write = !process.argv.includes('--no-write') && !quick && !baselineDir;
 
 const { PoolConfig, SignIn } = await import('cognito-auth');
 const acij = require('amazon-cognito-identity-js');
@@ -85,6 +89,18 @@ const impls = {
     });
   }),
 };
+if (baselineDir) {
+  const { makeApi } = await import('../src/api.mjs');
+  const old = makeApi(require(resolve(baselineDir, 'node', 'cognito_auth_wasm.js')));
+  const oldConfig = new old.PoolConfig({ poolId, clientId: 'benchclient0001', endpoint: 'http://127.0.0.1:9/' });
+  impls[`cognito-auth baseline (${baselineDir})`] = async () => {
+    const signIn = new old.SignIn(oldConfig, username, password);
+    signIn.start();
+    const step = signIn.handleResponse(200, {}, challengeBody, 1_700_000_000);
+    if (step.kind !== 'send' || !step.request.body.includes('PASSWORD_CLAIM_SIGNATURE')) throw new Error('no proof');
+    signIn.dispose();
+  };
+}
 if (amplify) {
   impls['Amplify JS v6 (@aws-amplify/auth 6.21.1 SRP helpers)'] = async () => {
     const helper = await amplify.getAuthenticationHelper(poolName);
@@ -100,7 +116,8 @@ const names = Object.keys(impls);
 const ours = names[0];
 const times = Object.fromEntries(names.map((n) => [n, []]));
 const rounds = quick ? 5 : 25;
-const perRound = (n) => (n === ours ? (quick ? 6 : 20) : 1);
+const ourBuilds = (n) => n.startsWith('cognito-auth');
+const perRound = (n) => (ourBuilds(n) ? (quick ? 6 : 20) : 1);
 for (const name of names) await impls[name](); // warm up
 for (let round = 0; round < rounds; round += 1) {
   for (const name of names) {
@@ -120,13 +137,13 @@ const lines = [
 ];
 const table = lines.join('\n');
 console.log(table);
-const slowest = Math.min(...names.slice(1).map((n) => medians[n] / medians[ours]));
+const slowest = Math.min(...names.filter((n) => !ourBuilds(n)).map((n) => medians[n] / medians[ours]));
 console.log(`bench: cognito-auth is ${slowest.toFixed(1)}× faster than the fastest peer (goal ≥ 10×)`);
 if (write) {
   let sizes = '';
   try {
     const s = JSON.parse(require('node:fs').readFileSync(join(here, '..', 'pkg', 'sizes.json'), 'utf8'));
-    sizes = `\nRelease \`.wasm\` (pkg/web/cognito_auth_wasm_bg.wasm${s.wasmOpt ? ', after wasm-opt -Os' : ''}): ${(s.wasm / 1024).toFixed(1)} KiB, ${(s.gzip / 1024).toFixed(1)} KiB gzipped (gzip -9); cargo's output before wasm-bindgen: ${(s.raw / 1024).toFixed(1)} KiB.\n`;
+    sizes = `\nRelease \`.wasm\` (pkg/web/cognito_auth_wasm_bg.wasm${s.wasmOpt ? ', after wasm-opt -Oz' : ''}): ${(s.wasm / 1024).toFixed(1)} KiB, ${(s.gzip / 1024).toFixed(1)} KiB gzipped (gzip -9); cargo's output before wasm-bindgen: ${(s.raw / 1024).toFixed(1)} KiB.\n`;
   } catch { /* not built */ }
   writeFileSync(join(here, '..', 'BENCH.md'), `# Benchmark: one PASSWORD_VERIFIER step in Node
 
