@@ -409,7 +409,8 @@ def test_global_sign_out_then_refresh_fails(moto, pool):
         "refresh", "--refresh-token-auth", "--tokens-file", cli.tokens,
         expect="NotAuthorizedException",
     )
-    assert result.returncode == 1
+    # Exit status 3: refused by the service (README, "Command line": exit codes by class).
+    assert result.returncode == 3
 
 
 def test_zz_moto_stops(moto):
