@@ -303,7 +303,13 @@ pub fn device_store(data: &[u8]) {
         return;
     };
     let Some(mut model) = Model::from_json(&value) else {
-        panic!("a store deserialized but its JSON has no by_sub/aliases maps");
+        // serde's derived structs also load from a sequence (`[by_sub, aliases]`, regression
+        // seed `regression-store-as-a-sequence`): nothing to model then. An object must model.
+        assert!(
+            value.is_array(),
+            "a store deserialized but its JSON has no by_sub/aliases maps"
+        );
+        return;
     };
     for _ in 0..MAX_STEPS {
         if inp.is_empty() {
