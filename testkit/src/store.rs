@@ -112,14 +112,14 @@ pub(crate) struct PendingCode {
 /// before it stops working: then even the right code gets ExpiredCodeException and a new
 /// code must be requested. The service documents no number; TooManyFailedAttemptsException
 /// and LimitExceededException are in the error lists of ConfirmSignUp and
-/// ConfirmForgotPassword (../shared/protocol.md, Appendix B), and ExpiredCodeException's
+/// ConfirmForgotPassword (the team protocol notes, protocol.md Appendix B; not read by any test), and ExpiredCodeException's
 /// "Invalid code provided, please request a code again." is what a dead code gets.
 pub(crate) const MAX_CODE_ATTEMPTS: u32 = 5;
 
 /// Wrong one-time codes (SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, the MFA_SETUP
 /// VerifySoftwareToken) one challenge session takes: each gets CodeMismatchException and
 /// the challenge stays open, the last one also ends the session, so the next answer gets
-/// NotAuthorizedException "Invalid session for the user." (../shared/protocol.md §4.3:
+/// NotAuthorizedException "Invalid session for the user." (protocol.md §4.3, the team protocol notes:
 /// consumed sessions fail so, and a wrong answer may invalidate the session,
 /// aws-amplify/amplify-js#5834; §4.4: VerifySoftwareToken's ERROR "may mean ... too many
 /// retries"). Cognito allows three tries of an MFA code per sign-in.
