@@ -5,7 +5,10 @@ line `<label>: N passed, M failed[, K skipped]` (an expected failure, xfail, cou
 and is named on the line before) and exits non-zero when anything failed.
 """
 
+import contextlib
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -62,6 +65,25 @@ def main(path, label):
     sys.exit(1 if failed else 0)
 
 
+def pool_settings(filename):
+    """The interop pool file `filename` (beside this file) as (path, the parsed file, pool id,
+    region, first client's id, second client's id, its secret, {user name: password}): the
+    first client is public, the second has a secret."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), filename)
+    with open(path) as f:
+        pool = json.load(f)
+    clients = pool["clients"]
+    return (
+        path,
+        pool,
+        pool["pool_id"],
+        pool["pool_id"].split("_")[0],
+        clients[0]["client_id"],
+        clients[1]["client_id"],
+        clients[1]["client_secret"],
+        {u["username"]: u["password"] for u in pool.get("users", [])},
+    )
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -93,3 +115,40 @@ def stop(proc, timeout=15):
             proc.wait(5)
             return None
     return proc.returncode
+
+
+@contextlib.contextmanager
+def serve(config, pool_id):
+    """`cognito-auth serve --port 0 --config <config>`: yields (process, the JSON line it prints
+    first: endpoint, pool_id, ...), stopped (bounded) on exit."""
+    proc = subprocess.Popen(
+        [BINARY, "serve", "--port", "0", "--config", config],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        info = json.loads(read_first_line(proc, 30))
+        assert info["pool_id"] == pool_id, info
+        yield proc, info
+    finally:
+        stop(proc)
+
+
+def server_fixture(config, pool_id, state):
+    """A module-scoped pytest fixture serving `config`: yields serve's JSON line and keeps the
+    process in `state["proc"]` (for assert_stops_on_sigterm)."""
+
+    @pytest.fixture(scope="module")
+    def server():
+        with serve(config, pool_id) as (proc, info):
+            state["proc"] = proc
+            yield info
+
+    return server
+
+def assert_stops_on_sigterm(proc):
+    """`serve` is still running, and exits 0 on SIGTERM within 15 s."""
+    assert proc.poll() is None, "serve exited early"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(15) == 0

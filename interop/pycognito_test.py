@@ -27,8 +27,6 @@ import base64
 import contextlib
 import json
 import os
-import signal
-import subprocess
 import sys
 
 import boto3
@@ -40,14 +38,9 @@ import harness  # noqa: E402
 from pycognito import Cognito  # noqa: E402
 from pycognito.aws_srp import AWSSRP, generate_hash_device  # noqa: E402
 
-CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pool.json")
-POOL = json.load(open(CONFIG))
-POOL_ID = POOL["pool_id"]
-REGION = POOL_ID.split("_")[0]
-PUBLIC = POOL["clients"][0]["client_id"]
-SECRET_CLIENT = POOL["clients"][1]["client_id"]
-SECRET = POOL["clients"][1]["client_secret"]
-USERS = {u["username"]: u["password"] for u in POOL["users"]}
+(CONFIG, POOL, POOL_ID, REGION, PUBLIC, SECRET_CLIENT, SECRET, USERS) = harness.pool_settings(
+    "pool.json"
+)
 
 # Dummy credentials: botocore signs the unsigned operations anyway; no real AWS is reached.
 os.environ["AWS_ACCESS_KEY_ID"] = "interop"
@@ -59,24 +52,7 @@ os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 os.environ.pop("AWS_PROFILE", None)
 
 _server = {}
-
-
-@pytest.fixture(scope="module")
-def server():
-    proc = subprocess.Popen(
-        [harness.BINARY, "serve", "--port", "0", "--config", CONFIG],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    _server["proc"] = proc
-    try:
-        line = harness.read_first_line(proc, 30)
-        info = json.loads(line)
-        assert info["pool_id"] == POOL_ID
-        yield info
-    finally:
-        harness.stop(proc)
+server = harness.server_fixture(CONFIG, POOL_ID, _server)
 
 
 def endpoint(server):
@@ -274,10 +250,7 @@ def test_device_srp_secret_client(server):
 
 
 def test_zz_server_stops_on_sigterm(server):
-    proc = _server["proc"]
-    assert proc.poll() is None, "serve exited early"
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(15) == 0
+    harness.assert_stops_on_sigterm(_server["proc"])
 
 
 if __name__ == "__main__":
