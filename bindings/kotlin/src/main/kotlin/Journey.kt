@@ -4,8 +4,8 @@
 //
 //   java -Djna.library.path=<dir of libcognito_auth_ffi> -cp ... JourneyKt <endpoint> <pool id>
 //
-// with the pool of pool.json. Prints one line per test and `kotlin: N passed, M failed`; exits
-// non-zero on any failure.
+// with the pool of pool.json; AccountJourney.kt adds a new user's whole journey. Prints one
+// line per test and `kotlin: N passed, M failed`; exits non-zero on any failure.
 
 import cognitoauth.AuthFlow
 import cognitoauth.AuthChallenge
@@ -257,12 +257,14 @@ fun main(args: Array<String>) {
         "wrong_password_is_a_typed_error" to ::wrongPasswordIsATypedError,
         "device_srp_sign_in_skips_mfa" to ::deviceSrpSignInSkipsMfa,
         "secrets_never_print" to ::secretsNeverPrint,
-    )
+    ).map { (name, test) -> name to { test(journey) } } +
+        // A new user's whole journey (AccountJourney.kt), on its own app client.
+        accountJourneyTests(endpoint, poolId)
     var passed = 0
     var failed = 0
     for ((name, test) in tests) {
         try {
-            test(journey)
+            test()
             passed++
             println("ok   $name")
         } catch (e: Throwable) {
