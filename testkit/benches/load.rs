@@ -10,7 +10,9 @@
 //! cargo bench -p cognito-auth-testkit --bench load -- --seconds 20 --connections 64
 //! ```
 //!
-//! Options: `--seconds S` (20), `--connections N` (64), `--only testkit|moto`,
+//! Options: `--seconds S` (20), `--warmup S` (3: every connection signs in for that long
+//! first, unmeasured, so tables and caches fill and the connections' start is not one
+//! synchronized burst), `--connections N` (64), `--only testkit|moto`,
 //! `--serve-bin PATH` (default `$CARGO_TARGET_DIR` or `target`, `/release/cognito-auth`),
 //! `--python PATH` (`python3`, with `moto[server]` installed). Exits 1 when a sign-in
 //! against the testkit failed, or when moto could not be started (unless `--only testkit`).
@@ -40,6 +42,7 @@ const PASSWORD: &str = "Correct-Horse-9!";
 
 struct Options {
     seconds: u64,
+    warmup: u64,
     connections: usize,
     only: Option<String>,
     serve_bin: PathBuf,
@@ -52,6 +55,7 @@ fn options() -> Options {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
     let mut o = Options {
         seconds: 20,
+        warmup: 3,
         connections: 64,
         only: None,
         serve_bin: target.join("release/cognito-auth"),
@@ -62,6 +66,7 @@ fn options() -> Options {
         let mut value = || args.next().unwrap_or_else(|| panic!("{arg} needs a value"));
         match arg.as_str() {
             "--seconds" => o.seconds = value().parse().expect("--seconds N"),
+            "--warmup" => o.warmup = value().parse().expect("--warmup N"),
             "--connections" => o.connections = value().parse().expect("--connections N"),
             "--only" => o.only = Some(value()),
             "--serve-bin" => o.serve_bin = PathBuf::from(value()),
@@ -70,6 +75,7 @@ fn options() -> Options {
         }
     }
     o.seconds = o.seconds.clamp(1, 600);
+    o.warmup = o.warmup.min(60);
     o.connections = o.connections.clamp(1, 1024);
     o
 }
@@ -240,7 +246,7 @@ fn drive(
             .expect("pool config")
             .with_endpoint(endpoint.to_owned()),
     );
-    // Warm-up: one sign-in per user, serially (moto's first requests import code).
+    // A few sign-ins first, serially: moto's first requests import code.
     for user in users.iter().take(4) {
         let mut conn = None;
         if let Err(e) = sign_in(&config, &mut conn, &host, user) {
@@ -248,42 +254,58 @@ fn drive(
         }
     }
     let tally = Arc::new(Mutex::new(Tally::default()));
-    let cpu_before = cpu_ticks(server_pid);
-    let start = Instant::now();
+    // Sign-ins that start before `start` are the warm-up: run, not measured.
+    let start = Instant::now() + Duration::from_secs(o.warmup);
     let deadline = start + Duration::from_secs(o.seconds);
-    std::thread::scope(|scope| {
-        for i in 0..o.connections {
-            let (config, host, tally) = (Arc::clone(&config), host.clone(), Arc::clone(&tally));
-            let user = users[i % users.len()].clone();
-            scope.spawn(move || {
-                let mut conn = None;
-                let mut mine = Tally::default();
-                while Instant::now() < deadline {
-                    let t = Instant::now();
-                    match sign_in(&config, &mut conn, &host, &user) {
-                        Ok(()) => mine.latencies.push(t.elapsed()),
-                        Err(e) => {
-                            mine.errors += 1;
-                            if mine.first_errors.len() < 3 {
-                                mine.first_errors.push(e);
+    let mut cpu_before = None;
+    let end = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..o.connections)
+            .map(|i| {
+                let (config, host, tally) = (Arc::clone(&config), host.clone(), Arc::clone(&tally));
+                let user = users[i % users.len()].clone();
+                scope.spawn(move || {
+                    let mut conn = None;
+                    let mut mine = Tally::default();
+                    let mut last_end = Instant::now();
+                    while Instant::now() < deadline {
+                        let t = Instant::now();
+                        let result = sign_in(&config, &mut conn, &host, &user);
+                        last_end = Instant::now();
+                        let measured = t >= start;
+                        match result {
+                            Ok(()) if measured => mine.latencies.push(last_end - t),
+                            Ok(()) => {}
+                            Err(e) => {
+                                mine.errors += 1;
+                                if mine.first_errors.len() < 3 {
+                                    mine.first_errors.push(e);
+                                }
+                                conn = None;
+                                std::thread::sleep(Duration::from_millis(10));
                             }
-                            conn = None;
-                            std::thread::sleep(Duration::from_millis(10));
                         }
                     }
-                }
-                let mut all = tally.lock().unwrap();
-                all.latencies.extend(mine.latencies);
-                all.errors += mine.errors;
-                for e in mine.first_errors {
-                    if all.first_errors.len() < 5 {
-                        all.first_errors.push(e);
+                    let mut all = tally.lock().unwrap();
+                    all.latencies.extend(mine.latencies);
+                    all.errors += mine.errors;
+                    for e in mine.first_errors {
+                        if all.first_errors.len() < 5 {
+                            all.first_errors.push(e);
+                        }
                     }
-                }
-            });
-        }
+                    last_end
+                })
+            })
+            .collect();
+        std::thread::sleep(start.saturating_duration_since(Instant::now()));
+        cpu_before = cpu_ticks(server_pid);
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap())
+            .max()
+            .unwrap_or(deadline)
     });
-    let elapsed = start.elapsed();
+    let elapsed = end.saturating_duration_since(start);
     let cpu_after = cpu_ticks(server_pid);
     let mut tally = std::mem::take(&mut *tally.lock().unwrap());
     tally.latencies.sort();

@@ -7,8 +7,11 @@
 //!
 //! **Not constant time**, on purpose: this is a test double whose secrets (`b`, the stored
 //! verifiers, the test passwords) protect nothing, so it uses num-bigint's variable-time
-//! `modpow` and a variable-time fixed-base table for `g^b` ([`pow_g`]). Correctness is what
-//! matters here, and it is checked against plain `modpow` in the tests below.
+//! `modpow` and variable-time fixed-base tables for `g^b` and a recent verifier's `v^u`
+//! ([`comb`]). Correctness is what matters here, and the tables are checked against plain
+//! `modpow` in their tests.
+
+mod comb;
 
 use std::sync::OnceLock;
 
@@ -43,59 +46,10 @@ fn group() -> &'static Group {
     })
 }
 
-/// Bits per window of the fixed-base table for `g^e`.
-const WINDOW_BITS: usize = 8;
-/// Windows covered by the table: exponents up to 256 bits (`b` is 32 random bytes).
-const WINDOWS: usize = 256 / WINDOW_BITS;
-
-/// `COMB[i][d - 1] = g^(d · 2^(8i)) mod N` for `d` in 1..=255: 32 × 255 group elements
-/// (about 3 MiB), built once per process on first use (8160 multiplications).
-fn comb() -> &'static [Vec<BigUint>] {
-    static COMB: OnceLock<Vec<Vec<BigUint>>> = OnceLock::new();
-    COMB.get_or_init(|| {
-        let grp = group();
-        let mut tables = Vec::with_capacity(WINDOWS);
-        // g^(2^(8i)) for the window being built.
-        let mut base = grp.g.clone();
-        for _ in 0..WINDOWS {
-            let mut row = Vec::with_capacity((1 << WINDOW_BITS) - 1);
-            let mut acc = base.clone();
-            for _ in 1..(1 << WINDOW_BITS) {
-                let next = (&acc * &base) % &grp.n;
-                row.push(acc);
-                acc = next;
-            }
-            // acc = base^256 = g^(2^(8(i+1))): the next window's base.
-            base = acc;
-            tables.push(row);
-        }
-        tables
-    })
-}
-
-/// `g^e mod N` for `e < 2^256` with the fixed-base table: one multiplication per non-zero
-/// byte of `e` (at most 31) instead of `modpow`'s 256 squarings. Variable time (see the
-/// module note). Larger exponents fall back to `modpow`.
+/// `g^e mod N` through the generator's fixed-base table.
 fn pow_g(e: &BigUint) -> BigUint {
     let grp = group();
-    if e.bits() > (WINDOWS * WINDOW_BITS) as u64 {
-        return grp.g.modpow(e, &grp.n);
-    }
-    let mut acc: Option<BigUint> = None;
-    // Little-endian bytes: byte i is the digit of window i.
-    for (row, digit) in comb().iter().zip(e.to_bytes_le()) {
-        let Some(entry) = usize::from(digit)
-            .checked_sub(1)
-            .and_then(|index| row.get(index))
-        else {
-            continue; // a zero digit contributes g^0
-        };
-        acc = Some(match acc {
-            None => entry.clone(),
-            Some(acc) => (acc * entry) % &grp.n,
-        });
-    }
-    acc.unwrap_or_else(|| BigUint::from(1u8))
+    comb::g_table(&grp.g, &grp.n).pow(&grp.g, e, &grp.n)
 }
 
 /// padHex bytes of a non-negative integer (`0` → `[0]`).
@@ -253,7 +207,11 @@ impl ServerExchange {
         if u == BigUint::ZERO {
             return false;
         }
-        let s = (&self.a * verifier.v.modpow(&u, &grp.n)).modpow(&self.b, &grp.n);
+        let v_u = match comb::verifier_table(&verifier.v, &grp.n) {
+            Some(table) => table.pow(&verifier.v, &u, &grp.n),
+            None => verifier.v.modpow(&u, &grp.n),
+        };
+        let s = (&self.a * v_u).modpow(&self.b, &grp.n);
         let hk = hkdf::Hkdf::<Sha256>::new(Some(&pad(&u)), &pad(&s));
         let mut key = [0u8; 16];
         if hk.expand(b"Caldera Derived Key", &mut key).is_err() {
@@ -273,49 +231,4 @@ impl ServerExchange {
 /// Hex of a salt as Cognito sends SALT (lower-case, minimal).
 pub(crate) fn hex(value: &BigUint) -> String {
     value.to_str_radix(16)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A small deterministic generator (splitmix64) for the test exponents.
-    fn bytes(seed: &mut u64, len: usize) -> Vec<u8> {
-        (0..len)
-            .map(|_| {
-                *seed = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
-                let mut z = *seed;
-                z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-                z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-                (z ^ (z >> 31)) as u8
-            })
-            .collect()
-    }
-
-    #[test]
-    fn fixed_base_table_agrees_with_modpow() {
-        let grp = group();
-        let mut seed = 7;
-        let mut exponents: Vec<BigUint> = (0..40)
-            .map(|i| BigUint::from_bytes_be(&bytes(&mut seed, 1 + i % 32)))
-            .collect();
-        let max = (BigUint::from(1u8) << 256u32) - 1u8;
-        exponents.extend([
-            BigUint::ZERO,
-            BigUint::from(1u8),
-            BigUint::from(255u8),
-            BigUint::from(256u16),
-            BigUint::from(1u8) << 255u32,
-            max.clone(),
-            // Zero bytes inside and at the bottom.
-            BigUint::from_bytes_be(&[0x80, 0, 0, 0, 0, 0, 0, 1, 0, 0]),
-            BigUint::from(1u8) << 248u32,
-            // Past the table: the modpow fallback.
-            max + 1u8,
-            BigUint::from(3u8) << 300u32,
-        ]);
-        for e in &exponents {
-            assert_eq!(pow_g(e), grp.g.modpow(e, &grp.n), "g^{e:x}");
-        }
-    }
 }
