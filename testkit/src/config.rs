@@ -42,6 +42,10 @@ pub struct Config {
     /// Users that exist from the start.
     #[serde(default)]
     pub users: Vec<UserSeed>,
+    /// `admin_credentials`: the IAM callers whose SigV4 signatures the Admin* operations and
+    /// ListUsers accept (none: every signed request is refused as UnrecognizedClientException).
+    #[serde(default)]
+    pub admin_credentials: Vec<crate::sigv4::AdminCredentials>,
     /// `SignInPolicy`: the first factors of choice-based sign-in (USER_AUTH).
     #[serde(default)]
     pub sign_in_policy: SignInPolicy,
@@ -171,6 +175,7 @@ impl Config {
             password_policy: PasswordPolicy::default(),
             issuer: None,
             users: Vec::new(),
+            admin_credentials: Vec::new(),
             sign_in_policy: SignInPolicy::default(),
             custom_auth: None,
         }

@@ -26,6 +26,8 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self.kind {
             "InternalErrorException" => 500,
+            // An unsigned request to a SigV4 operation (AWS common errors: 403).
+            "MissingAuthenticationTokenException" => 403,
             _ => 400,
         }
     }

@@ -683,10 +683,17 @@ fn route(request: &HttpRequest, shared: &Shared) -> PoolResponse {
     }
     match request.method.as_str() {
         "POST" => {
-            let target = request.header("X-Amz-Target").unwrap_or("");
+            // The headers go along: the admin operations check their SigV4 signature.
             let now = (shared.clock)();
             let mut rng = lock(&shared.rng);
-            lock(&shared.pool).handle(target, &request.body, now, &mut **rng)
+            lock(&shared.pool).handle_http(
+                &request.method,
+                &request.path,
+                &request.headers,
+                &request.body,
+                now,
+                &mut **rng,
+            )
         }
         "GET" if path == OUTBOX_PATH => {
             let pool = lock(&shared.pool);

@@ -31,6 +31,8 @@ pub enum Purpose {
     VerifyAttribute(String),
     /// An SMS_MFA or EMAIL_OTP sign-in code.
     Mfa,
+    /// AdminCreateUser's invitation: the `code` is the temporary password.
+    TemporaryPassword,
 }
 
 /// One delivered code.

@@ -30,7 +30,7 @@ pub struct PoolResponse {
 }
 
 impl PoolResponse {
-    fn json(value: &Value) -> Self {
+    pub(crate) fn json(value: &Value) -> Self {
         Self {
             status: 200,
             headers: vec![(
@@ -237,6 +237,7 @@ impl Pool {
             device_group_key: format!("-{}", crypto::opaque(rng, 6)),
             codes: BTreeMap::new(),
             modified: now,
+            created: now,
         };
         self.users.insert(username.clone(), user);
         Ok(username)
@@ -296,6 +297,10 @@ impl Pool {
             "ForgetDevice" => self.forget_device(body, cx),
             "UpdateDeviceStatus" => self.update_device_status(body, cx),
             "GetUserAuthFactors" => self.get_user_auth_factors(body, cx),
+            // Served by `handle_http`, which sees the signature; here there is none.
+            other if crate::ops::SIGNED_OPERATIONS.contains(&other) => {
+                Err(crate::ops::missing_authentication())
+            }
             other => Err(ApiError::new(
                 "UnknownOperationException",
                 format!("cognito-auth-testkit does not implement {other}"),

@@ -56,6 +56,8 @@ pub(crate) struct User {
     /// Pending codes by purpose key (`signup`, `forgot`, `verify:<attr>`).
     pub(crate) codes: BTreeMap<String, PendingCode>,
     pub(crate) modified: u64,
+    /// When the user was created (UserCreateDate).
+    pub(crate) created: u64,
 }
 
 impl User {

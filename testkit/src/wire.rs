@@ -80,6 +80,22 @@ impl Body {
         }
     }
 
+    /// An optional list of strings (AttributesToGet, DesiredDeliveryMediums).
+    pub(crate) fn opt_string_list(&self, name: &str) -> ApiResult<Option<Vec<String>>> {
+        match self.present(name) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s.clone()),
+                    _ => Err(type_error(name, "STRING_VALUE")),
+                })
+                .collect::<ApiResult<Vec<String>>>()
+                .map(Some),
+            Some(_) => Err(type_error(name, "list")),
+        }
+    }
+
     /// An optional nested structure member.
     pub(crate) fn opt_struct(&self, name: &str) -> ApiResult<Option<Body>> {
         match self.present(name) {

@@ -71,6 +71,7 @@ impl Pool {
             device_group_key: format!("-{}", crypto::opaque(cx.rng, 6)),
             codes: BTreeMap::new(),
             modified: cx.now,
+            created: cx.now,
         };
         self.users.insert(username.clone(), user);
         let details = self.deliver(&username, "signup", Purpose::SignUp, DAY, cx)?;
@@ -274,14 +275,8 @@ impl Pool {
             "Username": user.username,
             "UserAttributes": attribute_list(std::iter::once((&sub.0, &sub.1)).chain(user.attributes.iter())),
         });
-        let enabled = user.enabled_factors(&factors);
         if let Some(obj) = response.as_object_mut() {
-            if !enabled.is_empty() {
-                obj.insert("UserMFASettingList".into(), json!(enabled));
-            }
-            if let Some(preferred) = &user.mfa.preferred {
-                obj.insert("PreferredMfaSetting".into(), json!(preferred));
-            }
+            obj.extend(super::admin::mfa_settings(user, &factors));
         }
         Ok(response)
     }

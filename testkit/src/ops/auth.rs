@@ -1,10 +1,13 @@
 //! InitiateAuth and RespondToAuthChallenge: SRP, passwords, sessions.
 
+use std::collections::BTreeMap;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use super::param;
+use crate::config::ClientConfig;
 use crate::crypto;
 use crate::error::{ApiError, ApiResult};
 use crate::pool::{Cx, Pool};
@@ -44,22 +47,7 @@ impl Pool {
                         "USER_PASSWORD_AUTH flow not enabled for this client",
                     ));
                 }
-                let typed = param(&params, "USERNAME")?;
-                let password = param(&params, "PASSWORD")?;
-                self.check_secret_hash(
-                    client_id,
-                    typed,
-                    params.get("SECRET_HASH").map(String::as_str),
-                )?;
-                let user = self.sign_in_user(typed, client.prevent_user_existence_errors)?;
-                if !user
-                    .verifier
-                    .matches(self.config.pool_name(), &user.username, password)
-                {
-                    return Err(ApiError::incorrect_password());
-                }
-                let username = user.username.clone();
-                self.after_password(&username, client_id, device_key, cx)
+                self.password_auth(&client, &params, device_key, cx)
             }
             "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
                 self.refresh_token_auth(client_id, &params, cx)
@@ -69,13 +57,42 @@ impl Pool {
                 self.user_auth(&client, &params, session, device_key, cx)
             }
             "CUSTOM_AUTH" => self.custom_auth(&client, &params, device_key, cx),
+            // AdminInitiateAuth takes these (ops/admin.rs); InitiateAuth does not.
             "ADMIN_NO_SRP_AUTH" | "ADMIN_USER_PASSWORD_AUTH" => Err(ApiError::invalid_parameter(
-                format!("{flow} is not supported by cognito-auth-testkit"),
+                format!("Initiate Auth method not supported: {flow} is for AdminInitiateAuth"),
             )),
             other => Err(ApiError::invalid_parameter(format!(
                 "1 validation error detected: Value '{other}' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]"
             ))),
         }
+    }
+
+    /// USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH once the client allows the flow:
+    /// SECRET_HASH, then the password against the SRP verifier.
+    pub(crate) fn password_auth(
+        &mut self,
+        client: &ClientConfig,
+        params: &BTreeMap<String, String>,
+        device_key: Option<String>,
+        cx: &mut Cx<'_>,
+    ) -> ApiResult<Value> {
+        let client_id = client.client_id.as_str();
+        let typed = param(params, "USERNAME")?;
+        let password = param(params, "PASSWORD")?;
+        self.check_secret_hash(
+            client_id,
+            typed,
+            params.get("SECRET_HASH").map(String::as_str),
+        )?;
+        let user = self.sign_in_user(typed, client.prevent_user_existence_errors)?;
+        if !user
+            .verifier
+            .matches(self.config.pool_name(), &user.username, password)
+        {
+            return Err(ApiError::incorrect_password());
+        }
+        let username = user.username.clone();
+        self.after_password(&username, client_id, device_key, cx)
     }
 
     /// Starts an SRP password proof for `username`: the PASSWORD_VERIFIER challenge (for

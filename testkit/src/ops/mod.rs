@@ -1,14 +1,17 @@
 //! The operations, one file per family; each is an `impl Pool` block.
 
 mod account;
+mod admin;
 mod auth;
 mod challenge;
 mod custom;
 mod devices;
+mod list_users;
 mod mfa;
 mod tokens;
 mod user_auth;
 
+pub(crate) use admin::{SIGNED_OPERATIONS, missing_authentication};
 pub(crate) use tokens::OAuthGrant;
 
 use std::collections::BTreeMap;
