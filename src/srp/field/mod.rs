@@ -1,68 +1,24 @@
-//! Arithmetic modulo the fixed group prime N, in constant time: the one place that
-//! knows N, the residue type, Montgomery multiplication, squaring and
-//! exponentiation. The SRP code (`comb.rs`, `client.rs`, `group.rs`,
-//! `device_verifier.rs`, ...) uses it; nothing in here imports from the SRP code,
-//! and inside it the files depend one way: `modulus` ← `product_scanning` ← `pow`.
-//!
-//! * [`modulus`]: N (written once, every other form derived from it), its
-//!   compile-time Montgomery parameters, the residue type [`Fe`] (crypto-bigint's
-//!   `ConstMontyForm<_, U3072>`), conversions and subtraction (crypto-bigint's
-//!   constant-time ones).
-//! * [`product_scanning`]: Montgomery multiplication and squaring specialised to N
-//!   (0.82–0.89× the time of crypto-bigint's multiplication and 0.65–0.69× of its
-//!   squaring, `benches/montgomery.rs`).
-//! * [`pow`]: the fixed-window exponentiation of S, and the constant-time table
-//!   look-up and bit read the comb of `g^e` shares.
-
-mod modulus;
-mod pow;
-// Visible to `srp/differential.rs`, which hands the multiplication by name to the
-// fuzz drivers and `benches/montgomery.rs`.
-pub(crate) mod product_scanning;
+//! Arithmetic modulo the fixed group prime N, in constant time: N, the residue
+//! type, Montgomery multiplication, squaring and exponentiation. It lives in the
+//! workspace crate `cognito-auth-srp-field` (`srp-field/`), so the WebAssembly
+//! build can optimize it for speed and the rest of this crate for size; this
+//! module is the one door the SRP code (`comb.rs`, `client.rs`, `group.rs`, ...)
+//! goes through.
 
 #[cfg(any(fuzzing, feature = "__fuzzing"))]
-pub(crate) use modulus::ModN;
+pub(crate) use cognito_auth_srp_field::ModN;
+// Visible to `srp/differential.rs`, which hands the multiplication by name to the
+// fuzz drivers and `benches/montgomery.rs`.
+#[cfg(any(fuzzing, feature = "__fuzzing"))]
+pub(crate) use cognito_auth_srp_field::product_scanning;
+pub(crate) use cognito_auth_srp_field::{
+    Fe, N, N_BYTES, ONE, bit, ct_lookup, mul, pow, reduce_public, retrieve, square, sub_mod,
+    to_monty, uint_from_be,
+};
+
 /// N by num-bigint from the hex text, for the tests' independent checks.
 #[cfg(test)]
-pub(crate) use modulus::tests::n_big;
-pub(crate) use modulus::{
-    Fe, N, N_BYTES, ONE, reduce_public, retrieve, sub_mod, to_monty, uint_from_be,
-};
-pub(crate) use pow::{bit, ct_lookup, pow};
-pub(crate) use product_scanning::{mul, square};
-
-#[cfg(test)]
-mod tests {
-    use super::modulus::tests::{big, n_big, samples, uint};
-    use super::*;
-
-    /// The arithmetic the SRP code calls, against num-bigint and crypto-bigint.
-    #[test]
-    fn arithmetic_matches_num_bigint() {
-        let n = n_big();
-        let s = samples();
-        for a in &s {
-            let fa = to_monty(&uint(a));
-            assert_eq!(big(&retrieve(&fa)), *a);
-            assert_eq!(big(&retrieve(&square(&fa))), (a * a) % &n);
-            assert_eq!(
-                square(&fa),
-                fa.square(),
-                "the same residue as crypto-bigint's"
-            );
-            for b in &s {
-                let fb = to_monty(&uint(b));
-                assert_eq!(big(&retrieve(&mul(&fa, &fb))), (a * b) % &n);
-                assert_eq!(mul(&fa, &fb), fa.mul(&fb), "as crypto-bigint's");
-                assert_eq!(big(&retrieve(&sub_mod(&fa, &fb))), (a + &n - b) % &n);
-            }
-        }
-        // Values in [N, 2^3072) are reduced on conversion.
-        let top = (num_bigint::BigUint::from(1u8) << 3072) - 1u8;
-        assert_eq!(big(&retrieve(&to_monty(&uint(&top)))), &top % &n);
-        assert_eq!(
-            big(&retrieve(&to_monty(&uint(&n)))),
-            num_bigint::BigUint::from(0u8)
-        );
-    }
+pub(crate) fn n_big() -> num_bigint::BigUint {
+    num_bigint::BigUint::parse_bytes(cognito_auth_srp_field::N_HEX.as_bytes(), 16)
+        .unwrap_or_default()
 }

@@ -9,8 +9,8 @@
 use crypto_bigint::{Limb, U3072, Word};
 use zeroize::Zeroize as _;
 
-use super::modulus::{Fe, LIMBS, ONE};
-use super::product_scanning::{mul, square};
+use crate::modulus::{Fe, LIMBS, ONE};
+use crate::product_scanning::{mul, square};
 
 /// `table[idx]`, reading every entry (constant time in `idx`; an `idx` out of
 /// range gives Montgomery zero).
@@ -23,7 +23,7 @@ use super::product_scanning::{mul, square};
 /// did the same per limb through an out-of-line mask function on targets
 /// without a `cmov` backend (wasm32: 19 % of a sign-in step's time).
 #[inline]
-pub(crate) fn ct_lookup(table: &[Fe], idx: u32) -> Fe {
+pub fn ct_lookup(table: &[Fe], idx: u32) -> Fe {
     let mut out = [0 as Word; LIMBS];
     for (j, entry) in (0u32..).zip(table) {
         // `j ^ idx` is below 2^32, so subtracting 1 borrows into bit 63 exactly when it is 0.
@@ -47,7 +47,7 @@ pub(crate) fn ct_lookup(table: &[Fe], idx: u32) -> Fe {
 /// (`tests/constant_time.sh` counts; 1.4 % and 1.5 % with LTO) to hide a
 /// position that is public; `tests/constant_time.sh` checks the result.
 #[inline(always)]
-pub(crate) fn bit(e: &U3072, pos: u32) -> u32 {
+pub fn bit(e: &U3072, pos: u32) -> u32 {
     u32::from(e.bit_vartime(pos))
 }
 
@@ -64,7 +64,7 @@ const WINDOW: u32 = 4;
     clippy::indexing_slicing,
     reason = "building the 16-entry table: public indices 1..16"
 )]
-pub(crate) fn pow(base: &Fe, e: &U3072, bits: u32) -> Fe {
+pub fn pow(base: &Fe, e: &U3072, bits: u32) -> Fe {
     let bits = bits.min(U3072::BITS);
     let mut table = [ONE; 1 << WINDOW];
     table[1] = *base;
@@ -95,9 +95,9 @@ pub(crate) fn pow(base: &Fe, e: &U3072, bits: u32) -> Fe {
 
 #[cfg(test)]
 mod tests {
-    use super::super::modulus::tests::{big, n_big, samples, uint};
-    use super::super::modulus::{retrieve, to_monty};
     use super::*;
+    use crate::modulus::tests::{big, n_big, samples, uint};
+    use crate::modulus::{retrieve, to_monty};
     use num_bigint::BigUint;
 
     #[test]

@@ -1,16 +1,13 @@
 //! The modulus N and the residue type: N is written once (the RFC 3526 hex), and
 //! every other form of it (the odd `U3072`, crypto-bigint's Montgomery
-//! parameters, the limbs product scanning reads, the num-bigint value for long
-//! public inputs) is derived from that one constant here, so they cannot disagree.
-
-use std::sync::OnceLock;
+//! parameters, the limbs product scanning reads) is derived from that one
+//! constant here, so they cannot disagree.
 
 use crypto_bigint::modular::{ConstMontyForm, ConstMontyParams, FixedMontyParams};
 use crypto_bigint::{Odd, U3072, Word};
-use num_bigint::BigUint;
 
 /// N in hexadecimal (RFC 3526 group 15, the value every Cognito client uses).
-pub(crate) const N_HEX: &str = concat!(
+pub const N_HEX: &str = concat!(
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD",
     "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
     "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F",
@@ -23,20 +20,20 @@ pub(crate) const N_HEX: &str = concat!(
 
 /// N as a checked odd 3072-bit integer (parsed by the compiler; an even or
 /// malformed constant is a build error).
-pub(crate) const N: Odd<U3072> = Odd::<U3072>::from_be_hex(N_HEX);
+pub const N: Odd<U3072> = Odd::<U3072>::from_be_hex(N_HEX);
 
 /// The byte length of N (and of every residue mod N in big-endian form).
-pub(crate) const N_BYTES: usize = U3072::BYTES;
+pub const N_BYTES: usize = U3072::BYTES;
 
 /// Limbs of N and of every residue.
-pub(crate) const LIMBS: usize = U3072::LIMBS;
+pub const LIMBS: usize = U3072::LIMBS;
 
 /// The limbs of N, least significant first.
-pub(crate) const N_LIMBS: [Word; LIMBS] = N.as_ref().to_words();
+pub const N_LIMBS: [Word; LIMBS] = N.as_ref().to_words();
 
 /// N as a crypto-bigint constant-modulus parameter set.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct ModN;
+pub struct ModN;
 
 impl ConstMontyParams<LIMBS> for ModN {
     const LIMBS: usize = LIMBS;
@@ -47,31 +44,31 @@ impl ConstMontyParams<LIMBS> for ModN {
 }
 
 /// A residue mod N in Montgomery form (`x·R mod N`, `R = 2^3072`).
-pub(crate) type Fe = ConstMontyForm<ModN, LIMBS>;
+pub type Fe = ConstMontyForm<ModN, LIMBS>;
 
 /// Montgomery 1 (`R mod N`).
-pub(crate) const ONE: Fe = Fe::ONE;
+pub const ONE: Fe = Fe::ONE;
 
 /// `a − b mod N` (crypto-bigint's, constant time).
 #[inline]
-pub(crate) fn sub_mod(a: &Fe, b: &Fe) -> Fe {
+pub fn sub_mod(a: &Fe, b: &Fe) -> Fe {
     a.sub(b)
 }
 
 /// Converts an integer `x < 2^3072` into Montgomery form (`x mod N`, reduced;
 /// crypto-bigint's, constant time).
-pub(crate) fn to_monty(x: &U3072) -> Fe {
+pub fn to_monty(x: &U3072) -> Fe {
     Fe::new(x)
 }
 
 /// The ordinary integer in `[0, N)` of a Montgomery residue.
-pub(crate) fn retrieve(a: &Fe) -> U3072 {
+pub fn retrieve(a: &Fe) -> U3072 {
     a.retrieve()
 }
 
 /// Big-endian bytes (at most [`N_BYTES`], leading zeros allowed) as a `U3072`;
 /// `None` if longer.
-pub(crate) fn uint_from_be(bytes: &[u8]) -> Option<U3072> {
+pub fn uint_from_be(bytes: &[u8]) -> Option<U3072> {
     let mut buf = zeroize::Zeroizing::new([0u8; N_BYTES]);
     let start = N_BYTES.checked_sub(bytes.len())?;
     #[expect(
@@ -82,23 +79,29 @@ pub(crate) fn uint_from_be(bytes: &[u8]) -> Option<U3072> {
     Some(U3072::from_be_slice(buf.as_slice()))
 }
 
-/// A *public* value (big-endian bytes of any length) reduced mod N. Up to
-/// [`N_BYTES`] bytes crypto-bigint reduces it (variable time in N only); longer
-/// ones (only a hostile or broken server sends them) go through num-bigint.
-pub(crate) fn reduce_public(bytes: &[u8]) -> Option<U3072> {
-    if bytes.len() <= N_BYTES {
-        Some(uint_from_be(bytes)?.rem_vartime(N.as_nz_ref()))
-    } else {
-        static N_BIG: OnceLock<BigUint> = OnceLock::new();
-        let n_big =
-            N_BIG.get_or_init(|| BigUint::from_bytes_be(N.as_ref().to_be_bytes().as_slice()));
-        uint_from_be(&(BigUint::from_bytes_be(bytes) % n_big).to_bytes_be())
+/// A *public* value (big-endian bytes of any length) reduced mod N, in variable
+/// time (it is public). Horner's rule over 384-byte chunks, most significant
+/// first: `acc·2^3072 + chunk mod N`, where `acc·2^3072 mod N` is the Montgomery
+/// form of `acc` (`R = 2^3072`), so a value longer than N (only a hostile or
+/// broken server sends one) needs no other big-number arithmetic.
+pub fn reduce_public(bytes: &[u8]) -> Option<U3072> {
+    let mut acc: Option<U3072> = None;
+    for chunk in bytes.rchunks(N_BYTES).rev() {
+        let low = uint_from_be(chunk)?.rem_vartime(N.as_nz_ref());
+        acc = Some(match acc {
+            None => low,
+            Some(high) => to_monty(to_monty(&high).as_montgomery())
+                .add(&to_monty(&low))
+                .retrieve(),
+        });
     }
+    Some(acc.unwrap_or(U3072::ZERO))
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use num_bigint::BigUint;
 
     /// N parsed by num-bigint from the hex text: the tests' independent oracle.
     pub(crate) fn n_big() -> BigUint {
@@ -160,10 +163,14 @@ pub(crate) mod tests {
     #[test]
     fn reduce_public_matches_num_bigint() {
         let n = n_big();
-        for len in [1usize, 383, 384, 385, 512] {
-            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8 | 0x80).collect();
-            let got = reduce_public(&bytes).map(|x| big(&x));
-            assert_eq!(got, Some(BigUint::from_bytes_be(&bytes) % &n), "len={len}");
+        // One chunk, a short leading chunk, whole chunks, and all ones (the largest value of
+        // each length).
+        for len in [0usize, 1, 383, 384, 385, 512, 767, 768, 769, 1153, 2048] {
+            let patterned: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8 | 0x80).collect();
+            for bytes in [patterned, vec![0xff; len]] {
+                let got = reduce_public(&bytes).map(|x| big(&x));
+                assert_eq!(got, Some(BigUint::from_bytes_be(&bytes) % &n), "len={len}");
+            }
         }
         assert_eq!(uint_from_be(&[0; 385]), None);
     }

@@ -26,7 +26,7 @@
 use crypto_bigint::modular::ConstMontyParams as _;
 use crypto_bigint::{Limb, U3072, WideWord, Word};
 
-use super::modulus::{Fe, LIMBS as L, ModN, N_LIMBS as N};
+use crate::modulus::{Fe, LIMBS as L, ModN, N_LIMBS as N};
 
 const BITS: u32 = Word::BITS;
 
@@ -170,7 +170,7 @@ fn reversed(x: &[Word; L]) -> [Word; L] {
 /// Column `k` sums `a_i·b_{k−i}` and `m_i·N_{k−i}`; with `b` and N reversed,
 /// `b_{k−i}` is `b_rev[L−1−k+i]`.
 #[expect(clippy::indexing_slicing, reason = "m[k] for a column k < L")]
-pub(crate) fn mul(a: &Fe, b: &Fe) -> Fe {
+pub fn mul(a: &Fe, b: &Fe) -> Fe {
     let a = limbs(a);
     let b_rev = reversed(&limbs(b));
     let mut m = [0 as Word; L];
@@ -197,7 +197,7 @@ pub(crate) fn mul(a: &Fe, b: &Fe) -> Fe {
     clippy::indexing_slicing,
     reason = "m[k] for k < L; for a column k < 2L − 1, k/2 < L and k + 1 − L ≤ ⌈k/2⌉ ≤ L"
 )]
-pub(crate) fn square(a: &Fe) -> Fe {
+pub fn square(a: &Fe) -> Fe {
     let a = limbs(a);
     let a_rev = reversed(&a);
     let mut m = [0 as Word; L];
@@ -259,8 +259,8 @@ fn finish(mut out: [Word; L], mut acc: Acc) -> Fe {
 
 #[cfg(test)]
 mod tests {
-    use super::super::modulus::tests::{big, n_big};
     use super::*;
+    use crate::modulus::tests::{big, n_big};
     use num_bigint::BigUint;
 
     fn fe_from_limbs(limbs: [Word; L]) -> Fe {
