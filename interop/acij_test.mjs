@@ -10,21 +10,18 @@
 // node:crypto); setDeviceStatusRemembered, then a sign-in through DEVICE_SRP_AUTH that skips MFA;
 // globalSignOut then refresh refused. Ends with `acij: N passed, M failed`; exit 1 on failure.
 
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 
 import acij from 'amazon-cognito-identity-js';
 
+import {
+  MemoryStorage, callbacks, check, checkSession as checkSessionFor, expectEvent, expectFailure,
+  loadPool, run,
+} from './harness.mjs';
+
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = acij;
 
-const here = dirname(fileURLToPath(import.meta.url));
-const binary = process.env.COGNITO_AUTH_BIN || join(here, '..', 'target', 'release', 'cognito-auth');
-const configPath = join(here, 'pool.json');
-const pool = JSON.parse(readFileSync(configPath, 'utf8'));
+const { path: configPath, pool } = loadPool('pool.json');
 const publicClient = pool.clients.find((c) => !c.client_secret).client_id;
 const users = Object.fromEntries(pool.users.map((u) => [u.username, u]));
 
@@ -76,14 +73,6 @@ async function totpCode(secret) {
 const rfcSecret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
 // ---- the library, promisified -------------------------------------------------------------
-class MemoryStorage {
-  constructor() { this.map = new Map(); }
-  setItem(key, value) { this.map.set(key, String(value)); return value; }
-  getItem(key) { return this.map.has(key) ? this.map.get(key) : null; }
-  removeItem(key) { return this.map.delete(key); }
-  clear() { this.map.clear(); }
-}
-
 let endpoint;
 function makeUser(username, storage = new MemoryStorage()) {
   const userPool = new CognitoUserPool({
@@ -99,56 +88,13 @@ function authenticate(user, password) {
   });
 }
 
-function callbacks(resolve) {
-  return {
-    onSuccess: (session, userConfirmationNecessary) => resolve({ event: 'success', session, userConfirmationNecessary }),
-    onFailure: (error) => resolve({ event: 'failure', error }),
-    totpRequired: (name, parameters) => resolve({ event: 'totp', name, parameters }),
-    mfaRequired: (name, parameters) => resolve({ event: 'mfa', name, parameters }),
-    newPasswordRequired: () => resolve({ event: 'newPassword' }),
-    selectMFAType: (name) => resolve({ event: 'selectMfa', name }),
-    mfaSetup: (name) => resolve({ event: 'mfaSetup', name }),
-  };
-}
-
 function sendMfaCode(user, code) {
   return new Promise((resolve) => user.sendMFACode(code, callbacks(resolve), 'SOFTWARE_TOKEN_MFA'));
 }
 
 const node = (fn) => new Promise((resolve, reject) => fn((err, result) => (err ? reject(err) : resolve(result))));
 
-function expectEvent(result, event) {
-  if (result.event !== event) {
-    const detail = result.error ? `${result.error.code}: ${result.error.message}` : JSON.stringify(result);
-    throw new Error(`expected ${event}, got ${result.event} (${detail})`);
-  }
-  return result;
-}
-
-function expectFailure(result, ...codes) {
-  expectEvent(result, 'failure');
-  if (!codes.includes(result.error.code)) {
-    throw new Error(`expected ${codes.join(' or ')}, got ${result.error.code}: ${result.error.message}`);
-  }
-  return result.error;
-}
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-function checkSession(session, username) {
-  check(session.isValid(), 'the session is not valid');
-  const access = session.getAccessToken().decodePayload();
-  const id = session.getIdToken().decodePayload();
-  check(access.username === username, `access token username ${access.username}`);
-  check(access.client_id === publicClient, `access token client_id ${access.client_id}`);
-  check(access.token_use === 'access' && id.token_use === 'id', 'token_use');
-  check(id.aud === publicClient, `id token aud ${id.aud}`);
-  check(id['cognito:username'] === username, `id token cognito:username ${id['cognito:username']}`);
-  check(session.getRefreshToken().getToken(), 'no refresh token');
-  return access;
-}
+const checkSession = (session, username) => checkSessionFor(session, username, publicClient);
 
 // ---- the tests ----------------------------------------------------------------------------
 const tests = [];
@@ -219,63 +165,4 @@ test('remembered device: DEVICE_SRP_AUTH -> DEVICE_PASSWORD_VERIFIER, MFA skippe
   check(other.name === 'SOFTWARE_TOKEN_MFA', other.name);
 });
 
-// ---- runner -------------------------------------------------------------------------------
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms); }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-async function startServer() {
-  const child = spawn(binary, ['serve', '--port', '0', '--config', configPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  child.on('error', () => {});
-  const lines = createInterface({ input: child.stdout });
-  const first = await withTimeout(new Promise((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('error', reject);
-    child.once('exit', () => reject(new Error('serve exited before printing its endpoint')));
-  }), 30_000, 'serve start');
-  return { child, exited, info: JSON.parse(first) };
-}
-
-let passed = 0;
-let failed = 0;
-let server;
-try {
-  server = await startServer();
-  endpoint = server.info.endpoint;
-  console.log(`serve: ${endpoint} pool ${server.info.pool_id}`);
-  for (const { name, fn } of tests) {
-    try {
-      await withTimeout(Promise.resolve().then(fn), 100_000, name);
-      passed += 1;
-      console.log(`ok   ${name}`);
-    } catch (error) {
-      failed += 1;
-      console.log(`FAIL ${name}: ${error && error.stack ? error.stack : error}`);
-    }
-  }
-} catch (error) {
-  failed += 1;
-  console.log(`FAIL setup: ${error && error.stack ? error.stack : error}`);
-} finally {
-  if (server) {
-    const name = 'serve exits 0 on SIGTERM';
-    server.child.kill('SIGTERM');
-    try {
-      const { code, signal } = await withTimeout(server.exited, 15_000, name);
-      check(code === 0, `exit code ${code} signal ${signal}`);
-      passed += 1;
-      console.log(`ok   ${name}`);
-    } catch (error) {
-      failed += 1;
-      server.child.kill('SIGKILL');
-      console.log(`FAIL ${name}: ${error}`);
-    }
-  }
-}
-console.log(`acij: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await run('acij', configPath, tests, (info) => { endpoint = info.endpoint; });

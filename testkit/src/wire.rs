@@ -65,15 +65,18 @@ impl Body {
         }
     }
 
-    /// An optional string→string map member (AuthParameters, ChallengeResponses).
+    /// An optional string→string map member (AuthParameters, ChallengeResponses). A `null`
+    /// value reads as absent, as the service reads it: amazon-cognito-identity-js sends
+    /// `"DEVICE_KEY": null` when it has no device.
     pub(crate) fn string_map(&self, name: &str) -> ApiResult<BTreeMap<String, String>> {
         match self.present(name) {
             None => Ok(BTreeMap::new()),
             Some(Value::Object(map)) => map
                 .iter()
-                .map(|(k, v)| match v {
-                    Value::String(s) => Ok((k.clone(), s.clone())),
-                    _ => Err(type_error(name, "STRING_VALUE")),
+                .filter_map(|(k, v)| match v {
+                    Value::String(s) => Some(Ok((k.clone(), s.clone()))),
+                    Value::Null => None,
+                    _ => Some(Err(type_error(name, "STRING_VALUE"))),
                 })
                 .collect(),
             Some(_) => Err(type_error(name, "map")),

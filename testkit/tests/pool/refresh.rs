@@ -138,3 +138,21 @@ fn revoke_token_and_global_sign_out() {
     let r = h.call("GetUser", json!({"AccessToken": c.access_token.expose()}));
     assert_eq!(r.json_body()["message"], "Access Token has expired");
 }
+
+#[test]
+fn a_null_map_value_reads_as_absent() {
+    // amazon-cognito-identity-js's refreshSession sends `"DEVICE_KEY": null` when it has no
+    // device (pools without device tracking), and the service answers with tokens.
+    let mut h = Harness::new(base_config());
+    let tokens = signed_in(&mut h, PUBLIC_CLIENT, "alice");
+    let refresh_token = tokens.refresh_token.as_ref().unwrap().expose().to_owned();
+    let body = |device_key| {
+        json!({"ClientId": PUBLIC_CLIENT, "AuthFlow": "REFRESH_TOKEN_AUTH",
+            "AuthParameters": {"REFRESH_TOKEN": refresh_token, "DEVICE_KEY": device_key}})
+    };
+    let fresh = h.ok("InitiateAuth", body(json!(null)));
+    assert!(fresh["AuthenticationResult"]["AccessToken"].is_string());
+    // A value of another type is still a SerializationException.
+    let r = h.call("InitiateAuth", body(json!(1)));
+    assert_eq!(r.error_type().as_deref(), Some("SerializationException"));
+}
