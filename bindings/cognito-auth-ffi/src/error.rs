@@ -1,6 +1,8 @@
 //! The one error type every exported function returns.
 
 use cognito_auth::Error;
+use cognito_auth::oauth::OAuthError;
+use cognito_auth::verify::VerifyError;
 
 /// Why a call failed, flattened to the cases an app acts on differently.
 ///
@@ -13,6 +15,12 @@ use cognito_auth::Error;
 ///   pool id or suspended JSON). The machine is unchanged: fix the input and call again.
 /// - `Internal`: the random source failed, or an earlier call on this object panicked
 ///   (a poisoned lock). Not the app's or the service's fault; start over.
+/// - `AuthorizationServer`: managed login's server refused (an `error=` redirect, or an OAuth
+///   error reply of the token, revoke or userInfo endpoint). Match on `code`.
+/// - `InvalidRedirect`: the callback URL of a managed login cannot be used (`kind`: a state
+///   that is not this login's, no state, no code, bad encoding). Start a new login.
+/// - `InvalidToken`: `JwtVerifier` refused a token or the JWKS (`kind`); `UnknownKey` means:
+///   fetch the JWKS again, build a new verifier and retry once.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum CognitoError {
     /// Cognito answered with an error.
@@ -56,6 +64,77 @@ pub enum CognitoError {
         /// What failed.
         reason: String,
     },
+    /// Managed login's authorization server refused: an error redirect
+    /// (`?error=access_denied`) or an OAuth error reply (`{"error": "invalid_grant"}`).
+    #[error("the authorization server refused: {code} {description:?}")]
+    AuthorizationServer {
+        /// The OAuth `error` code (`invalid_grant`, `access_denied`, `invalid_token`...).
+        code: String,
+        /// `error_description`, when sent (server text).
+        description: Option<String>,
+        /// The HTTP status of the reply; none for an error redirect.
+        status: Option<u16>,
+        /// True for `server_error`, `temporarily_unavailable`, 429 and 5xx.
+        retryable: bool,
+    },
+    /// The managed-login callback URL cannot be used. Do not exchange anything from it.
+    #[error("unusable redirect ({kind:?}): {reason}")]
+    InvalidRedirect {
+        /// Which problem.
+        kind: RedirectErrorKind,
+        /// What was wrong, in words.
+        reason: String,
+    },
+    /// A token did not verify, or the JWKS document cannot be used.
+    #[error("token refused ({kind:?}): {reason}")]
+    InvalidToken {
+        /// Which check failed.
+        kind: TokenErrorKind,
+        /// What was wrong, in words (never the token itself).
+        reason: String,
+    },
+}
+
+/// Why a managed-login callback URL was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum RedirectErrorKind {
+    /// The `state` is not this login's: a forged or crossed redirect (CSRF).
+    StateMismatch,
+    /// The redirect carries no `state`.
+    MissingState,
+    /// The redirect carries neither `code` nor `error`.
+    MissingCode,
+    /// Bad percent-encoding or a repeated parameter.
+    Malformed,
+}
+
+/// Which check of `JwtVerifier` failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum TokenErrorKind {
+    /// The JWKS document is not one, or holds no usable RS256 key.
+    Jwks,
+    /// Not a JWT, or a claim of the wrong type.
+    Malformed,
+    /// `alg` is not RS256.
+    Algorithm,
+    /// The token's `kid` is not in the JWKS: fetch the JWKS again (keys rotate), retry once.
+    UnknownKey,
+    /// The signature does not verify.
+    BadSignature,
+    /// `iss` is not the expected issuer.
+    Issuer,
+    /// `aud` / `client_id` is another app client's.
+    Audience,
+    /// `token_use` is not the expected one (an access token given as an ID token...).
+    TokenUse,
+    /// `exp` is past (beyond the leeway) or missing.
+    Expired,
+    /// `nbf` / `iat` is in the future beyond the leeway.
+    NotYetValid,
+    /// The ID token's `nonce` is not this login's.
+    Nonce,
+    /// A refusal this version of the bindings does not name.
+    Other,
 }
 
 impl From<Error> for CognitoError {
@@ -92,6 +171,58 @@ impl From<Error> for CognitoError {
     }
 }
 
+impl From<OAuthError> for CognitoError {
+    fn from(error: OAuthError) -> Self {
+        let redirect = |kind| CognitoError::InvalidRedirect {
+            kind,
+            reason: error.to_string(),
+        };
+        match &error {
+            OAuthError::Server(server) => CognitoError::AuthorizationServer {
+                code: server.code.as_str().to_owned(),
+                description: server.description.clone(),
+                status: server.status,
+                retryable: error.is_retryable(),
+            },
+            OAuthError::StateMismatch => redirect(RedirectErrorKind::StateMismatch),
+            OAuthError::MissingState => redirect(RedirectErrorKind::MissingState),
+            OAuthError::MissingCode => redirect(RedirectErrorKind::MissingCode),
+            OAuthError::MalformedRedirect(_) => redirect(RedirectErrorKind::Malformed),
+            OAuthError::InvalidResponse { .. } => CognitoError::InvalidResponse {
+                reason: error.to_string(),
+            },
+            OAuthError::InvalidInput(reason) => CognitoError::invalid_input(reason.clone()),
+            // No random source, a failed one, or a variant added later.
+            _ => CognitoError::Internal {
+                reason: error.to_string(),
+            },
+        }
+    }
+}
+
+impl From<VerifyError> for CognitoError {
+    fn from(error: VerifyError) -> Self {
+        let kind = match &error {
+            VerifyError::Jwks(_) => TokenErrorKind::Jwks,
+            VerifyError::Malformed(_) => TokenErrorKind::Malformed,
+            VerifyError::Algorithm(_) => TokenErrorKind::Algorithm,
+            VerifyError::UnknownKey { .. } => TokenErrorKind::UnknownKey,
+            VerifyError::BadSignature => TokenErrorKind::BadSignature,
+            VerifyError::Issuer { .. } => TokenErrorKind::Issuer,
+            VerifyError::Audience { .. } => TokenErrorKind::Audience,
+            VerifyError::TokenUse { .. } => TokenErrorKind::TokenUse,
+            VerifyError::Expired { .. } => TokenErrorKind::Expired,
+            VerifyError::NotYetValid { .. } => TokenErrorKind::NotYetValid,
+            VerifyError::Nonce => TokenErrorKind::Nonce,
+            _ => TokenErrorKind::Other,
+        };
+        CognitoError::InvalidToken {
+            kind,
+            reason: error.to_string(),
+        }
+    }
+}
+
 impl From<cognito_auth::ConfigError> for CognitoError {
     fn from(error: cognito_auth::ConfigError) -> Self {
         CognitoError::InvalidInput {
@@ -106,6 +237,17 @@ impl CognitoError {
         CognitoError::Internal {
             reason: format!("the {what} is unusable: an earlier call on it panicked"),
         }
+    }
+
+    /// `InvalidInput` for exported JSON that cannot be read back, without the text it quotes
+    /// (a token or password may be in it). `what` is e.g. `a stored session`.
+    pub(crate) fn unreadable(what: &str, error: &serde_json::Error) -> Self {
+        CognitoError::invalid_input(format!(
+            "not {what} ({:?} error at line {}, column {})",
+            error.classify(),
+            error.line(),
+            error.column()
+        ))
     }
 
     pub(crate) fn invalid_input(reason: impl Into<String>) -> Self {

@@ -20,13 +20,17 @@ use std::sync::Arc;
 mod account;
 mod account_json;
 mod challenge;
+mod claims;
+mod device_store;
 mod error;
 mod manager;
+mod oauth;
 mod secret;
 mod session;
 mod sign_in;
 mod tokens;
 mod types;
+mod verify;
 
 pub use account::{
     AccountCall, ChangePassword, CodeDelivery, Device, DeviceList, ForgetDevice, GetUser,
@@ -34,8 +38,13 @@ pub use account::{
     SetUserMfaPreference, SignUpFlow, SignUpStep, UpdateUserAttributes, User,
 };
 pub use challenge::{AuthChallenge, ChallengeAnswer, NextStep, TotpEnrolment};
-pub use error::CognitoError;
+pub use claims::{TokenClaims, access_claims, id_claims, token_claims};
+pub use device_store::DeviceStore;
+pub use error::{CognitoError, RedirectErrorKind, TokenErrorKind};
 pub use manager::{RefreshOutcome, TokenManager};
+pub use oauth::{
+    AuthorizationCode, LoginDomain, ManagedLogin, OAuthRequest, PendingLogin, UserInfo,
+};
 pub use secret::Secret;
 pub use session::StoredSession;
 pub use sign_in::SignInSession;
@@ -44,6 +53,7 @@ pub use types::{
     AuthFlow, ConfirmedDevice, DeviceCredentials, Header, HttpRequest, NewDeviceMetadata,
     SignInStatus, Tokens,
 };
+pub use verify::{JwtVerifier, VerifiedClaims, cognito_issuer};
 
 uniffi::setup_scaffolding!();
 

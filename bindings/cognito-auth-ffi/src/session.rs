@@ -56,14 +56,8 @@ struct Versioned {
     version: Option<serde_json::Value>,
 }
 
-/// A JSON error without the text it quotes (a token may be in it).
 fn garbage(error: &serde_json::Error) -> CognitoError {
-    CognitoError::invalid_input(format!(
-        "not a stored session ({:?} error at line {}, column {})",
-        error.classify(),
-        error.line(),
-        error.column()
-    ))
+    CognitoError::unreadable("a stored session", error)
 }
 
 #[uniffi::export]

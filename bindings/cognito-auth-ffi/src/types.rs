@@ -37,10 +37,7 @@ impl From<Request> for HttpRequest {
     fn from(request: Request) -> Self {
         // One copy of exactly the body's size, zeroized with the `Secret`; the core request
         // zeroizes its own buffer when dropped below.
-        let body = match std::str::from_utf8(request.body()) {
-            Ok(text) => SecretString::new(text),
-            Err(_) => SecretString::new(String::from_utf8_lossy(request.body())),
-        };
+        let body = body_secret(request.body());
         HttpRequest {
             url: request.url().to_owned(),
             method: request.method().to_owned(),
@@ -54,6 +51,14 @@ impl From<Request> for HttpRequest {
                 .collect(),
             body: Secret::wrap(body),
         }
+    }
+}
+
+/// A request body the core built, as a secret (it is UTF-8; lossy only for a core bug).
+pub(crate) fn body_secret(body: &[u8]) -> SecretString {
+    match std::str::from_utf8(body) {
+        Ok(text) => SecretString::new(text),
+        Err(_) => SecretString::new(String::from_utf8_lossy(body)),
     }
 }
 

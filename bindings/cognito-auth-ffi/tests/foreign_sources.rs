@@ -32,6 +32,9 @@ const SECRET_FIELDS: &[(&str, &str)] = &[
     ("Password", "password"),
     // SignUpStep.Confirmed's Session.
     ("Confirmed", "session"),
+    // Managed login: the form body (code, PKCE verifier, tokens) and the Authorization header.
+    ("OAuthRequest", "body"),
+    ("OAuthRequest", "authorization"),
 ];
 
 /// Lines that are not comments (KDoc / Swift doc comments describe fields with their names).

@@ -18,6 +18,9 @@ import urllib.request
 
 sys.path.insert(0, os.environ["COGNITO_AUTH_FFI_BINDINGS"])
 import cognito_auth_ffi as cog  # noqa: E402
+# Managed login, JwtVerifier, claims and DeviceStore: run by main() with the tests below.
+from test_managed_login import (  # noqa: E402
+    OAUTH_CLIENT_CONFIG, test_device_store, test_managed_login)
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 CLIENT_SECRET = "pybindingsclientsecret0123456789abcdef"
@@ -28,6 +31,7 @@ POOL = {
         {"client_id": "pysecretclient0001", "client_secret": CLIENT_SECRET},
         {"client_id": "pypasswordclient01",
          "explicit_auth_flows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]},
+        OAUTH_CLIENT_CONFIG,
     ],
     "mfa": "optional",
     "users": [
