@@ -14,6 +14,7 @@
 #![allow(clippy::panic)]
 
 mod account;
+mod capi;
 mod challenges;
 mod claims;
 mod date;
@@ -28,9 +29,11 @@ mod seeds;
 mod seeds_more;
 mod srp;
 mod suspend;
+mod testkit;
 mod token_manager;
 
 pub use account::account_responses;
+pub use capi::capi;
 pub use challenges::{challenge_params, challenge_params_srp};
 pub use claims::jwt_claims;
 pub use cognito_auth::fuzzing::Residue;
@@ -43,6 +46,7 @@ pub use responses::OwnedResponse;
 pub use seeds::seeds;
 pub use srp::{arithmetic, srp_password_claim};
 pub use suspend::suspended_resume;
+pub use testkit::{testkit_config, testkit_http};
 pub use token_manager::token_manager;
 
 use cognito_auth::UnixTime;

@@ -113,6 +113,11 @@ impl OwnedResponse {
         }
     }
 
+    /// The status, headers and body.
+    pub(crate) fn parts(&self) -> (u16, &[(String, String)], &[u8]) {
+        (self.status, &self.headers, &self.body)
+    }
+
     /// The body.
     pub fn body(&self) -> &[u8] {
         &self.body

@@ -134,7 +134,7 @@ type Driver = (&'static str, fn(&[u8]));
 /// The targets without SRP math: each replays its own seeds.
 #[test]
 fn account_and_token_seeds() {
-    let drivers: [Driver; 9] = [
+    let drivers: [Driver; 12] = [
         ("account_responses", fuzzing::account_responses),
         ("sign_up_flow", fuzzing::sign_up_flow),
         ("password_reset_flow", fuzzing::password_reset_flow),
@@ -144,6 +144,9 @@ fn account_and_token_seeds() {
         ("jwt_claims", fuzzing::jwt_claims),
         ("http_date", fuzzing::http_date),
         ("suspended_resume", fuzzing::suspended_resume),
+        ("testkit_http", fuzzing::testkit_http),
+        ("testkit_config", fuzzing::testkit_config),
+        ("capi", fuzzing::capi),
     ];
     for (target, driver) in drivers {
         for (name, bytes) in inputs(target) {

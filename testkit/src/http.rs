@@ -48,12 +48,12 @@ pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
 
 /// The server's limits (see the module documentation).
 #[derive(Debug, Clone, Copy)]
-struct Limits {
+pub(crate) struct Limits {
     max_connections: usize,
     request_timeout: Duration,
     idle_timeout: Duration,
-    max_header_bytes: usize,
-    max_body_bytes: usize,
+    pub(crate) max_header_bytes: usize,
+    pub(crate) max_body_bytes: usize,
     shutdown_timeout: Duration,
 }
 
@@ -518,11 +518,11 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, workers: &Workers) 
 }
 
 /// One parsed request.
-struct HttpRequest {
-    method: String,
-    path: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+pub(crate) struct HttpRequest {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl HttpRequest {
@@ -534,7 +534,7 @@ impl HttpRequest {
     }
 }
 
-enum ReadOutcome {
+pub(crate) enum ReadOutcome {
     Request(HttpRequest),
     Closed,
     Bad(&'static str),
@@ -744,14 +744,18 @@ fn not_found() -> PoolResponse {
     }
 }
 
-fn read_request(reader: &mut impl BufRead, limits: &Limits) -> io::Result<ReadOutcome> {
+pub(crate) fn read_request(
+    reader: &mut impl BufRead,
+    limits: &Limits,
+) -> io::Result<ReadOutcome> {
     let max_header = limits.max_header_bytes;
     let mut head = Vec::new();
     loop {
         let before = head.len();
         let n = reader
             .by_ref()
-            .take((max_header + 1).saturating_sub(head.len()) as u64)
+            // Saturating: `max_header_bytes(usize::MAX)` means no limit, not an overflow.
+            .take(max_header.saturating_add(1).saturating_sub(head.len()) as u64)
             .read_until(b'\n', &mut head)?;
         if n == 0 {
             return Ok(if head.is_empty() {

@@ -3,6 +3,8 @@
 mod config;
 mod crypto;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 mod jwt;
 mod ops;
