@@ -12,6 +12,7 @@
 
 mod support;
 
+mod admin;
 mod challenges;
 mod config;
 mod custom_auth;
