@@ -52,6 +52,10 @@ pub struct Config {
     /// CUSTOM_AUTH for every client without its own script: the Lambda triggers as data.
     #[serde(default)]
     pub custom_auth: Option<CustomAuth>,
+    /// Passkeys: `SetUserPoolMfaConfig`'s `WebAuthnConfiguration` (with `WEB_AUTHN` in
+    /// `sign_in_policy`).
+    #[serde(default)]
+    pub web_authn_configuration: crate::webauthn::WebAuthnConfiguration,
 }
 
 /// `SignInPolicy`.
@@ -59,7 +63,7 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct SignInPolicy {
     /// `AllowedFirstAuthFactors`: `PASSWORD` (offers PASSWORD and PASSWORD_SRP),
-    /// `EMAIL_OTP`, `SMS_OTP` (`WEB_AUTHN` is not served). `PASSWORD_SRP` alone, a testkit
+    /// `EMAIL_OTP`, `SMS_OTP`, `WEB_AUTHN` (passkeys). `PASSWORD_SRP` alone, a testkit
     /// extension, offers only the SRP variant. Default `["PASSWORD"]`, as the service's.
     #[serde(default = "password_only")]
     pub allowed_first_auth_factors: Vec<String>,
@@ -178,6 +182,7 @@ impl Config {
             admin_credentials: Vec::new(),
             sign_in_policy: SignInPolicy::default(),
             custom_auth: None,
+            web_authn_configuration: crate::webauthn::WebAuthnConfiguration::default(),
         }
     }
 

@@ -15,6 +15,7 @@ mod sigv4;
 mod srp;
 mod store;
 mod web;
+mod webauthn;
 mod wire;
 
 pub use config::{
@@ -29,3 +30,4 @@ pub use rng::{OsRng, RngCore, SeededRng};
 pub use sigv4::AdminCredentials;
 pub use store::{TriggerCall, UserStatus};
 pub use web::CODE_VALIDITY_SECS;
+pub use webauthn::{UserVerification, WebAuthnConfiguration};

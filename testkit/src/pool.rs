@@ -238,6 +238,7 @@ impl Pool {
             codes: BTreeMap::new(),
             modified: now,
             created: now,
+            passkeys: crate::webauthn::Passkeys::default(),
         };
         self.users.insert(username.clone(), user);
         Ok(username)
@@ -297,6 +298,10 @@ impl Pool {
             "ForgetDevice" => self.forget_device(body, cx),
             "UpdateDeviceStatus" => self.update_device_status(body, cx),
             "GetUserAuthFactors" => self.get_user_auth_factors(body, cx),
+            "StartWebAuthnRegistration" => self.start_web_authn_registration(body, cx),
+            "CompleteWebAuthnRegistration" => self.complete_web_authn_registration(body, cx),
+            "ListWebAuthnCredentials" => self.list_web_authn_credentials(body, cx),
+            "DeleteWebAuthnCredential" => self.delete_web_authn_credential(body, cx),
             // Served by `handle_http`, which sees the signature; here there is none.
             other if crate::ops::SIGNED_OPERATIONS.contains(&other) => {
                 Err(crate::ops::missing_authentication())

@@ -58,6 +58,7 @@ pub(crate) struct User {
     pub(crate) modified: u64,
     /// When the user was created (UserCreateDate).
     pub(crate) created: u64,
+    pub(crate) passkeys: crate::webauthn::Passkeys,
 }
 
 impl User {
@@ -202,6 +203,10 @@ pub(crate) enum Step {
     SignedUp,
     /// ConfirmSignUp's Session: InitiateAuth(USER_AUTH) with it signs the user in.
     SignUpConfirmed,
+    /// WEB_AUTHN: the assertion must sign this challenge.
+    WebAuthn {
+        challenge: Vec<u8>,
+    },
 }
 
 impl Step {
@@ -218,6 +223,7 @@ impl Step {
             Step::MfaEmailSetup { .. } => "EMAIL_OTP",
             Step::CustomPasswordVerifier(_) => "PASSWORD_VERIFIER",
             Step::Custom { .. } => "CUSTOM_CHALLENGE",
+            Step::WebAuthn { .. } => "WEB_AUTHN",
             // Not challenges: no ChallengeName answers them.
             Step::SignedUp | Step::SignUpConfirmed => "",
         }

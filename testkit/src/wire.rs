@@ -30,6 +30,11 @@ impl Body {
         self.0.get(name).filter(|v| !v.is_null())
     }
 
+    /// A member of any JSON type (a Document), absent when missing or null.
+    pub(crate) fn value(&self, name: &str) -> Option<&Value> {
+        self.present(name)
+    }
+
     /// An optional string member.
     pub(crate) fn opt_str(&self, name: &str) -> ApiResult<Option<&str>> {
         match self.present(name) {

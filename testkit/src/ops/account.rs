@@ -72,6 +72,7 @@ impl Pool {
             codes: BTreeMap::new(),
             modified: cx.now,
             created: cx.now,
+            passkeys: crate::webauthn::Passkeys::default(),
         };
         self.users.insert(username.clone(), user);
         let details = self.deliver(&username, "signup", Purpose::SignUp, DAY, cx)?;

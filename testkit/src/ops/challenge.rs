@@ -152,6 +152,9 @@ impl Pool {
                 cx,
             ),
             Step::SignedUp | Step::SignUpConfirmed => Err(ApiError::invalid_session()),
+            Step::WebAuthn { challenge } => {
+                self.answer_web_authn(&username, &client_id, device_key, &challenge, responses, cx)
+            }
             Step::DeviceSrpAuth => {
                 let key = param(responses, "DEVICE_KEY")?;
                 let srp_a = param(responses, "SRP_A")?;

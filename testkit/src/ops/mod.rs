@@ -10,6 +10,7 @@ mod list_users;
 mod mfa;
 mod tokens;
 mod user_auth;
+mod webauthn;
 
 pub(crate) use admin::{SIGNED_OPERATIONS, missing_authentication};
 pub(crate) use tokens::OAuthGrant;

@@ -34,6 +34,9 @@ impl Pool {
         if policy.allows("SMS_OTP") && confirmed && reachable("phone_number") {
             factors.push("SMS_OTP");
         }
+        if confirmed && self.has_passkey(&user.username) {
+            factors.push("WEB_AUTHN");
+        }
         factors
     }
 
@@ -109,6 +112,7 @@ impl Pool {
                 let srp_a = param(input, "SRP_A")?;
                 self.password_verifier(username, client_id, device_key, srp_a, false, cx)
             }
+            "WEB_AUTHN" => self.web_authn_challenge(username, client_id, device_key, cx),
             // A passwordless first factor is the whole sign-in: no MFA follows.
             code_factor => Ok(self.mfa_challenge(username, client_id, device_key, code_factor, cx)),
         }

@@ -13,6 +13,7 @@
 mod support;
 
 mod admin;
+mod authenticator;
 mod challenges;
 mod config;
 mod custom_auth;
@@ -21,6 +22,7 @@ mod email_mfa;
 mod http;
 mod limits;
 mod oauth;
+mod passkeys;
 mod refresh;
 mod robustness;
 mod server_limits;
