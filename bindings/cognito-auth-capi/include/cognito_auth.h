@@ -125,6 +125,10 @@ typedef uint32_t CognitoRefreshOutcome;
 // `cognito_config_free`; sign-ins made from it keep their own reference.
 typedef struct CognitoConfig CognitoConfig;
 
+// A device being confirmed (opaque). Make it with `cognito_device_confirmation_new`, free it
+// with `cognito_device_confirmation_free` (the device secret it holds is zeroized).
+typedef struct CognitoDeviceConfirmation CognitoDeviceConfirmation;
+
 // One user's sign-in (opaque). Make it with `cognito_sign_in_new`, free it with
 // `cognito_sign_in_free`.
 typedef struct CognitoSignIn CognitoSignIn;
@@ -246,6 +250,99 @@ void cognito_bytes_free(struct CognitoBytes *bytes);
 // # Safety
 // As `cognito_bytes_free`, for each buffer of the request.
 void cognito_request_free(struct CognitoRequest *request);
+
+// Writes the challenge waiting for an answer to `*out_json` as one object: `"name"` (the
+// `challenge_name` of the step; `TOTP_SETUP` for an authenticator being enrolled) and what
+// applies of
+//
+// - `"destination"`, `"medium"`: where a code went (SMS_MFA, EMAIL_OTP, SMS_OTP);
+// - `"factors"`: the choices (SELECT_MFA_TYPE, MFA_SETUP, SELECT_CHALLENGE);
+// - `"user_attributes"`, `"required_attributes"` (NEW_PASSWORD_REQUIRED);
+// - `"parameters"`: the public challenge parameters (CUSTOM_CHALLENGE, or a challenge this
+//   library does not know);
+// - `"secret"`, `"uri"`: the TOTP secret and its `otpauth://` URI (TOTP_SETUP): secrets;
+// - `"credential_request_options"`: the WebAuthn options JSON, as a string (WEB_AUTHN).
+//
+// The buffer may hold a secret: free it with `cognito_bytes_free`, which zeroizes it. Fails
+// with `COGNITO_RESULT_MISUSE` when no challenge is pending.
+//
+// # Safety
+// `sign_in` must be null or live; `out_json` must be valid for a write.
+CognitoResult cognito_sign_in_challenge(const struct CognitoSignIn *sign_in,
+                                        struct CognitoBytes *out_json);
+
+// Makes a device confirmation for the tokens of a sign-in (`tokens_json`, as a `DONE` step
+// wrote it) that name a new device (`"new_device"` set). Writes the handle to
+// `*out_confirmation` (null on failure). Fails with `COGNITO_RESULT_INVALID_INPUT` for JSON
+// that is not tokens, or tokens without a new device.
+//
+// # Safety
+// `config` must be null or live; `tokens_json` must point to `tokens_json_len` bytes;
+// `out_confirmation` must be valid for a write.
+CognitoResult cognito_device_confirmation_new(const struct CognitoConfig *config,
+                                              const uint8_t *tokens_json,
+                                              size_t tokens_json_len,
+                                              struct CognitoDeviceConfirmation **out_confirmation);
+
+// Writes the ConfirmDevice request (a new random device secret, its salt and SRP verifier)
+// to `*out_request`; `device_name` (null for none) is the name the user sees in their device
+// list.
+//
+// # Safety
+// `confirmation` must be null or live; `device_name` null (length 0) or pointing to its
+// length of bytes; `out_request` valid for a write.
+CognitoResult cognito_device_confirmation_start(const struct CognitoDeviceConfirmation *confirmation,
+                                                const uint8_t *device_name,
+                                                size_t device_name_len,
+                                                struct CognitoRequest *out_request);
+
+// Reads ConfirmDevice's reply. Writes the device credentials to store (in the keychain)
+// to `*out_device_json`, `{"device_key","device_group_key","device_password","user_sub"}`, the
+// shape `cognito_sign_in_new_with_options` takes as `"device"` (a secret: free it with
+// `cognito_bytes_free`, which zeroizes it), and whether the pool asks the user to remember
+// the device to `*out_user_confirmation_necessary` (then call
+// `cognito_device_confirmation_remember`).
+//
+// # Safety
+// `confirmation` must be null or live; `headers` must point to `headers_len` headers whose
+// pointers each point to their lengths of bytes; `body` to `body_len` bytes; the out
+// pointers must be valid for writes.
+CognitoResult cognito_device_confirmation_handle_response(const struct CognitoDeviceConfirmation *confirmation,
+                                                          uint16_t status,
+                                                          const struct CognitoHeader *headers,
+                                                          size_t headers_len,
+                                                          const uint8_t *body,
+                                                          size_t body_len,
+                                                          struct CognitoBytes *out_device_json,
+                                                          bool *out_user_confirmation_necessary);
+
+// After a confirmation that asks the user: writes UpdateDeviceStatus (`remember`: remembered,
+// else not remembered) to `*out_request`. `COGNITO_RESULT_MISUSE` before the device is
+// confirmed or a second time.
+//
+// # Safety
+// `confirmation` must be null or live; `out_request` must be valid for a write.
+CognitoResult cognito_device_confirmation_remember(const struct CognitoDeviceConfirmation *confirmation,
+                                                   bool remember,
+                                                   struct CognitoRequest *out_request);
+
+// Reads UpdateDeviceStatus's (empty) reply.
+//
+// # Safety
+// As `cognito_device_confirmation_handle_response`, without the out pointers.
+CognitoResult cognito_device_confirmation_handle_status_response(const struct CognitoDeviceConfirmation *confirmation,
+                                                                 uint16_t status,
+                                                                 const struct CognitoHeader *headers,
+                                                                 size_t headers_len,
+                                                                 const uint8_t *body,
+                                                                 size_t body_len);
+
+// Frees a device confirmation (the device secret it holds is zeroized). Null is ignored.
+//
+// # Safety
+// `confirmation` must be null or from `cognito_device_confirmation_new`, not freed before,
+// and not in use by another thread.
+void cognito_device_confirmation_free(struct CognitoDeviceConfirmation *confirmation);
 
 // The message of the last failed call on this thread: a NUL-terminated UTF-8 string owned
 // by the library, valid until the next `cognito_*` call on this thread. Never null: empty
@@ -438,6 +535,67 @@ CognitoResult cognito_totp_code(const uint8_t *secret,
                                 size_t secret_len,
                                 uint64_t now_unix_secs,
                                 struct CognitoBytes *out_code);
+
+// Makes a sign-in with options: `password` may be null (length 0) for a passwordless
+// USER_AUTH or CUSTOM_AUTH; `options_json` (null for none) is an object with any of
+//
+// - `"flow"`: `"USER_SRP_AUTH"` (the default), `"USER_PASSWORD_AUTH"`, `"USER_AUTH"`
+//   (choice-based) or `"CUSTOM_AUTH"` (with a password, it starts with an SRP proof; without,
+//   custom challenges only);
+// - `"preferred_challenge"` (USER_AUTH): `"PASSWORD"`, `"PASSWORD_SRP"`, `"EMAIL_OTP"`,
+//   `"SMS_OTP"` or `"WEB_AUTHN"`; without it Cognito answers SELECT_CHALLENGE;
+// - `"session"` (USER_AUTH): the Session ConfirmSignUp returned, to sign in without a code;
+// - `"device"`: remembered device credentials, `{"device_key", "device_group_key",
+//   "device_password", "user_sub"}` as `cognito_device_confirmation_handle_response` wrote
+//   them: the sign-in answers DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER itself, so the pool
+//   can skip MFA;
+// - `"client_metadata"`: an object of strings for the Lambda triggers;
+// - `"totp_issuer"` and `"totp_account"`: the label of a TOTP enrolled at MFA_SETUP.
+//
+// Writes the handle to `*out_sign_in` (null on failure). Fails with
+// `COGNITO_RESULT_INVALID_INPUT` for options that are not this shape (unknown members
+// included), `COGNITO_RESULT_NULL_PARAMETER` for a flow that needs the missing password.
+//
+// # Safety
+// `config` must be null or live; the text pointers must be null (with length 0) or point to
+// their lengths of bytes; `out_sign_in` must be valid for a write.
+CognitoResult cognito_sign_in_new_with_options(const struct CognitoConfig *config,
+                                               const uint8_t *username,
+                                               size_t username_len,
+                                               const uint8_t *password,
+                                               size_t password_len,
+                                               const uint8_t *options_json,
+                                               size_t options_json_len,
+                                               struct CognitoSignIn **out_sign_in);
+
+// Answers the pending challenge with `answer_json`, an object whose `"type"` says which
+// answer it is:
+//
+// | `type` | members | for |
+// |---|---|---|
+// | `CODE` | `code` | SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SMS_OTP |
+// | `SELECT_MFA_TYPE` | `mfa` (`SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`) | SELECT_MFA_TYPE |
+// | `NEW_PASSWORD` | `password`, `attributes` (optional object) | NEW_PASSWORD_REQUIRED |
+// | `CUSTOM` | `answer` | CUSTOM_CHALLENGE |
+// | `WEB_AUTHN_CREDENTIAL` | `credential` (the authenticator's JSON, as a string) | WEB_AUTHN |
+// | `SET_UP_TOTP` | none | MFA_SETUP: enrol an authenticator (a `TOTP_SETUP` challenge follows) |
+// | `VERIFY_TOTP` | `code`, `friendly_name` (optional) | TOTP_SETUP |
+// | `SET_UP_EMAIL` | `email` | MFA_SETUP by e-mail codes |
+// | `SELECT_FIRST_FACTOR` | `factor` (`PASSWORD`, `PASSWORD_SRP`, `EMAIL_OTP`, ...) | SELECT_CHALLENGE |
+// | `PASSWORD` | `password` | SELECT_CHALLENGE, signing in with a password |
+//
+// Writes the request to send to `*out_request` (unset on failure; its body may hold the
+// answer: free it promptly). Fails with `COGNITO_RESULT_INVALID_INPUT` for JSON that is not
+// one of these (a missing or extra member included) and `COGNITO_RESULT_MISUSE` when no
+// challenge is pending or the answer does not fit it.
+//
+// # Safety
+// `sign_in` must be null or live; `answer_json` must point to `answer_json_len` bytes;
+// `out_request` must be valid for a write.
+CognitoResult cognito_sign_in_answer(const struct CognitoSignIn *sign_in,
+                                     const uint8_t *answer_json,
+                                     size_t answer_json_len,
+                                     struct CognitoRequest *out_request);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -186,7 +186,14 @@ impl CognitoConfig {
 }
 
 impl CognitoSignIn {
-    fn lock(&self) -> Result<MutexGuard<'_, SignIn>, Failure> {
+    /// Hands a sign-in over to the caller as a handle for `cognito_sign_in_free`.
+    pub(crate) fn into_raw(sign_in: SignIn) -> *mut Self {
+        Box::into_raw(Box::new(CognitoSignIn {
+            inner: Mutex::new(sign_in),
+        }))
+    }
+
+    pub(crate) fn lock(&self) -> Result<MutexGuard<'_, SignIn>, Failure> {
         self.inner.lock().map_err(|_| {
             Failure::new(
                 CognitoResult::Internal,
@@ -275,10 +282,7 @@ pub unsafe extern "C" fn cognito_sign_in_new(
             let username = borrow_str(username, username_len, "username")?;
             let password = borrow_str(password, password_len, "password")?;
             let sign_in = SignIn::new(Arc::clone(&config.inner), username, password);
-            let boxed = Box::new(CognitoSignIn {
-                inner: Mutex::new(sign_in),
-            });
-            write_out(out_sign_in, Box::into_raw(boxed), "out_sign_in")
+            write_out(out_sign_in, CognitoSignIn::into_raw(sign_in), "out_sign_in")
         }
     })
 }
