@@ -144,7 +144,28 @@ fn create_first_sign_in_manage_and_delete_over_http() {
     );
     assert_eq!(created["User"]["UserStatus"], "FORCE_CHANGE_PASSWORD");
     assert_eq!(created["User"]["Enabled"], true);
-    let temporary = temporary_password(&server, "newbie").expect("the invitation");
+    let first_invitation = temporary_password(&server, "newbie").expect("the invitation");
+    // RESEND: a new temporary password replaces the first.
+    admin_ok(
+        &server,
+        Operation::AdminCreateUser,
+        json!({"UserPoolId": pool, "Username": "newbie", "MessageAction": "RESEND",
+               "DesiredDeliveryMediums": ["EMAIL"]}),
+    );
+    let temporary = temporary_password(&server, "newbie").expect("the second invitation");
+    assert_ne!(temporary, first_invitation);
+    let mut stale = SignIn::new(
+        config(&server, ADMIN_CLIENT),
+        "newbie",
+        first_invitation.as_str(),
+    )
+    .with_flow(AuthFlow::UserPassword)
+    .with_admin_api();
+    let request = stale.start().unwrap();
+    assert!(
+        drive(&mut stale, request).is_err(),
+        "the first temporary password"
+    );
     assert_eq!(
         admin_err(
             &server,
@@ -417,6 +438,17 @@ fn refuses_a_wrong_secret_an_unknown_key_a_stale_date_and_no_signature() {
     let (status, reply) = send(&request, None, now);
     assert_eq!(
         (status, reply["__type"].as_str()),
+        (403, Some("MissingAuthenticationTokenException"))
+    );
+    // In process, `handle` sees no headers: the same refusal.
+    let in_process = server.pool().handle(
+        "AWSCognitoIdentityProviderService.ListUsers",
+        json!({"UserPoolId": POOL_ID}).to_string().as_bytes(),
+        unix_now(),
+        &mut SeededRng::new(3),
+    );
+    assert_eq!(
+        (in_process.status, in_process.error_type().as_deref()),
         (403, Some("MissingAuthenticationTokenException"))
     );
     // The admin sign-in unsigned: refused before the password is looked at.
