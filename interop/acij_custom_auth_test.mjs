@@ -4,9 +4,12 @@
 //
 // Run: node interop/acij_custom_auth_test.mjs   (after `npm ci --prefix interop` and the release build)
 //
-// Checks, with the library's own CUSTOM_AUTH code over Node's global fetch:
+// The pool's user names are e-mail addresses (`username_attributes`), as in AWS's passwordless
+// e-mail sample: the internal name is a UUID. Checks, with the library's own CUSTOM_AUTH code over
+// Node's global fetch:
 // - without SRP (`initiateAuth`): the pool's two challenges answered in the customChallenge
-//   callback (`sendCustomChallengeAnswer`) -> tokens; then refreshSession.
+//   callback (`sendCustomChallengeAnswer`, which names the user by the e-mail typed) -> tokens;
+//   then refreshSession.
 // - with SRP first (`authenticationFlowType = 'CUSTOM_AUTH'`, `authenticateUser`: the library
 //   sends `CHALLENGE_NAME: SRP_A` and answers PASSWORD_VERIFIER itself) -> the challenges ->
 //   tokens; a wrong password refused at PASSWORD_VERIFIER.
@@ -68,21 +71,31 @@ const answer = (user, text) => new Promise((resolve) => {
   user.sendCustomChallengeAnswer(text, callbacks(resolve), { step: 'answer' });
 });
 
-function expectChallenge(result, challenge, username) {
+/** The challenge's parameters: `challenge`'s public ones and USERNAME, the internal name. */
+function expectChallenge(result, challenge) {
   const { parameters } = expectEvent(result, 'custom');
   for (const [key, value] of Object.entries(challenge.public)) {
     check(parameters[key] === value, `challenge ${key} = ${parameters[key]}, expected ${value}`);
   }
-  check(parameters.USERNAME === username, `challenge USERNAME ${parameters.USERNAME}`);
+  check(/^[0-9a-f-]{36}$/.test(parameters.USERNAME), `challenge USERNAME ${parameters.USERNAME}`);
   return parameters;
 }
 
-/** Both of the pool's challenges, answered right: the tokens. */
-async function answerBoth(user, first) {
-  expectChallenge(first, firstChallenge, user.getUsername());
+/** Both of the pool's challenges, answered right: tokens for the user who typed `email`. */
+async function answerBoth(user, first, email, clientId = poolScripted) {
+  const internal = expectChallenge(first, firstChallenge).USERNAME;
   const second = await answer(user, firstChallenge.answer);
-  expectChallenge(second, secondChallenge, user.getUsername());
-  return expectEvent(await answer(user, secondChallenge.answer), 'success');
+  check(expectChallenge(second, secondChallenge).USERNAME === internal, 'another user');
+  const { session } = expectEvent(await answer(user, secondChallenge.answer), 'success');
+  signedIn(session, internal, email, clientId);
+  return session;
+}
+
+/** Tokens of the user `internal`, who signed in as `email`. */
+function signedIn(session, internal, email, clientId) {
+  checkSession(session, internal, clientId);
+  const id = session.getIdToken().decodePayload();
+  check(id.email === email, `id token email ${id.email}`);
 }
 
 function lastInitiateAuth() {
@@ -91,15 +104,15 @@ function lastInitiateAuth() {
   return calls[calls.length - 1].body;
 }
 
-/** The newest code the pool "sent" to `username`, past the first `after` outbox messages. */
 async function outbox() {
   const reply = await realFetch(new URL('_testkit/outbox', endpoint));
   check(reply.ok, `outbox: HTTP ${reply.status}`);
   return (await reply.json()).messages;
 }
-async function takeCode(username, after) {
-  const messages = (await outbox()).slice(after).filter((m) => m.username === username);
-  check(messages.length, `no code for ${username} in the outbox`);
+/** The newest code the pool "sent" to `email`, past the first `after` outbox messages. */
+async function takeCode(email, after) {
+  const messages = (await outbox()).slice(after).filter((m) => m.destination === email);
+  check(messages.length, `no code for ${email} in the outbox`);
   return messages[messages.length - 1].code;
 }
 
@@ -107,82 +120,87 @@ async function takeCode(username, after) {
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
+const [carol, cyril] = pool.users.map((u) => u.username);
+const password = (email) => users[email].password;
+
 test('without SRP (initiateAuth): both scripted challenges -> tokens; refreshSession', async () => {
-  const user = makeUser('carol');
+  const user = makeUser(carol);
   const first = await initiateAuth(user, { app: 'interop' });
   const request = lastInitiateAuth();
   check(request.AuthFlow === 'CUSTOM_AUTH', `AuthFlow ${request.AuthFlow}`);
   check(!('SRP_A' in request.AuthParameters) && !('CHALLENGE_NAME' in request.AuthParameters),
     'initiateAuth sent an SRP step');
   check(request.ClientMetadata && request.ClientMetadata.app === 'interop', 'ClientMetadata not sent');
-  const { session } = await answerBoth(user, first);
-  checkSession(session, 'carol', poolScripted);
+  const session = await answerBoth(user, first, carol);
+  // The library named the user as typed in its answers (the service takes that).
+  const answers = sent.filter((c) => c.body.ChallengeName === 'CUSTOM_CHALLENGE');
+  check(answers.length >= 2 && answers.slice(-2).every((c) => c.body.ChallengeResponses.USERNAME === carol),
+    'the answers did not name the user by the e-mail');
   const refreshed = await new Promise((resolve, reject) => user.refreshSession(
     session.getRefreshToken(), (err, s) => (err ? reject(err) : resolve(s))));
-  checkSession(refreshed, 'carol', poolScripted);
+  check(lastInitiateAuth().AuthParameters.DEVICE_KEY === null, 'refreshSession sent a DEVICE_KEY');
+  signedIn(refreshed, session.getAccessToken().decodePayload().username, carol, poolScripted);
 });
 
 test('with SRP first (CHALLENGE_NAME SRP_A, PASSWORD_VERIFIER) -> challenges -> tokens', async () => {
-  const user = makeUser('carol');
-  const first = await authenticate(user, users.carol.password);
+  const user = makeUser(carol);
+  const first = await authenticate(user, password(carol));
   const request = lastInitiateAuth();
   check(request.AuthParameters.CHALLENGE_NAME === 'SRP_A', `CHALLENGE_NAME ${request.AuthParameters.CHALLENGE_NAME}`);
   check(request.AuthParameters.SRP_A, 'no SRP_A');
   const verifier = sent[sent.length - 1];
   check(verifier.target === 'RespondToAuthChallenge' && verifier.body.ChallengeName === 'PASSWORD_VERIFIER',
     `the library did not answer PASSWORD_VERIFIER (${verifier.target} ${verifier.body.ChallengeName})`);
-  const { session } = await answerBoth(user, first);
-  checkSession(session, 'carol', poolScripted);
+  await answerBoth(user, first, carol);
 });
 
 test('with SRP first, wrong password -> NotAuthorizedException at PASSWORD_VERIFIER', async () => {
-  expectFailure(await authenticate(makeUser('carol'), 'Wrong-Horse-9'), 'NotAuthorizedException');
+  expectFailure(await authenticate(makeUser(carol), 'Wrong-Horse-9'), 'NotAuthorizedException');
   check(sent[sent.length - 1].body.ChallengeName === 'PASSWORD_VERIFIER', 'refused elsewhere');
 });
 
 test('unknown user -> UserNotFoundException', async () => {
-  expectFailure(await initiateAuth(makeUser('nobody')), 'UserNotFoundException', 'NotAuthorizedException');
+  expectFailure(await initiateAuth(makeUser('nobody@example.com')), 'UserNotFoundException', 'NotAuthorizedException');
 });
 
 test('a wrong answer: the same challenge again, then the right answer goes on', async () => {
-  const user = makeUser('cyril');
+  const user = makeUser(cyril);
   const first = await initiateAuth(user);
-  expectChallenge(first, firstChallenge, 'cyril');
+  expectChallenge(first, firstChallenge);
   const sessionBefore = user.Session;
   const again = await answer(user, 'five');
-  expectChallenge(again, firstChallenge, 'cyril');
+  expectChallenge(again, firstChallenge);
   check(user.Session && user.Session !== sessionBefore, 'no new Session after a wrong answer');
-  const { session } = await answerBoth(user, again);
-  checkSession(session, 'cyril', poolScripted);
+  await answerBoth(user, again, cyril);
 });
 
 test('three wrong answers -> NotAuthorizedException', async () => {
-  const user = makeUser('cyril');
+  const user = makeUser(cyril);
   let result = await initiateAuth(user);
   for (const wrong of ['1', '2']) {
-    expectChallenge(result, firstChallenge, 'cyril');
+    expectChallenge(result, firstChallenge);
     result = await answer(user, wrong);
   }
-  expectChallenge(result, firstChallenge, 'cyril');
-  // A wrong answer to the second challenge counts toward the same sign-in's limit too.
+  expectChallenge(result, firstChallenge);
   expectFailure(await answer(user, '3'), 'NotAuthorizedException');
 });
 
 test('require_password client: without SRP refused', async () => {
-  expectFailure(await initiateAuth(makeUser('carol', passwordFirst)), 'NotAuthorizedException');
+  expectFailure(await initiateAuth(makeUser(carol, passwordFirst)), 'NotAuthorizedException');
 });
 
 test('require_password client: SRP, then the e-mail code from the outbox -> tokens', async () => {
-  const user = makeUser('carol', passwordFirst);
+  const user = makeUser(carol, passwordFirst);
   const seen = (await outbox()).length;
-  const challenge = expectEvent(await authenticate(user, users.carol.password), 'custom');
+  const challenge = expectEvent(await authenticate(user, password(carol)), 'custom');
   check(challenge.parameters.kind === 'email-code', `challenge ${JSON.stringify(challenge.parameters)}`);
-  const code = await takeCode('carol', seen);
+  const code = await takeCode(carol, seen);
+  // A wrong code: the challenge again, with a new code sent.
   expectEvent(await answer(user, code === '000000' ? '111111' : '000000'), 'custom');
-  const again = await takeCode('carol', seen);
-  check(again !== code || (await outbox()).length > seen + 1, 'no new code after a wrong answer');
-  const { session } = expectEvent(await answer(user, again), 'success');
-  checkSession(session, 'carol', passwordFirst);
+  const sentAgain = (await outbox()).slice(seen).filter((m) => m.destination === carol);
+  check(sentAgain.length === 2, `${sentAgain.length} codes sent`);
+  const { session } = expectEvent(await answer(user, await takeCode(carol, seen)), 'success');
+  signedIn(session, challenge.parameters.USERNAME, carol, passwordFirst);
 });
 
 await run('acij-custom-auth', configPath, tests, (info) => { endpoint = info.endpoint; });

@@ -232,7 +232,7 @@ impl Pool {
             return Err(ApiError::invalid_session());
         }
         let username = param(&responses, "USERNAME")?;
-        if username != session.username {
+        if !self.answer_names_user(&session.step, username, &session.username) {
             return Err(ApiError::incorrect_password());
         }
         self.check_secret_hash(

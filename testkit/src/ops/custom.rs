@@ -26,6 +26,16 @@ impl Pool {
             })
     }
 
+    /// True when a challenge answer's `USERNAME` names the session's user: its internal name,
+    /// or in a CUSTOM_CHALLENGE answer also the name as typed (an alias or a username
+    /// attribute), which the service takes: amazon-cognito-identity-js's `initiateAuth` never
+    /// learns the internal name, and AWS's passwordless e-mail sample answers so.
+    pub(crate) fn answer_names_user(&self, step: &Step, username: &str, internal: &str) -> bool {
+        username == internal
+            || (matches!(step, Step::Custom { .. })
+                && self.internal_name(username).as_deref() == Some(internal))
+    }
+
     /// InitiateAuth(CUSTOM_AUTH).
     pub(crate) fn custom_auth(
         &mut self,

@@ -232,3 +232,54 @@ fn custom_auth_needs_the_flow_and_a_known_start() {
         "Missing required parameter SRP_A"
     );
 }
+
+#[test]
+fn a_custom_answer_may_name_the_user_as_typed() {
+    // amazon-cognito-identity-js's initiateAuth (Amplify's passwordless sign-in) answers with
+    // the name the user typed, here the e-mail of a pool whose user names are e-mails, as in
+    // AWS's own passwordless e-mail sample; the service takes it.
+    let mut config = config()
+        .with_user(cognito_auth_testkit::UserSeed::new(
+            "erin@example.com",
+            PASSWORD,
+        ))
+        .with_user(cognito_auth_testkit::UserSeed::new(
+            "finn@example.com",
+            PASSWORD,
+        ));
+    config.username_attributes = vec!["email".into()];
+    let mut h = Harness::new(config);
+    let start = |h: &mut Harness| {
+        h.ok(
+            "InitiateAuth",
+            json!({"ClientId": PUBLIC_CLIENT, "AuthFlow": "CUSTOM_AUTH",
+                   "AuthParameters": {"USERNAME": "erin@example.com"}}),
+        )
+    };
+    let answer = |h: &mut Harness, session: &serde_json::Value, name: &str, answer: &str| {
+        h.call(
+            "RespondToAuthChallenge",
+            json!({"ClientId": PUBLIC_CLIENT, "ChallengeName": "CUSTOM_CHALLENGE",
+                   "Session": session, "ChallengeResponses": {"USERNAME": name, "ANSWER": answer}}),
+        )
+    };
+    let first = start(&mut h);
+    let internal = first["ChallengeParameters"]["USERNAME"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(internal, "erin@example.com");
+    let second = answer(&mut h, &first["Session"], "erin@example.com", "4");
+    assert_eq!(
+        second.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&second.body)
+    );
+    let done = answer(&mut h, &second.json_body()["Session"], &internal, "Paris");
+    assert!(done.json_body()["AuthenticationResult"]["AccessToken"].is_string());
+    // Another user's name is still refused.
+    let first = start(&mut h);
+    let r = answer(&mut h, &first["Session"], "finn@example.com", "4");
+    assert_eq!(r.error_type().as_deref(), Some("NotAuthorizedException"));
+}
