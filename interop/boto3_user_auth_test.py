@@ -15,7 +15,9 @@ makes them, against `serve --config pool-user-auth.json` (sign_in_policy PASSWOR
 - GetUserAuthFactors with the access token.
 - SignUp -> ConfirmSignUp (code from the outbox) -> InitiateAuth(USER_AUTH) with the
   ConfirmSignUp Session: tokens without a password (auto sign-in); the Session is single use.
-- E-mail MFA: EMAIL_OTP after the password (USER_PASSWORD_AUTH and USER_AUTH PASSWORD).
+- E-mail MFA: EMAIL_OTP after the password (USER_PASSWORD_AUTH and USER_AUTH PASSWORD);
+  SELECT_MFA_TYPE (TOTP and e-mail) answered EMAIL_OTP; MFA_SETUP for e-mail in a pool with MFA
+  on (`pool-mfa-setup.json`): EMAIL -> a code to that address -> tokens, the address verified.
 """
 
 import base64
@@ -48,8 +50,7 @@ _server = {}
 server = harness.server_fixture(CONFIG, POOL_ID, _server)
 
 
-@pytest.fixture(scope="module")
-def idp(server):
+def unsigned_client(server):
     """An unsigned cognito-idp client: these operations need no AWS credentials."""
     return boto3.client(
         "cognito-idp",
@@ -57,6 +58,11 @@ def idp(server):
         endpoint_url=server["endpoint"].rstrip("/"),
         config=Config(signature_version=botocore.UNSIGNED, retries={"max_attempts": 1}),
     )
+
+
+@pytest.fixture(scope="module")
+def idp(server):
+    return unsigned_client(server)
 
 
 def outbox(server):
@@ -319,6 +325,80 @@ def test_email_mfa_after_user_auth_password(server, idp):
     assert reply["ChallengeName"] == "EMAIL_OTP"
     code = take_code(server, "emil", seen)
     check_tokens(respond(idp, reply, {"USERNAME": "emil", "EMAIL_OTP_CODE": code}), "emil")
+
+
+def test_select_mfa_type_then_email_otp(server, idp):
+    # TOTP and e-mail MFA, neither preferred: the user picks one.
+    reply = idp.initiate_auth(
+        AuthFlow="USER_PASSWORD_AUTH", ClientId=PUBLIC,
+        AuthParameters={"USERNAME": "selma", "PASSWORD": USERS["selma"]},
+    )
+    assert reply["ChallengeName"] == "SELECT_MFA_TYPE"
+    choices = json.loads(reply["ChallengeParameters"]["MFAS_CAN_CHOOSE"])
+    assert sorted(choices) == ["EMAIL_OTP", "SOFTWARE_TOKEN_MFA"]
+    with pytest.raises(ClientError) as excinfo:
+        respond(idp, reply, {"USERNAME": "selma", "ANSWER": "SMS_MFA"})
+    assert error_code(excinfo) == "InvalidParameterException"
+    reply = idp.initiate_auth(
+        AuthFlow="USER_PASSWORD_AUTH", ClientId=PUBLIC,
+        AuthParameters={"USERNAME": "selma", "PASSWORD": USERS["selma"]},
+    )
+    seen = len(outbox(server))
+    otp = respond(idp, reply, {"USERNAME": "selma", "ANSWER": "EMAIL_OTP"})
+    assert otp["ChallengeName"] == "EMAIL_OTP"
+    code = take_code(server, "selma", seen)
+    check_tokens(respond(idp, otp, {"USERNAME": "selma", "EMAIL_OTP_CODE": code}), "selma")
+
+
+# ---- MFA_SETUP for e-mail (a pool with MFA on) ------------------------------------------------
+(SETUP_CONFIG, SETUP_POOL, SETUP_POOL_ID, _, SETUP_CLIENT, _, _, SETUP_USERS) = (
+    harness.pool_settings("pool-mfa-setup.json")
+)
+
+
+@pytest.fixture(scope="module")
+def setup_server():
+    with harness.serve(SETUP_CONFIG, SETUP_POOL_ID) as (_, info):
+        yield info
+
+
+def test_mfa_setup_for_email(setup_server):
+    idp = unsigned_client(setup_server)
+
+    def sign_in():
+        return idp.initiate_auth(
+            AuthFlow="USER_PASSWORD_AUTH", ClientId=SETUP_CLIENT,
+            AuthParameters={"USERNAME": "nora", "PASSWORD": SETUP_USERS["nora"]},
+        )
+
+    def answer(reply, name, responses):
+        return idp.respond_to_auth_challenge(
+            ClientId=SETUP_CLIENT, ChallengeName=name, Session=reply["Session"],
+            ChallengeResponses={"USERNAME": "nora", **responses},
+        )
+
+    reply = sign_in()
+    assert reply["ChallengeName"] == "MFA_SETUP"
+    assert "EMAIL_OTP" in json.loads(reply["ChallengeParameters"]["MFAS_CAN_SETUP"])
+    otp = answer(reply, "MFA_SETUP", {"EMAIL": "nora@example.com"})
+    assert otp["ChallengeName"] == "EMAIL_OTP"
+    assert otp["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"].startswith("n***@")
+    code = take_code(setup_server, "nora")
+    with pytest.raises(ClientError) as excinfo:
+        answer(otp, "EMAIL_OTP", {"EMAIL_OTP_CODE": wrong_code(code)})
+    assert error_code(excinfo) == "CodeMismatchException"
+    done = answer(otp, "EMAIL_OTP", {"EMAIL_OTP_CODE": code})
+    token = check_tokens(done, "nora", SETUP_CLIENT)["AccessToken"]
+    user = idp.get_user(AccessToken=token)
+    attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert attributes["email"] == "nora@example.com"
+    assert attributes["email_verified"] == "true"
+    # From now on the proven address is asked at every sign-in.
+    seen = len(outbox(setup_server))
+    reply = sign_in()
+    assert reply["ChallengeName"] == "EMAIL_OTP"
+    code = take_code(setup_server, "nora", seen)
+    check_tokens(answer(reply, "EMAIL_OTP", {"EMAIL_OTP_CODE": code}), "nora", SETUP_CLIENT)
 
 
 def test_zz_server_stops_on_sigterm(server):

@@ -68,19 +68,20 @@ def main(path, label):
 def pool_settings(filename):
     """The interop pool file `filename` (beside this file) as (path, the parsed file, pool id,
     region, first client's id, second client's id, its secret, {user name: password}): the
-    first client is public, the second has a secret."""
+    first client is public, the second (if any; else None, None) has a secret."""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), filename)
     with open(path) as f:
         pool = json.load(f)
     clients = pool["clients"]
+    second = clients[1] if len(clients) > 1 else {}
     return (
         path,
         pool,
         pool["pool_id"],
         pool["pool_id"].split("_")[0],
         clients[0]["client_id"],
-        clients[1]["client_id"],
-        clients[1]["client_secret"],
+        second.get("client_id"),
+        second.get("client_secret"),
         {u["username"]: u["password"] for u in pool.get("users", [])},
     )
 
