@@ -29,7 +29,7 @@ fn malformed_requests_get_error_shapes() {
         ("SignUp", json!({"ClientId": PUBLIC_CLIENT, "Username": "alice", "Password": PASSWORD}).to_string().into_bytes(), "UsernameExistsException"),
         ("SignUp", json!({"ClientId": PUBLIC_CLIENT, "Username": "z", "Password": PASSWORD, "UserAttributes": {"a": 1}}).to_string().into_bytes(), "SerializationException"),
         ("ListDevices", json!({"AccessToken": "x", "Limit": "many"}).to_string().into_bytes(), "SerializationException"),
-        ("AdminGetUser", b"{}".to_vec(), "UnknownOperationException"),
+        ("AdminDisableUser", b"{}".to_vec(), "UnknownOperationException"),
     ];
     for (op, body, expected) in cases {
         let r = h.pool.handle(
@@ -52,6 +52,17 @@ fn malformed_requests_get_error_shapes() {
                 .any(|(n, v)| n == "x-amzn-ErrorType" && v == expected)
         );
     }
+    // A served admin operation without headers (so without a SigV4 signature).
+    let r = h.pool.handle(
+        "AWSCognitoIdentityProviderService.AdminGetUser",
+        b"{}",
+        h.now,
+        &mut h.rng,
+    );
+    assert_eq!(
+        (r.status, r.error_type().as_deref()),
+        (403, Some("MissingAuthenticationTokenException"))
+    );
     let r = h.pool.handle("SomethingElse", b"{}", h.now, &mut h.rng);
     assert_eq!(r.error_type().as_deref(), Some("UnknownOperationException"));
 }
