@@ -267,7 +267,7 @@ pub(crate) fn stmt_bytes<'a>(stmt: &'a [(Value, Value)], name: &str) -> Option<&
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -292,6 +292,44 @@ mod tests {
             parse_auth_data(&at_truncated).unwrap_err().kind,
             Kind::Malformed
         );
+    }
+
+    /// authData with attested credential data for a 16-byte id and an ES256 key.
+    fn attested() -> Vec<u8> {
+        let mut data = header(FLAG_UP | FLAG_AT);
+        data.extend_from_slice(&[0; 16]);
+        data.extend_from_slice(&16u16.to_be_bytes());
+        data.extend_from_slice(&[9; 16]);
+        let int = |i: i64| Value::Integer(i.into());
+        let key = Value::Map(vec![
+            (int(1), int(2)),
+            (int(3), int(-7)),
+            (int(-1), int(1)),
+            (int(-2), Value::Bytes(vec![3; 32])),
+            (int(-3), Value::Bytes(vec![4; 32])),
+        ]);
+        ciborium::into_writer(&key, &mut data).unwrap();
+        data
+    }
+
+    #[test]
+    fn every_truncation_and_bit_flip_is_a_typed_error_or_a_parse() {
+        let data = attested();
+        let parsed = parse_auth_data(&data).unwrap();
+        let attested = parsed.attested.unwrap();
+        assert_eq!(attested.credential_id, [9; 16]);
+        assert_eq!(attested.key.alg(), ES256);
+        for cut in 0..data.len() {
+            assert!(parse_auth_data(&data[..cut]).is_err(), "cut at {cut}");
+        }
+        for index in 0..data.len() {
+            for bit in 0..8 {
+                let mut flipped = data.clone();
+                flipped[index] ^= 1 << bit;
+                let _ = parse_auth_data(&flipped);
+                let _ = parse_attestation_object(&flipped);
+            }
+        }
     }
 
     #[test]

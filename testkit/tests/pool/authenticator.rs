@@ -7,6 +7,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ciborium::Value as Cbor;
 use p256::ecdsa::signature::Signer as _;
 use p256::ecdsa::{Signature, SigningKey};
+use ring::rand::SystemRandom;
+use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair, RsaPublicKeyComponents};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -30,9 +32,15 @@ pub fn unb64(text: &str) -> Vec<u8> {
     URL_SAFE_NO_PAD.decode(text).unwrap()
 }
 
+/// The credential's key: ES256 (p256) or RS256 (ring, the testkit's published RSA test key).
+enum Key {
+    Es256(SigningKey),
+    Rs256(RsaKeyPair),
+}
+
 /// One credential on a software authenticator.
 pub struct Authenticator {
-    key: SigningKey,
+    key: Key,
     pub credential_id: Vec<u8>,
     /// Bumped before each assertion when `keeps_count`.
     pub sign_count: u32,
@@ -51,7 +59,7 @@ impl Authenticator {
         let mut secret = [seed; 32];
         secret[0] = 1; // below the group order whatever the seed
         Self {
-            key: SigningKey::from_slice(&secret).unwrap(),
+            key: Key::Es256(SigningKey::from_slice(&secret).unwrap()),
             credential_id: Sha256::digest([seed]).to_vec(),
             sign_count: 0,
             keeps_count: true,
@@ -59,6 +67,18 @@ impl Authenticator {
             origin: origin.to_owned(),
             flags: FLAG_UP | FLAG_UV,
         }
+    }
+
+    /// An RS256 credential (COSE alg -257).
+    pub fn rs256(rp_id: &str, origin: &str) -> Self {
+        let pem = include_str!("../../keys/test-signing-key.pem");
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap();
+        let mut auth = Self::new(250, rp_id, origin);
+        auth.key = Key::Rs256(RsaKeyPair::from_pkcs8(&der).unwrap());
+        auth
     }
 
     /// Another key claiming this credential's id: its signatures are well-formed but wrong.
@@ -69,9 +89,28 @@ impl Authenticator {
         other
     }
 
+    fn alg(&self) -> i64 {
+        match self.key {
+            Key::Es256(_) => -7,
+            Key::Rs256(_) => -257,
+        }
+    }
+
     fn cose_key(&self) -> Cbor {
-        let point = self.key.verifying_key().to_encoded_point(false);
         let int = |i: i64| Cbor::Integer(i.into());
+        let key = match &self.key {
+            Key::Es256(key) => key,
+            Key::Rs256(pair) => {
+                let public = RsaPublicKeyComponents::<Vec<u8>>::from(pair.public());
+                return Cbor::Map(vec![
+                    (int(1), int(3)),    // kty: RSA
+                    (int(3), int(-257)), // alg: RS256
+                    (int(-1), Cbor::Bytes(public.n)),
+                    (int(-2), Cbor::Bytes(public.e)),
+                ]);
+            }
+        };
+        let point = key.verifying_key().to_encoded_point(false);
         Cbor::Map(vec![
             (int(1), int(2)),  // kty: EC2
             (int(3), int(-7)), // alg: ES256
@@ -104,12 +143,27 @@ impl Authenticator {
             .into_bytes()
     }
 
-    /// DER ECDSA over `authData ‖ SHA-256(clientDataJSON)`.
+    /// DER ECDSA or PKCS#1 v1.5 over `authData ‖ SHA-256(clientDataJSON)`.
     fn sign(&self, auth_data: &[u8], client_data: &[u8]) -> Vec<u8> {
         let mut message = auth_data.to_vec();
         message.extend_from_slice(&Sha256::digest(client_data));
-        let signature: Signature = self.key.sign(&message);
-        signature.to_der().as_bytes().to_vec()
+        match &self.key {
+            Key::Es256(key) => {
+                let signature: Signature = key.sign(&message);
+                signature.to_der().as_bytes().to_vec()
+            }
+            Key::Rs256(pair) => {
+                let mut signature = vec![0; pair.public().modulus_len()];
+                pair.sign(
+                    &RSA_PKCS1_SHA256,
+                    &SystemRandom::new(),
+                    &message,
+                    &mut signature,
+                )
+                .unwrap();
+                signature
+            }
+        }
     }
 
     /// RegistrationResponseJSON for StartWebAuthnRegistration's options.
@@ -134,7 +188,7 @@ impl Authenticator {
         let statement = match format {
             Format::None => Cbor::Map(vec![]),
             Format::Packed => Cbor::Map(vec![
-                (Cbor::Text("alg".into()), Cbor::Integer((-7).into())),
+                (Cbor::Text("alg".into()), Cbor::Integer(signer.alg().into())),
                 (
                     Cbor::Text("sig".into()),
                     Cbor::Bytes(signer.sign(&auth_data, &client_data)),

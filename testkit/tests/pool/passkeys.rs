@@ -302,6 +302,27 @@ fn packed_self_attestation_is_verified() {
 }
 
 #[test]
+fn rs256_credentials_register_and_sign_in() {
+    let remote = Remote::start(passkey_config(
+        &["PASSWORD", "WEB_AUTHN"],
+        WebAuthnConfiguration::new(RP_ID),
+    ));
+    let access = remote.password_tokens().access_token.expose().to_owned();
+    let mut auth = Authenticator::rs256(RP_ID, ORIGIN);
+    remote.register(&access, &auth, Format::Packed).unwrap();
+    let (mut sign_in, options) = remote.passkey_challenge();
+    let credential = auth.assert(&options);
+    done(remote.answer(&mut sign_in, credential).unwrap());
+    let (mut sign_in, options) = remote.passkey_challenge();
+    let forged = tamper_client_data(&auth.assert(&options), |d| d["extra"] = json!(1));
+    assert_eq!(
+        code(remote.answer(&mut sign_in, forged)),
+        "NotAuthorizedException: the assertion signature does not verify with the registered key"
+    );
+    remote.server.shutdown();
+}
+
+#[test]
 fn registration_refuses_each_wrong_part_with_the_services_exception() {
     let remote = Remote::start(passkey_config(
         &["PASSWORD", "WEB_AUTHN"],
