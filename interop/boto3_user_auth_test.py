@@ -6,7 +6,8 @@ Plain `cognito-idp` calls, unsigned (botocore.UNSIGNED), as an app without AWS c
 makes them, against `serve --config pool-user-auth.json` (sign_in_policy PASSWORD + EMAIL_OTP):
 - USER_AUTH with PREFERRED_CHALLENGE PASSWORD -> tokens; a wrong password refused; with the
   app client's SECRET_HASH.
-- PREFERRED_CHALLENGE EMAIL_OTP -> EMAIL_OTP with the code read from the pool's outbox
+- PREFERRED_CHALLENGE EMAIL_OTP / SMS_OTP -> EMAIL_OTP / SMS_OTP with the code read from the
+  pool's outbox
   (GET /_testkit/outbox); a wrong code -> CodeMismatchException and the challenge stays open;
   the third wrong code ends the session.
 - No preference -> SELECT_CHALLENGE with AvailableChallenges, answered ANSWER=EMAIL_OTP,
@@ -155,6 +156,17 @@ def test_preferred_email_otp(server, idp):
     assert params["CODE_DELIVERY_DESTINATION"].startswith("u***@")
     code = take_code(server, "ursula", seen)
     check_tokens(respond(idp, reply, {"USERNAME": "ursula", "EMAIL_OTP_CODE": code}), "ursula")
+
+
+def test_preferred_sms_otp(server, idp):
+    reply = select(idp, "petra")
+    assert sorted(reply["AvailableChallenges"]) == ["PASSWORD", "PASSWORD_SRP", "SMS_OTP"]
+    seen = len(outbox(server))
+    reply = user_auth(idp, "petra", PREFERRED_CHALLENGE="SMS_OTP")
+    assert reply["ChallengeName"] == "SMS_OTP"
+    assert reply["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"] == "SMS"
+    code = take_code(server, "petra", seen)
+    check_tokens(respond(idp, reply, {"USERNAME": "petra", "SMS_OTP_CODE": code}), "petra")
 
 
 def test_wrong_otp_refused_and_counted(server, idp):
