@@ -219,14 +219,14 @@ pub(crate) fn verify(
     if signed_at.saturating_add(MAX_SKEW) < now {
         return Err(invalid_signature(format!(
             "Signature expired: {amz_date} is now earlier than {} ({} - 5 min.)",
-            format_amz_date(now - MAX_SKEW),
+            format_amz_date(now.saturating_sub(MAX_SKEW)),
             format_amz_date(now)
         )));
     }
     if signed_at > now.saturating_add(MAX_SKEW) {
         return Err(invalid_signature(format!(
             "Signature not yet current: {amz_date} is still later than {} ({} + 5 min.)",
-            format_amz_date(now + MAX_SKEW),
+            format_amz_date(now.saturating_add(MAX_SKEW)),
             format_amz_date(now)
         )));
     }

@@ -167,6 +167,17 @@ fn accepts_botocore_and_refuses_what_the_service_refuses() {
         m,
         "Signature expired: 20231114T221320Z is now earlier than 20231114T221321Z (20231114T221821Z - 5 min.)"
     );
+    // Clocks at the ends of the range: refused, no overflow.
+    assert!(
+        kind(check(&good, BODY, u64::MAX))
+            .1
+            .starts_with("Signature expired")
+    );
+    assert!(
+        kind(check(&good, BODY, 0))
+            .1
+            .starts_with("Signature not yet current")
+    );
     let (k, m) = kind(check(&good, BODY, NOW - 301));
     assert_eq!(k, "InvalidSignatureException");
     assert!(
