@@ -34,6 +34,19 @@ enum CognitoResult
   COGNITO_RESULT_INVALID_INPUT = 14,
   // The random source failed, or an earlier call on this handle panicked.
   COGNITO_RESULT_INTERNAL = 15,
+  // Managed login's server refused (an `error=` redirect, or an OAuth error reply);
+  // `cognito_last_service_error_code` gives the OAuth `error` (`invalid_grant`...).
+  COGNITO_RESULT_OAUTH = 16,
+  // The callback URL's `state` is not this login's (forged or crossed): start over.
+  COGNITO_RESULT_STATE_MISMATCH = 17,
+  // The callback URL cannot be used: no state, no code, or bad encoding.
+  COGNITO_RESULT_INVALID_REDIRECT = 18,
+  // A token did not verify; `cognito_last_service_error_code` names the check
+  // (`bad_signature`, `expired`, `audience`, `nonce`, `jwks`...).
+  COGNITO_RESULT_INVALID_TOKEN = 19,
+  // The token's key is not in the JWKS: fetch the JWKS again, make a new verifier and
+  // retry once.
+  COGNITO_RESULT_UNKNOWN_KEY = 20,
   // A panic was caught at the boundary. The handle involved should be freed.
   COGNITO_RESULT_PANIC = 99,
 };
@@ -121,6 +134,30 @@ typedef uint32_t CognitoRefreshOutcome;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// Which managed-login request `cognito_managed_login_request` builds.
+enum CognitoManagedLoginCall
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // `POST /oauth2/token`, `grant_type=refresh_token`; `token` is the refresh token. Read
+  // the reply with `cognito_managed_login_token_response` (passing the refresh token).
+  COGNITO_MANAGED_LOGIN_CALL_REFRESH = 1,
+  // `POST /oauth2/revoke`; `token` is the refresh token. Read the reply with
+  // `cognito_managed_login_response`.
+  COGNITO_MANAGED_LOGIN_CALL_REVOKE = 2,
+  // `GET /oauth2/userInfo`; `token` is the access token. Read the reply with
+  // `cognito_managed_login_response`.
+  COGNITO_MANAGED_LOGIN_CALL_USER_INFO = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum CognitoManagedLoginCall CognitoManagedLoginCall;
+#else
+typedef uint32_t CognitoManagedLoginCall;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A user pool and app client (opaque). Make it with `cognito_config_new`, free it with
 // `cognito_config_free`; sign-ins made from it keep their own reference.
 typedef struct CognitoConfig CognitoConfig;
@@ -128,6 +165,14 @@ typedef struct CognitoConfig CognitoConfig;
 // A device being confirmed (opaque). Make it with `cognito_device_confirmation_new`, free it
 // with `cognito_device_confirmation_free` (the device secret it holds is zeroized).
 typedef struct CognitoDeviceConfirmation CognitoDeviceConfirmation;
+
+// A verifier of one issuer's tokens for one app client (opaque). Make it with
+// `cognito_jwt_verifier_new`, free it with `cognito_jwt_verifier_free`.
+typedef struct CognitoJwtVerifier CognitoJwtVerifier;
+
+// Managed login of one app client at one domain with one redirect URI (opaque). Make it
+// with `cognito_managed_login_new`, free it with `cognito_managed_login_free`.
+typedef struct CognitoManagedLogin CognitoManagedLogin;
 
 // One user's sign-in (opaque). Make it with `cognito_sign_in_new`, free it with
 // `cognito_sign_in_free`.
@@ -172,6 +217,23 @@ typedef struct CognitoHeader {
   // Its length in bytes.
   size_t value_len;
 } CognitoHeader;
+
+// A request to a managed-login endpoint: `method` to `url`, with `Content-Type:
+// content_type` when it is set (a form POST) and `Authorization: authorization` when that is
+// set (the client secret as HTTP Basic, or `Bearer <access token>`). Release it with
+// `cognito_oauth_request_free`.
+typedef struct CognitoOAuthRequest {
+  // The endpoint URL.
+  struct CognitoBytes url;
+  // `POST`, or `GET` for userInfo.
+  struct CognitoBytes method;
+  // `application/x-www-form-urlencoded` for a POST; unset for a GET.
+  struct CognitoBytes content_type;
+  // The `Authorization` header value, or unset. A secret: never log it.
+  struct CognitoBytes authorization;
+  // The form body (empty for a GET). It holds the code, the PKCE verifier or a token.
+  struct CognitoBytes body;
+} CognitoOAuthRequest;
 
 // The next step of a sign-in. Every buffer is unset unless the kind says otherwise. Release
 // it with `cognito_step_free`.
@@ -350,9 +412,142 @@ void cognito_device_confirmation_free(struct CognitoDeviceConfirmation *confirma
 const char *cognito_last_error_message(void);
 
 // After `COGNITO_RESULT_SERVICE`: the exception name Cognito sent
-// (`NotAuthorizedException`...); empty otherwise. Same lifetime rules as
+// (`NotAuthorizedException`...); after `COGNITO_RESULT_OAUTH`, the OAuth `error`
+// (`invalid_grant`...); after `COGNITO_RESULT_INVALID_TOKEN` / `_UNKNOWN_KEY`, the check
+// that failed (`bad_signature`...); empty otherwise. Same lifetime rules as
 // `cognito_last_error_message`. Never null.
 const char *cognito_last_service_error_code(void);
+
+// Makes managed login of `config`'s app client (its secret, if any, authenticates the token
+// and revoke requests) at `domain_url` (`https://<prefix>.auth.<region>.amazoncognito.com`,
+// a custom domain's `https://auth.example.com`, or the local pool's endpoint), redirecting to
+// `redirect_uri` (one of the client's callback URLs). Writes the handle to `*out_login`
+// (null on failure).
+//
+// # Safety
+// `config` must be null or live; the text pointers must point to their lengths of bytes;
+// `out_login` must be valid for a write.
+CognitoResult cognito_managed_login_new(const struct CognitoConfig *config,
+                                        const uint8_t *domain_url,
+                                        size_t domain_url_len,
+                                        const uint8_t *redirect_uri,
+                                        size_t redirect_uri_len,
+                                        struct CognitoManagedLogin **out_login);
+
+// Frees a managed login. Null is ignored.
+//
+// # Safety
+// `login` must be null or from `cognito_managed_login_new`, and not freed before.
+void cognito_managed_login_free(struct CognitoManagedLogin *login);
+
+// Starts a login: draws the PKCE verifier, state and nonce and writes the
+// `/oauth2/authorize` URL to open to `*out_url` and the login to keep until the callback
+// comes back to `*out_pending_json` (a secret: keep it as tokens are kept; free it with
+// `cognito_bytes_free`, which zeroizes it). `options_json` (empty for the defaults) is an
+// object with any of `"scopes"` (array; default `["openid"]`), `"identity_provider"`,
+// `"idp_identifier"`, `"lang"`, `"login_hint"`.
+//
+// Fails with `COGNITO_RESULT_INVALID_INPUT` for unknown options or a scope with a space.
+//
+// # Safety
+// `login` must be null or live; `options_json` must point to its length of bytes; the out
+// pointers must be valid for writes.
+CognitoResult cognito_managed_login_authorize(const struct CognitoManagedLogin *login,
+                                              const uint8_t *options_json,
+                                              size_t options_json_len,
+                                              struct CognitoBytes *out_url,
+                                              struct CognitoBytes *out_pending_json);
+
+// Reads the callback URL the browser was sent to (or its query) against the login of
+// `pending_json` (state compared in constant time) and writes the code exchange
+// (`POST /oauth2/token`, with the PKCE verifier) to `*out_request`.
+//
+// Fails with `COGNITO_RESULT_STATE_MISMATCH` for a state that is not this login's (forged or
+// crossed: start over), `COGNITO_RESULT_INVALID_REDIRECT` for no state, no code or bad
+// encoding, `COGNITO_RESULT_OAUTH` for an error redirect (`cognito_last_service_error_code`:
+// `access_denied`...), `COGNITO_RESULT_INVALID_INPUT` when `pending_json` is not a login.
+//
+// # Safety
+// `login` must be null or live; the text pointers must point to their lengths of bytes;
+// `out_request` must be valid for a write.
+CognitoResult cognito_managed_login_token_request(const struct CognitoManagedLogin *login,
+                                                  const uint8_t *pending_json,
+                                                  size_t pending_json_len,
+                                                  const uint8_t *callback_url,
+                                                  size_t callback_url_len,
+                                                  struct CognitoOAuthRequest *out_request);
+
+// Reads a reply of the token endpoint (to a code exchange, or a refresh when
+// `refresh_token` is given: it is kept in the tokens unless the pool rotated it) and writes
+// the tokens JSON (the `tokens_json` shape of sign-in, for `cognito_token_manager_new`) to
+// `*out_tokens_json`. `now_unix_secs` dates `expires_at`.
+//
+// Fails with `COGNITO_RESULT_OAUTH` for an OAuth error (`invalid_grant`: the code expired or
+// was used, the verifier or redirect URI differ, or the refresh token is revoked), and
+// `COGNITO_RESULT_INVALID_RESPONSE` for anything else unusable.
+//
+// # Safety
+// `login` must be null or live; `headers` must point to `headers_len` headers whose pointers
+// each point to their lengths of bytes; `body` and `refresh_token` to their lengths of bytes
+// (`refresh_token` may be null); `out_tokens_json` must be valid for a write.
+CognitoResult cognito_managed_login_token_response(const struct CognitoManagedLogin *login,
+                                                   uint16_t status,
+                                                   const struct CognitoHeader *headers,
+                                                   size_t headers_len,
+                                                   const uint8_t *body,
+                                                   size_t body_len,
+                                                   uint64_t now_unix_secs,
+                                                   const uint8_t *refresh_token,
+                                                   size_t refresh_token_len,
+                                                   struct CognitoBytes *out_tokens_json);
+
+// Builds the `call` request (a `CognitoManagedLoginCall`) with `token` and writes it to
+// `*out_request`.
+//
+// # Safety
+// `login` must be null or live; `token` must point to `token_len` bytes; `out_request` must
+// be valid for a write.
+CognitoResult cognito_managed_login_request(const struct CognitoManagedLogin *login,
+                                            uint32_t call,
+                                            const uint8_t *token,
+                                            size_t token_len,
+                                            struct CognitoOAuthRequest *out_request);
+
+// Reads the reply to a `COGNITO_MANAGED_LOGIN_CALL_REVOKE` or `COGNITO_MANAGED_LOGIN_CALL_USER_INFO`
+// request. For userInfo, writes the user's attributes as a JSON object (`sub`, `username`,
+// `email`...) to `*out_json`; for revoke, `{}`.
+//
+// Fails with `COGNITO_RESULT_OAUTH` for an OAuth error (`invalid_token`...), and
+// `COGNITO_RESULT_INVALID_INPUT` for a refresh (read it with
+// `cognito_managed_login_token_response`).
+//
+// # Safety
+// As `cognito_managed_login_token_response`, with `out_json` valid for a write.
+CognitoResult cognito_managed_login_response(const struct CognitoManagedLogin *login,
+                                             uint32_t call,
+                                             uint16_t status,
+                                             const struct CognitoHeader *headers,
+                                             size_t headers_len,
+                                             const uint8_t *body,
+                                             size_t body_len,
+                                             struct CognitoBytes *out_json);
+
+// Writes the `/logout` URL that ends the managed-login session and then redirects to
+// `logout_uri` (one of the client's sign-out URLs) to `*out_url`.
+//
+// # Safety
+// `login` must be null or live; `logout_uri` must point to its length of bytes; `out_url`
+// must be valid for a write.
+CognitoResult cognito_managed_login_logout_url(const struct CognitoManagedLogin *login,
+                                               const uint8_t *logout_uri,
+                                               size_t logout_uri_len,
+                                               struct CognitoBytes *out_url);
+
+// Frees every buffer of a managed-login request (zeroized) and resets them. Null is ignored.
+//
+// # Safety
+// As `cognito_bytes_free`, for each buffer of the request.
+void cognito_oauth_request_free(struct CognitoOAuthRequest *request);
 
 // Makes a token manager for `tokens_json` (the `tokens_json` of a `DONE` step, or the same
 // JSON read back from secure storage): it refreshes 5 minutes before expiry (at most half the
@@ -596,6 +791,64 @@ CognitoResult cognito_sign_in_answer(const struct CognitoSignIn *sign_in,
                                      const uint8_t *answer_json,
                                      size_t answer_json_len,
                                      struct CognitoRequest *out_request);
+
+// Makes a verifier for the tokens of `config`'s app client, signed by the keys of
+// `jwks_json` (the document at `<issuer>/.well-known/jwks.json`, fetched by the app; cache
+// it) and issued by `issuer` (null: the pool's Cognito issuer,
+// `https://cognito-idp.<region>.amazonaws.com/<pool id>`). Writes the handle to
+// `*out_verifier` (null on failure).
+//
+// Fails with `COGNITO_RESULT_INVALID_TOKEN` (`cognito_last_service_error_code`: `jwks`)
+// when the document holds no usable RS256 key.
+//
+// # Safety
+// `config` must be null or live; the text pointers must point to their lengths of bytes
+// (`issuer` may be null); `out_verifier` must be valid for a write.
+CognitoResult cognito_jwt_verifier_new(const struct CognitoConfig *config,
+                                       const uint8_t *issuer,
+                                       size_t issuer_len,
+                                       const uint8_t *jwks_json,
+                                       size_t jwks_json_len,
+                                       struct CognitoJwtVerifier **out_verifier);
+
+// Frees a verifier. Null is ignored.
+//
+// # Safety
+// `verifier` must be null or from `cognito_jwt_verifier_new`, and not freed before.
+void cognito_jwt_verifier_free(struct CognitoJwtVerifier *verifier);
+
+// Verifies an ID token at `now_unix_secs` (RS256 signature, issuer, audience, `token_use`,
+// expiry with 60 s of leeway) and, when `nonce` is given (the managed login's, from the
+// `nonce` of the authorize URL or the pending login), that the token carries it. Writes the
+// token's claims (its whole payload) as JSON to `*out_claims_json`.
+//
+// Fails with `COGNITO_RESULT_UNKNOWN_KEY` when the token's key is not in the JWKS (fetch it
+// again, make a new verifier, retry once) and `COGNITO_RESULT_INVALID_TOKEN` otherwise, with
+// the check that failed in `cognito_last_service_error_code` (`bad_signature`, `expired`,
+// `audience`, `issuer`, `token_use`, `nonce`, `malformed`, `algorithm`...).
+//
+// # Safety
+// `verifier` must be null or live; `token` and `nonce` must point to their lengths of bytes
+// (`nonce` may be null); `out_claims_json` must be valid for a write.
+CognitoResult cognito_jwt_verify_id_token(const struct CognitoJwtVerifier *verifier,
+                                          const uint8_t *token,
+                                          size_t token_len,
+                                          uint64_t now_unix_secs,
+                                          const uint8_t *nonce,
+                                          size_t nonce_len,
+                                          struct CognitoBytes *out_claims_json);
+
+// Verifies an access token at `now_unix_secs` (as `cognito_jwt_verify_id_token`, with the app
+// client in `client_id` and no nonce) and writes its claims as JSON to `*out_claims_json`.
+//
+// # Safety
+// `verifier` must be null or live; `token` must point to `token_len` bytes;
+// `out_claims_json` must be valid for a write.
+CognitoResult cognito_jwt_verify_access_token(const struct CognitoJwtVerifier *verifier,
+                                              const uint8_t *token,
+                                              size_t token_len,
+                                              uint64_t now_unix_secs,
+                                              struct CognitoBytes *out_claims_json);
 
 #ifdef __cplusplus
 }  // extern "C"

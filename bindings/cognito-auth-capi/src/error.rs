@@ -28,6 +28,19 @@ pub enum CognitoResult {
     InvalidInput = 14,
     /// The random source failed, or an earlier call on this handle panicked.
     Internal = 15,
+    /// Managed login's server refused (an `error=` redirect, or an OAuth error reply);
+    /// `cognito_last_service_error_code` gives the OAuth `error` (`invalid_grant`...).
+    Oauth = 16,
+    /// The callback URL's `state` is not this login's (forged or crossed): start over.
+    StateMismatch = 17,
+    /// The callback URL cannot be used: no state, no code, or bad encoding.
+    InvalidRedirect = 18,
+    /// A token did not verify; `cognito_last_service_error_code` names the check
+    /// (`bad_signature`, `expired`, `audience`, `nonce`, `jwks`...).
+    InvalidToken = 19,
+    /// The token's key is not in the JWKS: fetch the JWKS again, make a new verifier and
+    /// retry once.
+    UnknownKey = 20,
     /// A panic was caught at the boundary. The handle involved should be freed.
     Panic = 99,
 }
@@ -137,7 +150,9 @@ pub extern "C" fn cognito_last_error_message() -> *const c_char {
 }
 
 /// After `COGNITO_RESULT_SERVICE`: the exception name Cognito sent
-/// (`NotAuthorizedException`...); empty otherwise. Same lifetime rules as
+/// (`NotAuthorizedException`...); after `COGNITO_RESULT_OAUTH`, the OAuth `error`
+/// (`invalid_grant`...); after `COGNITO_RESULT_INVALID_TOKEN` / `_UNKNOWN_KEY`, the check
+/// that failed (`bad_signature`...); empty otherwise. Same lifetime rules as
 /// `cognito_last_error_message`. Never null.
 #[unsafe(no_mangle)]
 pub extern "C" fn cognito_last_service_error_code() -> *const c_char {

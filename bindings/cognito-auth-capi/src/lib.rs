@@ -19,10 +19,12 @@ mod bytes;
 mod challenge;
 mod device;
 mod error;
+mod oauth;
 mod panic;
 mod refresh;
 mod sign_in;
 mod sign_in_options;
+mod verify;
 
 #[cfg(test)]
 mod tests;
@@ -39,6 +41,13 @@ pub use device::{
     cognito_device_confirmation_remember, cognito_device_confirmation_start,
 };
 pub use error::{CognitoResult, cognito_last_error_message, cognito_last_service_error_code};
+pub use oauth::{
+    CognitoManagedLogin, CognitoManagedLoginCall, CognitoOAuthRequest,
+    cognito_managed_login_authorize, cognito_managed_login_free, cognito_managed_login_logout_url,
+    cognito_managed_login_new, cognito_managed_login_request, cognito_managed_login_response,
+    cognito_managed_login_token_request, cognito_managed_login_token_response,
+    cognito_oauth_request_free,
+};
 pub use refresh::{
     CognitoRefreshOutcome, CognitoTokenManager, cognito_token_manager_free,
     cognito_token_manager_handle_response, cognito_token_manager_handle_transport_failure,
@@ -52,3 +61,7 @@ pub use sign_in::{
     cognito_sign_in_status, cognito_step_free, cognito_totp_code,
 };
 pub use sign_in_options::{cognito_sign_in_answer, cognito_sign_in_new_with_options};
+pub use verify::{
+    CognitoJwtVerifier, cognito_jwt_verifier_free, cognito_jwt_verifier_new,
+    cognito_jwt_verify_access_token, cognito_jwt_verify_id_token,
+};

@@ -41,7 +41,7 @@ impl CognitoTokenManager {
     }
 }
 
-fn tokens_json(tokens: &Tokens) -> Result<CognitoBytes, Failure> {
+pub(crate) fn tokens_json(tokens: &Tokens) -> Result<CognitoBytes, Failure> {
     CognitoBytes::json_of(tokens).map_err(|e| {
         Failure::new(
             CognitoResult::Internal,

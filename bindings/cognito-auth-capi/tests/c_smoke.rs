@@ -1,6 +1,7 @@
 //! Compiles the C tests with gcc against the static library and the committed header, then
 //! runs them, under valgrind when it is installed (leaks and memory errors fail the test):
-//! `tests/c/smoke.c` on scripted replies, `tests/c/live.c` against `cognito-auth serve`.
+//! `tests/c/smoke.c` on scripted replies, `tests/c/live.c` and `tests/c/oauth.c` (managed
+//! login, token verification) against `cognito-auth serve`.
 
 #![allow(clippy::expect_used, clippy::panic)]
 
@@ -117,11 +118,12 @@ impl Drop for Serve {
     }
 }
 
-#[test]
-fn c_live_test_against_serve_under_valgrind() {
-    let program = compile("live");
+/// Starts `cognito-auth serve` with `tests/c/<pool>`; returns it and its endpoint.
+fn serve(pool: &str) -> (Serve, String) {
     cargo_build("cognito-auth-cli");
-    let pool = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/live_pool.json");
+    let pool = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/c")
+        .join(pool);
     let mut child = Command::new(profile_dir().join("cognito-auth"))
         .args(["serve", "--port", "0", "--config"])
         .arg(&pool)
@@ -140,11 +142,33 @@ fn c_live_test_against_serve_under_valgrind() {
     let endpoint = announced
         .get("endpoint")
         .and_then(serde_json::Value::as_str)
-        .expect("the endpoint");
-    let out = run(&program, &[endpoint]);
+        .expect("the endpoint")
+        .to_owned();
+    (serve, endpoint)
+}
+
+#[test]
+fn c_live_test_against_serve_under_valgrind() {
+    let program = compile("live");
+    let (serve, endpoint) = serve("live_pool.json");
+    let out = run(&program, &[&endpoint]);
     drop(serve);
     assert!(
         out.contains("c live: ") && out.contains(" passed, 0 failed"),
+        "{out}"
+    );
+}
+
+/// Managed login (authorize URL, the login page played over HTTP, callback, code exchange,
+/// refresh, userInfo, revoke) and token verification with the pool's JWKS.
+#[test]
+fn c_oauth_test_against_serve_under_valgrind() {
+    let program = compile("oauth");
+    let (serve, endpoint) = serve("oauth_pool.json");
+    let out = run(&program, &[&endpoint]);
+    drop(serve);
+    assert!(
+        out.contains("c oauth: ") && out.contains(" passed, 0 failed"),
         "{out}"
     );
 }
