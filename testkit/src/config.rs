@@ -451,10 +451,18 @@ pub struct PasswordPolicy {
     /// Needs a symbol.
     #[serde(default = "yes")]
     pub require_symbols: bool,
+    /// `TemporaryPasswordValidityDays`: how long the temporary password of AdminCreateUser /
+    /// AdminSetUserPassword (`Permanent: false`) signs in (default 7).
+    #[serde(default = "seven")]
+    pub temporary_password_validity_days: u64,
 }
 
 fn eight() -> usize {
     8
+}
+
+fn seven() -> u64 {
+    7
 }
 
 impl Default for PasswordPolicy {
@@ -465,6 +473,7 @@ impl Default for PasswordPolicy {
             require_lowercase: true,
             require_numbers: true,
             require_symbols: true,
+            temporary_password_validity_days: seven(),
         }
     }
 }

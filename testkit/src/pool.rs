@@ -238,6 +238,7 @@ impl Pool {
             codes: BTreeMap::new(),
             modified: now,
             created: now,
+            temporary_password_expires: None,
             passkeys: crate::webauthn::Passkeys::default(),
         };
         self.users.insert(username.clone(), user);

@@ -58,6 +58,9 @@ pub(crate) struct User {
     pub(crate) modified: u64,
     /// When the user was created (UserCreateDate).
     pub(crate) created: u64,
+    /// When an administrator's temporary password stops working (FORCE_CHANGE_PASSWORD
+    /// users of AdminCreateUser / AdminSetUserPassword; seeded ones have none).
+    pub(crate) temporary_password_expires: Option<u64>,
     pub(crate) passkeys: crate::webauthn::Passkeys,
 }
 

@@ -72,6 +72,7 @@ impl Pool {
             codes: BTreeMap::new(),
             modified: cx.now,
             created: cx.now,
+            temporary_password_expires: None,
             passkeys: crate::webauthn::Passkeys::default(),
         };
         self.users.insert(username.clone(), user);

@@ -264,8 +264,12 @@ impl Pool {
                     .or_insert_with(|| "false".to_owned());
             }
         }
-        self.add_user(&seed, cx.now, cx.rng)
-            .map_err(|e| ApiError::invalid_parameter(e.0))
+        let username = self
+            .add_user(&seed, cx.now, cx.rng)
+            .map_err(|e| ApiError::invalid_parameter(e.0))?;
+        let expires = self.temporary_password_expiry(UserStatus::ForceChangePassword, cx.now);
+        self.user_mut(&username)?.temporary_password_expires = expires;
+        Ok(username)
     }
 
     /// A temporary password the pool's policy accepts: random letters, digits and symbols.
@@ -312,11 +316,20 @@ impl Pool {
         cx: &mut Cx<'_>,
     ) -> ApiResult<()> {
         let verifier = Verifier::generate(self.config.pool_name(), username, password, cx.rng);
+        let expires = self.temporary_password_expiry(status, cx.now);
         let user = self.user_mut(username)?;
         user.verifier = verifier;
         user.status = status;
         user.modified = cx.now;
+        user.temporary_password_expires = expires;
         Ok(())
+    }
+
+    /// A FORCE_CHANGE_PASSWORD password works `temporary_password_validity_days` from `now`.
+    fn temporary_password_expiry(&self, status: UserStatus, now: u64) -> Option<u64> {
+        let days = self.config.password_policy.temporary_password_validity_days;
+        (status == UserStatus::ForceChangePassword)
+            .then(|| now.saturating_add(days.saturating_mul(86_400)))
     }
 
     fn admin_set_user_password(&mut self, body: &Body, cx: &mut Cx<'_>) -> ApiResult<Value> {

@@ -225,6 +225,15 @@ impl Pool {
                 "PasswordResetRequiredException",
                 "Password reset required for the user",
             )),
+            UserStatus::ForceChangePassword
+                if user
+                    .temporary_password_expires
+                    .is_some_and(|expires| expires <= cx.now) =>
+            {
+                Err(ApiError::not_authorized(
+                    "Temporary password has expired and must be reset by an administrator.",
+                ))
+            }
             UserStatus::ForceChangePassword => {
                 let mut shown = user.attributes.clone();
                 shown.remove("email_verified");

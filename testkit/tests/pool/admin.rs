@@ -462,3 +462,90 @@ fn refuses_a_wrong_secret_an_unknown_key_a_stale_date_and_no_signature() {
     );
     server.shutdown();
 }
+
+/// In process, with the pool's clock in hand: `Pool::handle_http` with requests the library
+/// signed at that time.
+fn in_process(pool: &mut Pool, now: u64, operation: Operation, body: Value) -> (u16, Value) {
+    let config = PoolConfig::new(POOL_ID, ADMIN_CLIENT).unwrap();
+    let request = Request::from_json(&config, operation, &body);
+    let at = UNIX_EPOCH + Duration::from_secs(now);
+    let mut headers: Vec<(String, String)> =
+        vec![("Host".into(), "cognito-idp.us-east-1.amazonaws.com".into())];
+    headers.extend(
+        request
+            .headers()
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+    );
+    headers.extend(request.sigv4_headers(&admin(), "us-east-1", at).unwrap());
+    let reply = pool.handle_http(
+        "POST",
+        "/",
+        &headers,
+        request.body(),
+        now,
+        &mut SeededRng::new(8),
+    );
+    (reply.status, reply.json_body())
+}
+
+#[test]
+fn a_temporary_password_expires_after_the_policy_days() {
+    let mut config = base_config().with_client(ClientConfig::new(ADMIN_CLIENT));
+    if let Some(admin) = config.clients.last_mut() {
+        admin
+            .explicit_auth_flows
+            .push("ALLOW_ADMIN_USER_PASSWORD_AUTH".into());
+    }
+    config.admin_credentials = vec![AdminCredentials::new(KEY_ID, SECRET_KEY)];
+    config.password_policy.temporary_password_validity_days = 2;
+    let mut pool = Pool::new(config, NOW, &mut SeededRng::new(4)).unwrap();
+    let create = json!({"UserPoolId": POOL_ID, "Username": "late", "MessageAction": "SUPPRESS",
+                        "TemporaryPassword": "Late-Temp-1"});
+    assert_eq!(
+        in_process(&mut pool, NOW, Operation::AdminCreateUser, create).0,
+        200
+    );
+    let sign_in = json!({"UserPoolId": POOL_ID, "ClientId": ADMIN_CLIENT,
+        "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "late", "PASSWORD": "Late-Temp-1"}});
+    let day = 86_400;
+    let (status, reply) = in_process(
+        &mut pool,
+        NOW + 2 * day - 1,
+        Operation::AdminInitiateAuth,
+        sign_in.clone(),
+    );
+    assert_eq!(
+        (status, reply["ChallengeName"].as_str()),
+        (200, Some("NEW_PASSWORD_REQUIRED"))
+    );
+    let (status, reply) = in_process(
+        &mut pool,
+        NOW + 2 * day,
+        Operation::AdminInitiateAuth,
+        sign_in.clone(),
+    );
+    assert_eq!(status, 400);
+    assert_eq!(
+        reply["message"],
+        "Temporary password has expired and must be reset by an administrator."
+    );
+    // A new temporary password from AdminSetUserPassword starts the days again.
+    let later = NOW + 3 * day;
+    let set = json!({"UserPoolId": POOL_ID, "Username": "late", "Password": "Late-Temp-1", "Permanent": false});
+    assert_eq!(
+        in_process(&mut pool, later, Operation::AdminSetUserPassword, set).0,
+        200
+    );
+    let (status, reply) = in_process(
+        &mut pool,
+        later + day,
+        Operation::AdminInitiateAuth,
+        sign_in,
+    );
+    assert_eq!(
+        (status, reply["ChallengeName"].as_str()),
+        (200, Some("NEW_PASSWORD_REQUIRED"))
+    );
+}
