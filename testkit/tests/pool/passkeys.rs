@@ -607,3 +607,56 @@ fn list_pages_and_delete_checks_the_id() {
     );
     remote.server.shutdown();
 }
+
+#[test]
+fn a_registration_expires_and_belongs_to_the_client_that_started_it() {
+    // In process, with the clock in hand.
+    let mut h = Harness::new(passkey_config(
+        &["PASSWORD", "WEB_AUTHN"],
+        WebAuthnConfiguration::new(RP_ID),
+    ));
+    let tokens = |h: &mut Harness, client_id: &str| {
+        let mut sign_in =
+            SignIn::new(client(client_id), "alice", PASSWORD).with_flow(AuthFlow::UserPassword);
+        done(h.sign_in(&mut sign_in).unwrap())
+            .access_token
+            .expose()
+            .to_owned()
+    };
+    let secret = tokens(&mut h, SECRET_CLIENT);
+    let public = tokens(&mut h, PUBLIC_CLIENT);
+    let config = client(USER_AUTH_CLIENT);
+    let call = |h: &mut Harness, call: &dyn Fn() -> Request| {
+        let response = h.send(&call());
+        (response.status, response.json_body())
+    };
+    let start = |access: &str| StartWebAuthnRegistration::new(access).request(&config);
+    let auth = Authenticator::new(30, RP_ID, ORIGIN);
+
+    // Started with one client's token, completed with another's.
+    let (_, started) = call(&mut h, &|| start(&public));
+    let credential = auth.register(&started["CredentialCreationOptions"], Format::None);
+    let complete = |access: &str, credential: &Value| {
+        CompleteWebAuthnRegistration::new(access, credential.clone()).request(&config)
+    };
+    let (status, body) = call(&mut h, &|| complete(&secret, &credential));
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("WebAuthnClientMismatchException"))
+    );
+
+    // Five minutes later the challenge is gone.
+    h.now += 301;
+    let (status, body) = call(&mut h, &|| complete(&public, &credential));
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("WebAuthnChallengeNotFoundException"))
+    );
+
+    // In time, with the same client, it registers.
+    let (_, started) = call(&mut h, &|| start(&public));
+    let credential = auth.register(&started["CredentialCreationOptions"], Format::None);
+    h.now += 299;
+    let (status, body) = call(&mut h, &|| complete(&public, &credential));
+    assert_eq!((status, body), (200, json!({})));
+}
