@@ -27,12 +27,13 @@ impl Pool {
     }
 
     /// True when a challenge answer's `USERNAME` names the session's user: its internal name,
-    /// or in a CUSTOM_CHALLENGE answer also the name as typed (an alias or a username
-    /// attribute), which the service takes: amazon-cognito-identity-js's `initiateAuth` never
-    /// learns the internal name, and AWS's passwordless e-mail sample answers so.
+    /// or in a CUSTOM_CHALLENGE or one-time-code answer also the name as typed (an alias or a
+    /// username attribute), which the service takes: amazon-cognito-identity-js never learns
+    /// the internal name in `initiateAuth` (AWS's passwordless e-mail sample answers so) nor in
+    /// USER_PASSWORD_AUTH, whose SMS_MFA answer with the alias succeeds (amplify-js#7615).
     pub(crate) fn answer_names_user(&self, step: &Step, username: &str, internal: &str) -> bool {
         username == internal
-            || (matches!(step, Step::Custom { .. })
+            || (matches!(step, Step::Custom { .. } | Step::Mfa { .. })
                 && self.internal_name(username).as_deref() == Some(internal))
     }
 

@@ -5,6 +5,7 @@ use cognito_auth::{
     AuthFlow, Challenge, ChallengeAnswer, Error, FirstFactor, MfaType, SignIn, Step,
 };
 use cognito_auth_testkit::{ClientConfig, MfaMode, UserSeed};
+use serde_json::json;
 
 use crate::support::*;
 
@@ -165,4 +166,46 @@ fn mfa_setup_for_email_refuses_a_bad_address_and_users_who_cannot() {
         sign_in.answer(ChallengeAnswer::SetUpEmail("olaf@example.com".into())),
         Err(Error::InvalidInput(_))
     ));
+}
+
+#[test]
+fn a_code_answer_may_name_the_user_as_typed() {
+    // amazon-cognito-identity-js after USER_PASSWORD_AUTH answers the MFA challenge with the
+    // name the user typed, here the e-mail of a pool whose user names are e-mails; the
+    // service takes it (amplify-js#7615). The SRP steps still want the internal name.
+    let mut ada = UserSeed::new("ada@example.com", PASSWORD);
+    ada.mfa.email = true;
+    let mut config = base_config()
+        .with_user(ada)
+        .with_user(UserSeed::new("bea@example.com", PASSWORD));
+    config.username_attributes = vec!["email".into()];
+    config.mfa = MfaMode::Optional;
+    let mut h = Harness::new(config);
+    let start = |h: &mut Harness| {
+        h.ok(
+            "InitiateAuth",
+            json!({"ClientId": PUBLIC_CLIENT, "AuthFlow": "USER_PASSWORD_AUTH",
+                   "AuthParameters": {"USERNAME": "ada@example.com", "PASSWORD": PASSWORD}}),
+        )
+    };
+    let answer = |h: &mut Harness, session: &serde_json::Value, name: &str| {
+        let code = h.pool.take_code("ada@example.com").unwrap();
+        h.call(
+            "RespondToAuthChallenge",
+            json!({"ClientId": PUBLIC_CLIENT, "ChallengeName": "EMAIL_OTP", "Session": session,
+                   "ChallengeResponses": {"USERNAME": name, "EMAIL_OTP_CODE": code}}),
+        )
+    };
+    let challenge = start(&mut h);
+    assert_eq!(challenge["ChallengeName"], "EMAIL_OTP");
+    let done = answer(&mut h, &challenge["Session"], "ada@example.com");
+    assert_eq!(done.status, 200, "{}", String::from_utf8_lossy(&done.body));
+    assert!(done.json_body()["AuthenticationResult"]["AccessToken"].is_string());
+    // Another user's name is refused.
+    let challenge = start(&mut h);
+    let other = answer(&mut h, &challenge["Session"], "bea@example.com");
+    assert_eq!(
+        other.error_type().as_deref(),
+        Some("NotAuthorizedException")
+    );
 }
