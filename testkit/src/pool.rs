@@ -142,6 +142,7 @@ impl Pool {
         if config.clients.iter().any(|c| c.client_id.is_empty()) {
             return Err(ConfigError("a client has an empty client_id".into()));
         }
+        crate::sigv4::check_credentials(&config.admin_credentials).map_err(ConfigError)?;
         let signer = Signer::test_key().ok_or_else(|| ConfigError("embedded test key".into()))?;
         let issuer = config.issuer.clone().unwrap_or_else(|| {
             format!(

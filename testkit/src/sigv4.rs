@@ -71,6 +71,29 @@ fn wipe(secret: &mut String) {
     std::hint::black_box(&bytes);
 }
 
+/// `admin_credentials` a pool can use: each with an access key id and a secret, no key id
+/// twice (which secret would sign?).
+pub(crate) fn check_credentials(credentials: &[AdminCredentials]) -> Result<(), String> {
+    for (i, c) in credentials.iter().enumerate() {
+        if c.access_key_id.is_empty() || c.secret_access_key.is_empty() {
+            return Err(format!(
+                "admin_credentials[{i}] needs an access_key_id and a secret_access_key"
+            ));
+        }
+        if credentials
+            .iter()
+            .take(i)
+            .any(|other| other.access_key_id == c.access_key_id)
+        {
+            return Err(format!(
+                "admin_credentials: access key {:?} appears twice",
+                c.access_key_id
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// What a signature covers: the request line, the headers and the body.
 pub(crate) struct SignedRequest<'a> {
     pub(crate) method: &'a str,

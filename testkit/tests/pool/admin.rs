@@ -549,3 +549,40 @@ fn a_temporary_password_expires_after_the_policy_days() {
         (200, Some("NEW_PASSWORD_REQUIRED"))
     );
 }
+
+#[test]
+fn admin_credentials_in_the_json_configuration() {
+    let with = |credentials: &str| {
+        cognito_auth_testkit::Config::from_json(&format!(
+            r#"{{"pool_id": "{POOL_ID}", "clients": [{{"client_id": "c1"}}],
+                "admin_credentials": {credentials}}}"#
+        ))
+    };
+    let config = with(
+        r#"[{"access_key_id": "AKID1", "secret_access_key": "first-secret-key"},
+            {"access_key_id": "ASIA2", "secret_access_key": "s2", "session_token": "session-token-two"}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        config.admin_credentials[1].session_token.as_deref(),
+        Some("session-token-two")
+    );
+    let shown = format!("{config:?}");
+    assert!(
+        shown.contains("AKID1")
+            && !shown.contains("first-secret-key")
+            && !shown.contains("session-token-two"),
+        "the secret and the token are never printed: {shown}"
+    );
+    assert!(Pool::new(config, NOW, &mut SeededRng::new(1)).is_ok());
+    assert!(with(r#"[{"access_key_id": "AKID1", "secret": "s1"}]"#).is_err());
+    for bad in [
+        r#"[{"access_key_id": "", "secret_access_key": "s1"}]"#,
+        r#"[{"access_key_id": "AKID1", "secret_access_key": ""}]"#,
+        r#"[{"access_key_id": "AKID1", "secret_access_key": "a"},
+            {"access_key_id": "AKID1", "secret_access_key": "b"}]"#,
+    ] {
+        let err = Pool::new(with(bad).unwrap(), NOW, &mut SeededRng::new(1)).unwrap_err();
+        assert!(err.0.contains("admin_credentials"), "{err}");
+    }
+}
