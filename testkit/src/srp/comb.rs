@@ -118,6 +118,7 @@ pub(super) fn verifier_table(v: &BigUint, n: &BigUint) -> Option<Arc<Comb>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 
