@@ -25,6 +25,11 @@ pub(crate) fn b64url(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+#[cfg(test)]
+pub(crate) fn decode_b64url(text: &str) -> Option<Vec<u8>> {
+    B64URL.decode(text).ok()
+}
+
 /// What the pool issued for this ceremony.
 pub(crate) struct Expected<'a> {
     pub(crate) challenge: &'a [u8],

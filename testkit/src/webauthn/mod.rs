@@ -4,6 +4,9 @@
 
 mod authdata;
 mod ceremony;
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod known_answers;
 
 use serde::{Deserialize, Serialize};
 
