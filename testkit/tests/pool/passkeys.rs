@@ -660,3 +660,27 @@ fn a_registration_expires_and_belongs_to_the_client_that_started_it() {
     let (status, body) = call(&mut h, &|| complete(&public, &credential));
     assert_eq!((status, body), (200, json!({})));
 }
+
+#[test]
+fn the_json_configuration_takes_the_services_names() {
+    let config = Config::from_json(
+        r#"{"pool_id": "us-east-1_TestKit01",
+            "sign_in_policy": {"allowed_first_auth_factors": ["PASSWORD", "WEB_AUTHN"]},
+            "web_authn_configuration": {"relying_party_id": "auth.example.com",
+                                        "user_verification": "required",
+                                        "allowed_origins": ["android:apk-key-hash:abc"]}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        config.web_authn_configuration,
+        WebAuthnConfiguration::new(RP_ID)
+            .require_user_verification()
+            .with_allowed_origin("android:apk-key-hash:abc")
+    );
+    for bad in [
+        r#"{"pool_id": "us-east-1_X", "web_authn_configuration": {"user_verification": "always"}}"#,
+        r#"{"pool_id": "us-east-1_X", "web_authn_configuration": {"rp_id": "example.com"}}"#,
+    ] {
+        assert!(Config::from_json(bad).is_err(), "{bad}");
+    }
+}
