@@ -75,3 +75,6 @@ pool_id="$(sed -n 's/.*"pool_id":"\([^"]*\)".*/\1/p' "$log" | head -n 1)"
 
 timeout "$budget" java -Djna.library.path="$lib_dir" \
   -cp "$out/classes:$(cat "$out/classpath.txt")" JourneyKt "$endpoint" "$pool_id"
+# Managed login and JwtVerifier (ManagedLoginJourney.kt): prints `kotlin managed login: N passed, M failed`.
+timeout "$budget" java -Djna.library.path="$lib_dir" \
+  -cp "$out/classes:$(cat "$out/classpath.txt")" ManagedLoginMain "$endpoint" "$pool_id"
