@@ -9,9 +9,14 @@ use serde::de::DeserializeOwned;
 
 use crate::app::Failure;
 
-/// The largest file the command line reads (tokens, device credentials, a TOTP secret, a
-/// pool configuration are a few KiB).
-pub(crate) const MAX_FILE_BYTES: u64 = 1 << 20;
+pub(crate) use crate::stored::{DeviceFile, MAX_FILE_BYTES};
+
+/// A file the command line cannot use: exit class "file".
+impl From<crate::stored::FileError> for Failure {
+    fn from(error: crate::stored::FileError) -> Self {
+        Failure::file(error.to_string())
+    }
+}
 
 /// Reads a file of at most [`MAX_FILE_BYTES`], naming it in the error; a larger one (or a
 /// device such as /dev/zero) is refused after reading just past the limit.
@@ -23,15 +28,7 @@ pub(crate) fn read_file(path: &Path) -> Result<String, Failure> {
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Failure::file(format!(
-            "{}: larger than {} KiB; not a file this command reads",
-            path.display(),
-            MAX_FILE_BYTES / 1024
-        )));
-    }
-    String::from_utf8(bytes)
-        .map_err(|_| Failure::file(format!("{}: not UTF-8 text", path.display())))
+    Ok(crate::stored::text(path, bytes)?)
 }
 
 /// The first line of a secret file (`--client-secret-file`), at most 4 KiB, not empty.
@@ -55,27 +52,12 @@ pub(crate) fn read_secret_line(path: &Path, what: &str) -> Result<String, Failur
 /// `<path>: not a cognito-auth tokens file: <why>`. Every command loads its files through
 /// this, so a corrupt file reads the same everywhere.
 pub(crate) fn load<T: DeserializeOwned>(path: &Path, kind: &str) -> Result<T, Failure> {
-    serde_json::from_str(&read_file(path)?).map_err(|e| {
-        Failure::file(format!(
-            "{}: not a cognito-auth {kind} file: {e}",
-            path.display()
-        ))
-    })
+    Ok(crate::stored::parse(path, kind, &read_file(path)?)?)
 }
 
 /// Device credentials written by `sign-in --device-file`.
 pub(crate) fn load_device(path: &Path) -> Result<cognito_auth::DeviceCredentials, Failure> {
     Ok(load_device_file(path)?.credentials)
-}
-
-/// A device file: the credentials, and the user name they were saved for (files written
-/// before it was stored have none; the credentials' `user_sub` binds them either way).
-#[derive(serde::Deserialize)]
-pub(crate) struct DeviceFile {
-    #[serde(flatten)]
-    pub(crate) credentials: cognito_auth::DeviceCredentials,
-    #[serde(default)]
-    pub(crate) username: Option<String>,
 }
 
 /// Reads a device file with the user name it was saved for.
@@ -88,11 +70,7 @@ pub(crate) fn device_json(
     credentials: &cognito_auth::DeviceCredentials,
     username: &str,
 ) -> Result<String, Failure> {
-    let mut value = serde_json::to_value(credentials)?;
-    if let Some(object) = value.as_object_mut() {
-        object.insert("username".into(), serde_json::Value::from(username));
-    }
-    Ok(serde_json::to_string_pretty(&value)?)
+    Ok(crate::stored::device_json(credentials, username)?)
 }
 
 /// Fails when `path` is a symbolic link: a secret is never written through one (it could point

@@ -11,6 +11,7 @@ mod login;
 #[cfg(feature = "local-pool")]
 mod serve;
 mod sign_in;
+mod stored;
 mod terminal;
 mod tokens;
 mod transport;

@@ -3,28 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use cognito_auth::{Claims, Refresh, Tokens};
-use serde_json::{Value, json};
 
 use crate::app::{App, Class, Failure, now};
 use crate::files::{load, refuse_symlink, write_private};
+use crate::stored::{StoredTokens, TokensFile};
 
-/// `{"AuthenticationResult": {...}}` with the members as Cognito names them.
-pub(crate) fn to_json(tokens: &Tokens) -> Value {
-    let mut result = json!({
-        "AccessToken": tokens.access_token.expose(),
-        "IdToken": tokens.id_token.expose(),
-        "ExpiresIn": tokens.expires_in,
-        "TokenType": tokens.token_type,
-    });
-    if let Some(refresh) = &tokens.refresh_token {
-        result["RefreshToken"] = json!(refresh.expose());
-    }
-    if let Some(device) = &tokens.new_device {
-        result["NewDeviceMetadata"] =
-            json!({"DeviceKey": device.device_key, "DeviceGroupKey": device.device_group_key});
-    }
-    json!({ "AuthenticationResult": result })
-}
+pub(crate) use crate::stored::tokens_json as to_json;
 
 /// Where a command takes its tokens from: `--tokens-file`, or a token given directly.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -42,25 +26,10 @@ pub(crate) struct TokenSource {
     pub(crate) refresh_token: Option<String>,
 }
 
-/// What a tokens file must hold: `{"AuthenticationResult": {"AccessToken": ..., ...}}`.
-#[derive(serde::Deserialize)]
-struct Stored {
-    #[serde(rename = "AuthenticationResult")]
-    result: StoredResult,
-}
-
-#[derive(serde::Deserialize)]
-struct StoredResult {
-    #[serde(rename = "AccessToken")]
-    access_token: String,
-    #[serde(rename = "RefreshToken")]
-    refresh_token: Option<String>,
-}
-
 impl TokenSource {
-    fn stored(&self) -> Result<Option<StoredResult>, Failure> {
+    fn stored(&self) -> Result<Option<StoredTokens>, Failure> {
         match &self.tokens_file {
-            Some(path) => Ok(Some(load::<Stored>(path, "tokens")?.result)),
+            Some(path) => Ok(Some(load::<TokensFile>(path, "tokens")?.result)),
             None => Ok(None),
         }
     }

@@ -134,7 +134,7 @@ type Driver = (&'static str, fn(&[u8]));
 /// The targets without SRP math: each replays its own seeds.
 #[test]
 fn account_and_token_seeds() {
-    let drivers: [Driver; 12] = [
+    let drivers: [Driver; 13] = [
         ("account_responses", fuzzing::account_responses),
         ("sign_up_flow", fuzzing::sign_up_flow),
         ("password_reset_flow", fuzzing::password_reset_flow),
@@ -147,6 +147,7 @@ fn account_and_token_seeds() {
         ("testkit_http", fuzzing::testkit_http),
         ("testkit_config", fuzzing::testkit_config),
         ("capi", fuzzing::capi),
+        ("cli_files", fuzzing::cli_files),
     ];
     for (target, driver) in drivers {
         for (name, bytes) in inputs(target) {
