@@ -1,6 +1,8 @@
 // Builds the WebAssembly module and its JS glue from the Rust crate bindings/cognito-auth-wasm:
 //   pkg/node/  wasm-bindgen --target nodejs (loaded synchronously: no init call in Node)
 //   pkg/web/   wasm-bindgen --target web    (browsers and bundlers: `await init()` once)
+//   pkg/full/{node,web}/  the crate with its `full` feature (typed account calls, managed
+//              login, JwtVerifier), for the `cognito-auth/full` entry
 // Installs what is missing: the wasm32-unknown-unknown target (rustup) and wasm-bindgen-cli at
 // exactly the version the crate pins. Shrinks the .wasm with wasm-opt from the `binaryen` npm
 // package when it is installed. Prints the sizes.
@@ -40,12 +42,13 @@ if (!bindgenVersion || !bindgenVersion.includes(pinned)) {
   }
 }
 
-// Release build: profile `wasm-release` (workspace Cargo.toml: opt-level z, LTO, panic=abort,
-// stripped, the SRP crates at opt-level 3). getrandom's wasm_js cfg and the 32-bit limbs
-// (`cpubits="32"`) come from .cargo/config.toml.
-run('cargo', ['build', '-p', 'cognito-auth-wasm', '--lib', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-release']);
+// Release builds: profile `wasm-release` (workspace Cargo.toml: opt-level z, LTO, panic=abort,
+// stripped, the SRP arithmetic crates at 3). getrandom's wasm_js cfg and the 32-bit limbs
+// (`cpubits="32"`) come from .cargo/config.toml. Two modules: the package's main one (sign-in,
+// refresh, devices, the generic call), and the same crate with its `full` feature for
+// `cognito-auth/full`, so the module every page loads carries no RSA and no per-operation parsers.
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
-const wasm = join(targetDir, 'wasm32-unknown-unknown', 'wasm-release', 'cognito_auth_wasm.wasm');
+const cargoWasm = join(targetDir, 'wasm32-unknown-unknown', 'wasm-release', 'cognito_auth_wasm.wasm');
 
 let wasmOpt = null;
 try {
@@ -54,26 +57,36 @@ try {
   if (existsSync(bin)) wasmOpt = bin;
 } catch { /* binaryen not installed: no wasm-opt pass */ }
 
-for (const target of ['nodejs', 'web']) {
-  const out = join(here, 'pkg', target === 'nodejs' ? 'node' : 'web');
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  run('wasm-bindgen', ['--target', target, '--out-dir', out, '--out-name', 'cognito_auth_wasm',
-    '--remove-name-section', '--remove-producers-section', wasm]);
-  const file = join(out, 'cognito_auth_wasm_bg.wasm');
-  if (wasmOpt) {
-    // -Oz until nothing shrinks (the arithmetic runs as fast as after -O3); the bulk-memory /
-    // sign-ext / nontrapping-float features rustc emits by default.
-    run(wasmOpt, ['-Oz', '--converge', '--enable-bulk-memory', '--enable-sign-ext', '--enable-nontrapping-float-to-int',
-      '--enable-mutable-globals', '--enable-multivalue', '--enable-reference-types', file, '-o', file]);
+function buildModule({ features, outName, dir }) {
+  run('cargo', ['build', '-p', 'cognito-auth-wasm', '--lib', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-release',
+    ...(features ? ['--features', features] : [])]);
+  const raw = statSync(cargoWasm).size;
+  for (const target of ['nodejs', 'web']) {
+    const out = join(dir, target === 'nodejs' ? 'node' : 'web');
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    run('wasm-bindgen', ['--target', target, '--out-dir', out, '--out-name', outName,
+      '--remove-name-section', '--remove-producers-section', cargoWasm]);
+    const file = join(out, `${outName}_bg.wasm`);
+    if (wasmOpt) {
+      // -Oz until nothing shrinks (the arithmetic runs as fast as after -O3); the bulk-memory /
+      // sign-ext / nontrapping-float features rustc emits by default.
+      run(wasmOpt, ['-Oz', '--converge', '--enable-bulk-memory', '--enable-sign-ext', '--enable-nontrapping-float-to-int',
+        '--enable-mutable-globals', '--enable-multivalue', '--enable-reference-types', file, '-o', file]);
+    }
+    // The Node glue is CommonJS inside an ESM package.
+    if (target === 'nodejs') writeFileSync(join(out, 'package.json'), '{ "type": "commonjs" }\n');
   }
-  // The Node glue is CommonJS inside an ESM package.
-  if (target === 'nodejs') writeFileSync(join(out, 'package.json'), '{ "type": "commonjs" }\n');
+  const bytes = readFileSync(join(dir, 'web', `${outName}_bg.wasm`));
+  return { raw, wasm: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 }
 
-const file = join(here, 'pkg', 'web', 'cognito_auth_wasm_bg.wasm');
-const bytes = readFileSync(file);
-const sizes = { raw: statSync(wasm).size, wasm: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, wasmOpt: Boolean(wasmOpt) };
+const main = buildModule({ outName: 'cognito_auth_wasm', dir: join(here, 'pkg') });
+const full = buildModule({ features: 'full', outName: 'cognito_auth_full', dir: join(here, 'pkg', 'full') });
+const sizes = { ...main, wasmOpt: Boolean(wasmOpt), full };
 writeFileSync(join(here, 'pkg', 'sizes.json'), `${JSON.stringify(sizes)}\n`);
-console.log(`wasm: ${(sizes.wasm / 1024).toFixed(1)} KiB (${(sizes.gzip / 1024).toFixed(1)} KiB gzipped)` +
-  `${wasmOpt ? ', after wasm-opt -Oz' : ''}; cargo output ${(sizes.raw / 1024).toFixed(1)} KiB`);
+const kib = (n) => (n / 1024).toFixed(1);
+for (const [name, s] of [['wasm', main], ['full wasm', full]]) {
+  console.log(`${name}: ${kib(s.wasm)} KiB (${kib(s.gzip)} KiB gzipped)` +
+    `${wasmOpt ? ', after wasm-opt -Oz' : ''}; cargo output ${kib(s.raw)} KiB`);
+}

@@ -11,7 +11,7 @@ step() { local limit="$1"; shift; timeout --kill-after=10 "$limit" "$@" || { ech
 
 step 300 cargo build --release -q -p cognito-auth-cli --manifest-path "$root/Cargo.toml"
 step 120 npm ci --no-audit --no-fund --loglevel=error
-step 600 npm run -s build
+step 900 npm run -s build
 step 180 node test/node.test.mjs
 if [ ! -x /usr/bin/chromium ]; then
   sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo

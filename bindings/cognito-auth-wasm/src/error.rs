@@ -32,6 +32,23 @@ impl Failure {
         }
     }
 
+    /// A failure with a code of its own (an OAuth error code, a verification failure's name).
+    #[cfg(feature = "full")]
+    pub(crate) fn coded(
+        kind: &'static str,
+        code: impl Into<String>,
+        message: impl Into<String>,
+        retryable: bool,
+        status: Option<u16>,
+    ) -> Self {
+        Failure {
+            code: Some(code.into()),
+            retryable,
+            status,
+            ..Failure::new(kind, message)
+        }
+    }
+
     pub(crate) fn invalid_response(message: impl Into<String>) -> Self {
         Failure::new("invalidResponse", message)
     }

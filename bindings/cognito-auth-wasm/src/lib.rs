@@ -1,7 +1,10 @@
 //! WebAssembly bindings of [`cognito_auth`] for the npm package `cognito-auth`
 //! (`bindings/js/`). This crate only adapts: every request, proof, parse and state change is the
-//! core's. The classes here are the raw layer (`Raw*`); `bindings/js/src/index.js` wraps them in
+//! core's. The classes here are the raw layer (`Raw*`); `bindings/js/src/api.mjs` wraps them in
 //! the JavaScript API (`PoolConfig`, `SignIn`, `CognitoError`, `Tokens`, ...).
+//!
+//! Feature `full` adds the typed account calls (`account.rs`), managed login (`oauth.rs`) and
+//! token verification (`verify.rs`); the npm package builds the crate with and without it.
 //!
 //! Conventions across the boundary:
 //! - a request is a plain object `{ url, method, headers: { name: value }, body }`, built from
@@ -15,8 +18,14 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "full")]
+mod account;
 mod convert;
 mod error;
+#[cfg(feature = "full")]
+mod oauth;
+#[cfg(feature = "full")]
+mod verify;
 
 use std::sync::Arc;
 
@@ -25,13 +34,20 @@ use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
+#[cfg(feature = "full")]
+pub use crate::account::{raw_account_request, raw_account_response};
+#[cfg(feature = "full")]
+pub use crate::oauth::{RawAuthorizationCode, RawManagedLogin, RawPendingLogin};
+#[cfg(feature = "full")]
+pub use crate::verify::RawJwtVerifier;
+
 use crate::convert::{parse_answer, parse_flow, parse_refresh_flow, request_to_js, step_to_js};
 use crate::error::{Failure, Result, invalid_input};
 
 /// The user pool and app client.
 #[wasm_bindgen]
 pub struct RawConfig {
-    inner: Arc<PoolConfig>,
+    pub(crate) inner: Arc<PoolConfig>,
 }
 
 #[wasm_bindgen]
@@ -80,7 +96,7 @@ impl RawConfig {
 }
 
 /// Converts a JS number of Unix seconds.
-fn unix_time(now: f64) -> Result<UnixTime> {
+pub(crate) fn unix_time(now: f64) -> Result<UnixTime> {
     if (0.0..1e15).contains(&now) {
         // Truncation intended: whole seconds.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -93,7 +109,7 @@ fn unix_time(now: f64) -> Result<UnixTime> {
 }
 
 /// Runs `f` on the core view of a response; the body (tokens, sessions) is zeroized after.
-fn with_response<T>(
+pub(crate) fn with_response<T>(
     status: u16,
     headers: &[String],
     body: String,

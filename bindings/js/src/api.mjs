@@ -1,9 +1,13 @@
 // The JavaScript API over the raw wasm-bindgen classes (bindings/cognito-auth-wasm). Nothing
 // here builds a request or reads a reply: that is all the Rust core's. This layer converts
 // shapes (headers, answers, errors), keeps tokens out of console.log / JSON.stringify, and
-// drives fetch.
+// drives fetch. The typed account calls and managed login (cognito-auth/full only) are in
+// account.mjs and oauth.mjs.
 
-const inspect = Symbol.for('nodejs.util.inspect.custom');
+import { makeAccount } from './account.mjs';
+import { makeManagedLogin } from './oauth.mjs';
+
+export const inspect = Symbol.for('nodejs.util.inspect.custom');
 const REDACTED = '<redacted>';
 
 /** A Cognito or client-side failure. `code` is the service's exception name for `kind: 'service'`. */
@@ -22,14 +26,14 @@ export class CognitoError extends Error {
   }
 }
 
-function toError(e) {
+export function toError(e) {
   if (typeof e === 'string' && e.startsWith('{')) {
     try { return new CognitoError(JSON.parse(e)); } catch { /* not ours */ }
   }
   return e;
 }
 
-function call(fn) {
+export function call(fn) {
   try {
     return fn();
   } catch (e) {
@@ -38,7 +42,7 @@ function call(fn) {
 }
 
 // Headers as [name, value, name, value, ...]: from a fetch `Headers`, a Map, pairs or an object.
-function flatHeaders(headers) {
+export function flatHeaders(headers) {
   const flat = [];
   if (!headers) return flat;
   const push = (name, value) => {
@@ -57,7 +61,7 @@ function flatHeaders(headers) {
 }
 
 const decoder = new TextDecoder();
-function bodyText(body) {
+export function bodyText(body) {
   if (body === undefined || body === null) return '';
   if (typeof body === 'string') return body;
   if (body instanceof ArrayBuffer) return decoder.decode(new Uint8Array(body));
@@ -65,11 +69,11 @@ function bodyText(body) {
   return String(body);
 }
 
-function nowSeconds(now) {
+export function nowSeconds(now) {
   return now === undefined ? Date.now() / 1000 : Number(now);
 }
 
-function redactedView(name, view) {
+export function redactedView(name, view) {
   const object = { ...view };
   Object.defineProperty(object, 'constructor', { value: { name }, enumerable: false });
   return object;
@@ -250,7 +254,8 @@ export function makeApi(raw) {
 
   // ---- the fetch driver -------------------------------------------------------------------
   async function send(request, fetchImpl) {
-    const response = await fetchImpl(request.url, { method: request.method, headers: request.headers, body: request.body });
+    const response = await fetchImpl(request.url, { method: request.method, headers: request.headers,
+      body: request.method === 'GET' ? undefined : request.body });
     return { status: response.status, headers: response.headers, body: await response.text() };
   }
 
@@ -334,9 +339,15 @@ export function makeApi(raw) {
     return operationResponse(response.status, response.headers, response.body);
   }
 
+  const shared = {
+    call, flatHeaders, bodyText, nowSeconds, redactedView, inspect, RAW, Tokens, send, CognitoError,
+  };
   return {
     PoolConfig, SignIn, Tokens, DeviceCredentials, Refresh, TokenManager, DeviceConfirmation, CognitoError,
     operationRequest, operationResponse, totpCode,
     signInWithFetch, confirmDeviceWithFetch, refreshWithFetch, callWithFetch,
+    // Only the `full` module (cognito-auth/full) has the typed account calls and managed login.
+    ...(raw.rawAccountRequest ? makeAccount(raw, shared) : {}),
+    ...(raw.RawManagedLogin ? makeManagedLogin(raw, shared) : {}),
   };
 }

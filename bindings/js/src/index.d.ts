@@ -5,7 +5,8 @@ export default function init(input?: string | URL | Request | Response | BufferS
 
 export interface HttpRequest {
   url: string;
-  method: 'POST';
+  /** 'GET' only for managed login's userInfo request. */
+  method: 'POST' | 'GET';
   headers: Record<string, string>;
   /** JSON; may carry the password (USER_PASSWORD_AUTH), tokens or the Session. */
   body: string;
@@ -14,12 +15,17 @@ export interface HttpRequest {
 export type HeadersInput = Headers | Map<string, string> | Array<[string, string]> | Record<string, string | string[] | undefined>;
 export type BodyInput = string | ArrayBuffer | ArrayBufferView;
 
-export type ErrorKind = 'service' | 'invalidResponse' | 'protocol' | 'misuse' | 'invalidInput' | 'internal';
+/** 'verify': a token that did not verify (cognito-auth/verify; `code` names the check). */
+export type ErrorKind = 'service' | 'invalidResponse' | 'protocol' | 'misuse' | 'invalidInput' | 'internal' | 'verify';
 
 export class CognitoError extends Error {
   readonly name: 'CognitoError';
   readonly kind: ErrorKind;
-  /** The service's exception name, e.g. 'NotAuthorizedException' (kind 'service'). */
+  /**
+   * The service's exception name, e.g. 'NotAuthorizedException' (kind 'service'); for managed
+   * login the OAuth error code ('invalid_grant', 'access_denied') or the redirect's fault
+   * ('StateMismatch', 'MissingState', 'MissingCode', 'MalformedRedirect').
+   */
   readonly code?: string;
   /** Throttling and server faults: try again later. */
   readonly retryable: boolean;
@@ -178,3 +184,4 @@ export function confirmDeviceWithFetch(config: PoolConfig, tokens: Tokens,
   options?: { deviceName?: string; remember?: boolean; fetch?: Fetch }): Promise<DeviceCredentials>;
 export function refreshWithFetch(config: PoolConfig, tokens: Tokens, options?: { flow?: RefreshFlow; fetch?: Fetch; now?: number }): Promise<Tokens>;
 export function callWithFetch(config: PoolConfig, operation: string, input: unknown, options?: { fetch?: Fetch }): Promise<any>;
+

@@ -6,9 +6,11 @@
 import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 
-import { freshTotp, publicClient, secretClient, pool, startServe, users, withTimeout } from './serve.mjs';
+import { accountAndLoginTests } from './account_login.test.mjs';
+import { freshTotp, oauthClient, publicClient, secretClient, pool, startServe, users, withTimeout } from './serve.mjs';
 
 const api = await import('cognito-auth');
+const full = await import('cognito-auth/full');
 const {
   PoolConfig, SignIn, CognitoError, Refresh, TokenManager, DeviceConfirmation, DeviceCredentials, Tokens,
   totpCode, signInWithFetch, confirmDeviceWithFetch, callWithFetch,
@@ -226,6 +228,10 @@ test('a server reply that is not Cognito\'s -> CognitoError, never a crash', () 
   check(error instanceof CognitoError && error.kind === 'invalidResponse', `${error && error.kind}`);
   try { signIn.start(); } catch (e) { error = e; }
   check(error instanceof CognitoError, `${error}`);
+});
+
+accountAndLoginTests(test, {
+  full, check, claims, endpoint: () => endpoint, pool, users, publicClient, secretClient, oauthClient,
 });
 
 let passed = 0;

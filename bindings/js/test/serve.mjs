@@ -10,6 +10,7 @@ export const configPath = join(here, 'pool.json');
 export const pool = JSON.parse(readFileSync(configPath, 'utf8'));
 export const publicClient = pool.clients.find((c) => !c.client_secret);
 export const secretClient = pool.clients.find((c) => c.client_secret);
+export const oauthClient = pool.clients.find((c) => c.allowed_oauth_flows);
 export const users = Object.fromEntries(pool.users.map((u) => [u.username, u]));
 const binary = process.env.COGNITO_AUTH_BIN || join(here, '..', '..', '..', 'target', 'release', 'cognito-auth');
 
