@@ -776,7 +776,7 @@ CognitoResult cognito_sign_in_new_with_options(const struct CognitoConfig *confi
 // | `SET_UP_TOTP` | none | MFA_SETUP: enrol an authenticator (a `TOTP_SETUP` challenge follows) |
 // | `VERIFY_TOTP` | `code`, `friendly_name` (optional) | TOTP_SETUP |
 // | `SET_UP_EMAIL` | `email` | MFA_SETUP by e-mail codes |
-// | `SELECT_FIRST_FACTOR` | `factor` (`PASSWORD`, `PASSWORD_SRP`, `EMAIL_OTP`, ...) | SELECT_CHALLENGE |
+// | `SELECT_FIRST_FACTOR` | `factor` (`PASSWORD`, `EMAIL_OTP`...) | SELECT_CHALLENGE |
 // | `PASSWORD` | `password` | SELECT_CHALLENGE, signing in with a password |
 //
 // Writes the request to send to `*out_request` (unset on failure; its body may hold the

@@ -2,7 +2,8 @@
  * socket client of http.h: every sign-in flow and challenge answer the core has (SRP with a
  * TOTP code, MFA_SETUP by TOTP and by e-mail, NEW_PASSWORD_REQUIRED, SELECT_MFA_TYPE,
  * EMAIL_OTP, USER_PASSWORD_AUTH, USER_AUTH with SELECT_CHALLENGE and with a preferred first
- * factor, CUSTOM_AUTH with and without SRP), device confirmation and device SRP (MFA skipped),
+ * factor or ConfirmSignUp's Session, CUSTOM_AUTH with and without SRP), device confirmation
+ * and device SRP (MFA skipped),
  * the token manager's refresh, account calls (GetUser, GlobalSignOut) and the refresh refused
  * after the sign-out; then bad input (null pointers, invalid UTF-8, JSON that is not an
  * answer, calls out of turn, garbage replies). Built and run under valgrind by
@@ -318,12 +319,14 @@ static void user_auth_preferred_first_factor(const char *device) {
 
 /* MFA required, none set up: MFA_SETUP, enrol an authenticator, verify its first code. */
 static void mfa_setup_with_totp(void) {
-    CognitoSignIn *s = sign_in("dora", PASSWORD, "{\"totp_issuer\":\"C\",\"totp_account\":\"dora\"}");
+    CognitoSignIn *s =
+        sign_in("dora", PASSWORD, "{\"totp_issuer\":\"C\",\"totp_account\":\"dora\"}");
     CognitoStep step;
     CHECK(start(s, &step) == OK && is_challenge(&step, "MFA_SETUP"));
     cognito_step_free(&step);
     CHECK(challenge_has(s, "\"factors\":[") && challenge_has(s, "\"SOFTWARE_TOKEN_MFA\""));
-    CHECK(answer(s, "{\"type\":\"SET_UP_TOTP\"}", &step) == OK && is_challenge(&step, "TOTP_SETUP"));
+    CHECK(answer(s, "{\"type\":\"SET_UP_TOTP\"}", &step) == OK);
+    CHECK(is_challenge(&step, "TOTP_SETUP"));
     cognito_step_free(&step);
     CognitoBytes json;
     char secret[128] = "", code[8] = "", verify[128];
@@ -333,8 +336,8 @@ static void mfa_setup_with_totp(void) {
     cognito_bytes_free(&json);
     totp_now(secret, code);
     wipe(secret, sizeof secret);
-    snprintf(verify, sizeof verify, "{\"type\":\"VERIFY_TOTP\",\"code\":\"%s\",\"friendly_name\":\"c\"}",
-             code);
+    snprintf(verify, sizeof verify,
+             "{\"type\":\"VERIFY_TOTP\",\"code\":\"%s\",\"friendly_name\":\"c\"}", code);
     CHECK(answer(s, verify, &step) == OK && done(&step, NULL));
     cognito_sign_in_free(s);
 }
@@ -384,7 +387,8 @@ static void custom_auth(void) {
         CHECK(answer(s, "{\"type\":\"CUSTOM\",\"answer\":\"5\"}", &step) == OK);
         CHECK(is_challenge(&step, "CUSTOM_CHALLENGE"));
         cognito_step_free(&step);
-        CHECK(answer(s, "{\"type\":\"CUSTOM\",\"answer\":\"4\"}", &step) == OK && done(&step, NULL));
+        CHECK(answer(s, "{\"type\":\"CUSTOM\",\"answer\":\"4\"}", &step) == OK);
+        CHECK(done(&step, NULL));
         cognito_sign_in_free(s);
     }
 }
@@ -401,6 +405,39 @@ static CognitoResult account(const char *operation, const char *input, CognitoBy
                                   reply.headers_len, reply.body, reply.body_len, output);
     reply_free(&reply);
     return rc;
+}
+
+/* Sign-up through the generic account call (SignUp, the code from the outbox, ConfirmSignUp
+ * with SignUp's Session), then USER_AUTH with ConfirmSignUp's Session: signed in without the
+ * password or another code. */
+static void sign_up_then_user_auth_with_session(void) {
+    CognitoBytes output;
+    CHECK(account("SignUp",
+                  "{\"Username\":\"cleo\",\"Password\":\"Cleo-Horse-3!\",\"UserAttributes\":"
+                  "[{\"Name\":\"email\",\"Value\":\"cleo@example.com\"}]}",
+                  &output) == OK);
+    char session[4096] = "", code[16] = "", input[4300], options[4200];
+    CHECK(json_get((const char *)output.data, "Session", session, sizeof session));
+    CHECK(strstr((const char *)output.data, "\"UserConfirmed\":false") != NULL);
+    cognito_bytes_free(&output);
+    CHECK(outbox_code("cleo", code));
+    snprintf(input, sizeof input,
+             "{\"Username\":\"cleo\",\"ConfirmationCode\":\"%s\",\"Session\":\"%s\"}", code,
+             session);
+    CHECK(account("ConfirmSignUp", input, &output) == OK);
+    CHECK(json_get((const char *)output.data, "Session", session, sizeof session));
+    cognito_bytes_free(&output);
+    snprintf(options, sizeof options, "{\"flow\":\"USER_AUTH\",\"session\":\"%s\"}", session);
+    CognitoSignIn *s = sign_in("cleo", NULL, options);
+    wipe(session, sizeof session);
+    wipe(input, sizeof input);
+    wipe(options, sizeof options);
+    CognitoStep step;
+    char *tokens = NULL;
+    CHECK(start(s, &step) == OK && done(&step, &tokens));
+    CHECK(tokens != NULL && strstr(tokens, "\"access_token\":\"ey") != NULL);
+    free_secret(tokens);
+    cognito_sign_in_free(s);
 }
 
 static CognitoResult refresh_with(CognitoTokenManager *m, uint64_t at, uint32_t *outcome,
@@ -491,7 +528,8 @@ static void bad_input(const char *tokens) {
     CHECK(cognito_sign_in_answer(s, NOT_UTF8, 4, &request) == COGNITO_RESULT_INVALID_UTF8);
     const char *bad_answers[] = {"", "{", "{\"code\":\"1\"}", "{\"type\":\"CODE\"}",
                                  "{\"type\":\"CODE\",\"code\":\"1\",\"mfa\":\"SMS_MFA\"}",
-                                 "{\"type\":\"SHOUT\"}", "{\"type\":\"SELECT_MFA_TYPE\",\"mfa\":\"X\"}",
+                                 "{\"type\":\"SHOUT\"}",
+                                 "{\"type\":\"SELECT_MFA_TYPE\",\"mfa\":\"X\"}",
                                  "{\"type\":\"PASSWORD\",\"password\":98765432}"};
     for (size_t i = 0; i < sizeof bad_answers / sizeof *bad_answers; i++) {
         CHECK(cognito_sign_in_answer(s, S(bad_answers[i]), &request) ==
@@ -548,6 +586,7 @@ int main(int argc, char **argv) {
     RUN(new_password_then_mfa_setup_by_email());
     RUN(select_mfa_type());
     RUN(custom_auth());
+    RUN(sign_up_then_user_auth_with_session());
     RUN(refresh_account_and_sign_out(tokens));
     RUN(bad_input(tokens));
     free_secret(tokens);
