@@ -16,6 +16,13 @@ use crate::wire::service_error::ErrorKind;
 
 /// How long a refresh may go unanswered before [`TokenManager::poll_refresh`] sends another.
 const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
+/// The longest request timeout: a larger one is clamped to this (an hour is already longer
+/// than any HTTP client waits), so that an unanswered refresh is always given up on.
+const MAX_REQUEST_TIMEOUT_SECS: u64 = 3600;
+/// The latest time the manager takes (9999-12-31T23:59:59Z): every deadline it computes
+/// (this plus at most an hour) stays far below `u64::MAX`, where adding would saturate and
+/// a timeout or a backoff would end at once.
+const LATEST_SECS: u64 = 253_402_300_799;
 /// The backoff after one failed refresh; it doubles with each failure in a row...
 const BACKOFF_INITIAL_SECS: u64 = 1;
 /// ...up to this.
@@ -55,8 +62,12 @@ pub enum RefreshOutcome {
 ///   tokens are refreshed after 2.5 minutes rather than at every poll, and a nonsense
 ///   `ExpiresIn` (0, negative, a few seconds) costs one refresh per 30 s at most.
 /// - **Timeout.** A refresh left unanswered for the request timeout (30 s,
-///   [`with_request_timeout`](Self::with_request_timeout)) counts as a failure: the next
-///   `poll_refresh` gives it up and, once the backoff allows, sends a new one.
+///   [`with_request_timeout`](Self::with_request_timeout), at most an hour) counts as a
+///   failure: the next `poll_refresh` gives it up and, once the backoff allows, sends a new
+///   one.
+/// - **Time.** `poll_refresh` refuses a time past 9999-12-31T23:59:59Z (a clock that
+///   reads that is broken, and deadlines computed from it would overflow); a reply or a
+///   failure learned at such a time counts as learned at that instant.
 /// - **Backoff.** After a failure (a [`RefreshOutcome::RetryLater`] reply, a transport
 ///   failure, a timeout) `poll_refresh` waits 1 s, then 2 s, 4 s... up to 5 minutes for
 ///   failures in a row, counted from when the failure was learned (for a timeout, from when
@@ -165,12 +176,13 @@ impl TokenManager {
         self
     }
 
-    /// Gives up on a refresh left unanswered for this many seconds (at least 1; default 30):
-    /// a later [`poll_refresh`](Self::poll_refresh) sends another. Make it at least your HTTP
+    /// Gives up on a refresh left unanswered for this many seconds (default 30; clamped to
+    /// at least 1 and at most 3600, so that a refresh is always given up on eventually): a
+    /// later [`poll_refresh`](Self::poll_refresh) sends another. Make it at least your HTTP
     /// client's own timeout, so that a slow reply is not overtaken by a second request.
     #[must_use]
     pub fn with_request_timeout(mut self, secs: u64) -> Self {
-        self.request_timeout_secs = secs.max(1);
+        self.request_timeout_secs = secs.clamp(1, MAX_REQUEST_TIMEOUT_SECS);
         self
     }
 
@@ -212,8 +224,15 @@ impl TokenManager {
     /// passed and none is out; gives up on one that is out but timed out.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when the tokens carry no refresh token.
+    /// [`Error::InvalidInput`] when the tokens carry no refresh token, or `now` is past
+    /// 9999-12-31T23:59:59Z (nothing changes then).
     pub fn poll_refresh(&mut self, now: UnixTime) -> Result<Option<Request>, Error> {
+        if now.as_secs() > LATEST_SECS {
+            return Err(Error::InvalidInput(format!(
+                "the time {} is past 9999-12-31T23:59:59Z: the clock is wrong",
+                now.as_secs()
+            )));
+        }
         // A clock set back must not stall the refresh until it catches up again.
         if let Some(in_flight) = &mut self.in_flight {
             if in_flight.sent_at.is_none_or(|sent_at| sent_at > now) {
@@ -358,6 +377,9 @@ impl TokenManager {
 
     /// A failed refresh, learned of (or, for a timeout, sent) at `at`: backs off.
     fn record_failure(&mut self, at: UnixTime) {
+        // A failure learned past the latest time counts as learned at it: the backoff
+        // then cannot saturate, and `poll_refresh` refuses such times anyway.
+        let at = UnixTime(at.as_secs().min(LATEST_SECS));
         self.failures = self.failures.saturating_add(1);
         let doublings = self.failures.saturating_sub(1).min(16);
         let backoff = BACKOFF_INITIAL_SECS

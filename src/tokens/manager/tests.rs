@@ -400,3 +400,71 @@ fn a_clock_set_back_does_not_stall_the_refresh() {
         "a backoff never reaches past 5 minutes from now"
     );
 }
+
+/// Found by fuzzing: `now + timeout` saturated at `u64::MAX`, so at the end of time every
+/// poll gave the refresh up at once and sent a second one while the first was out.
+#[test]
+fn a_time_past_year_9999_is_refused_and_changes_nothing() {
+    let mut manager = manager();
+    let error = manager.poll_refresh(UnixTime(u64::MAX)).unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidInput(m) if m.contains("9999-12-31")),
+        "{error:?}"
+    );
+    assert!(!manager.is_refreshing());
+    assert!(manager.poll_refresh(UnixTime(LATEST_SECS + 1)).is_err());
+    // The latest time itself is a time: a refresh goes out, and stays out until its timeout.
+    assert!(
+        manager
+            .poll_refresh(UnixTime(LATEST_SECS))
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        manager
+            .poll_refresh(UnixTime(LATEST_SECS))
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        manager.next_refresh_at(),
+        Some(UnixTime(LATEST_SECS + DEFAULT_REQUEST_TIMEOUT_SECS))
+    );
+}
+
+/// Found by fuzzing: a failure learned at the end of time backed off to a saturated
+/// `u64::MAX`, shorter than the backoff. It now counts from the latest time.
+#[test]
+fn a_failure_learned_past_year_9999_backs_off_from_the_latest_time() {
+    let mut manager = manager();
+    assert!(manager.poll_refresh(DUE).unwrap().is_some());
+    manager
+        .handle_transport_failure(UnixTime(u64::MAX))
+        .unwrap();
+    assert_eq!(manager.next_refresh_at(), Some(UnixTime(LATEST_SECS + 1)));
+}
+
+/// An absurd request timeout left a lost refresh out for good (`sent_at + u64::MAX`
+/// saturated): the refresh was never given up on. It is clamped to an hour.
+#[test]
+fn an_absurd_request_timeout_is_clamped_to_an_hour() {
+    let mut manager = manager().with_request_timeout(u64::MAX);
+    assert!(manager.poll_refresh(DUE).unwrap().is_some());
+    assert!(
+        manager
+            .poll_refresh(at(MAX_REQUEST_TIMEOUT_SECS - 1))
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        manager.next_refresh_at(),
+        Some(at(MAX_REQUEST_TIMEOUT_SECS))
+    );
+    assert!(
+        manager
+            .poll_refresh(at(MAX_REQUEST_TIMEOUT_SECS + 1))
+            .unwrap()
+            .is_some(),
+        "the lost refresh is given up on and sent again"
+    );
+}
