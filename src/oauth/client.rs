@@ -169,7 +169,9 @@ impl ManagedLogin {
         OAuthRequest::get(
             Endpoint::UserInfo,
             self.domain.userinfo_url(),
-            SecretString::new(format!("Bearer {}", access_token.expose())),
+            authorization("Bearer ", access_token.expose().len(), |value| {
+                value.push_str(access_token.expose());
+            }),
         )
     }
 
@@ -189,11 +191,16 @@ impl ManagedLogin {
     /// secret (RFC 6749 §2.3.1: id and secret form-encoded, then `id:secret` in base64).
     fn form(&self, endpoint: Endpoint, pairs: &[(&str, &str)]) -> OAuthRequest {
         let authorization = self.config.client_secret().map(|secret| {
-            let mut credentials = Zeroizing::new(String::with_capacity(128));
-            form::encode_into(&mut credentials, self.config.client_id(), true);
+            let (id, secret) = (self.config.client_id(), secret.expose());
+            let len = form::encoded_len(id, true) + 1 + form::encoded_len(secret, true);
+            let mut credentials = Zeroizing::new(String::with_capacity(len));
+            form::encode_into(&mut credentials, id, true);
             credentials.push(':');
-            form::encode_into(&mut credentials, secret.expose(), true);
-            SecretString::new(format!("Basic {}", STANDARD.encode(credentials.as_bytes())))
+            form::encode_into(&mut credentials, secret, true);
+            let encoded = base64::encoded_len(len, true).unwrap_or(0);
+            authorization("Basic ", encoded, |value| {
+                STANDARD.encode_string(credentials.as_bytes(), value);
+            })
         });
         let url = match endpoint {
             Endpoint::Revoke => self.domain.revoke_url(),
@@ -207,6 +214,17 @@ impl ManagedLogin {
             form::encode_pairs(pairs.iter().copied(), true),
         )
     }
+}
+
+/// An `Authorization` value, `scheme` then `len` bytes that `write` appends, in a buffer
+/// allocated once at its final size: a grown buffer, or a `format!`, would leave a copy of the
+/// token or the client secret in freed memory.
+fn authorization(scheme: &str, len: usize, write: impl FnOnce(&mut String)) -> SecretString {
+    let mut value = String::with_capacity(scheme.len() + len);
+    value.push_str(scheme);
+    write(&mut value);
+    debug_assert_eq!(value.len(), value.capacity());
+    SecretString::new(value)
 }
 
 impl fmt::Debug for ManagedLogin {

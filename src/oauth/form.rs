@@ -21,12 +21,32 @@ pub(crate) fn encode_into(out: &mut String, value: &str, plus_for_space: bool) {
     }
 }
 
+/// The length of `value` once encoded by [`encode_into`].
+pub(crate) fn encoded_len(value: &str, plus_for_space: bool) -> usize {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => 1,
+            b' ' if plus_for_space => 1,
+            _ => 3,
+        })
+        .sum()
+}
+
 /// `name=value&...`, every name and value encoded; a form body when `plus_for_space`.
 pub(crate) fn encode_pairs<'a>(
     pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     plus_for_space: bool,
 ) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(String::with_capacity(512));
+    let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+    // The exact length up front: a growing buffer would leave a copy of what it held (a
+    // refresh token of ~1,800 characters, the PKCE verifier) in freed memory.
+    let len = pairs
+        .iter()
+        .fold(pairs.len().saturating_sub(1), |len, (name, value)| {
+            len + encoded_len(name, plus_for_space) + 1 + encoded_len(value, plus_for_space)
+        });
+    let mut out = Zeroizing::new(String::with_capacity(len));
     for (i, (name, value)) in pairs.into_iter().enumerate() {
         if i > 0 {
             out.push('&');

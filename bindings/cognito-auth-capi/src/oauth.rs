@@ -483,3 +483,57 @@ pub unsafe extern "C" fn cognito_oauth_request_free(request: *mut CognitoOAuthRe
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::tests::{MARKER, secret, watch};
+
+    fn login(client_secret: &str) -> ManagedLogin {
+        let config = cognito_auth::PoolConfig::new("us-east-1_CapiTest1", "capiclient0001")
+            .unwrap()
+            .with_client_secret(client_secret);
+        ManagedLogin::new(
+            &config,
+            Domain::base_url("http://127.0.0.1:9").unwrap(),
+            "myapp://callback",
+        )
+    }
+
+    /// A request built, handed to C and freed: no copy of its secrets is left in freed memory.
+    /// (Reallocations are not counted: the URL, no secret, is a `format!`. The Authorization
+    /// value, base64 that the marker scan cannot see, is checked by a `debug_assert` on its
+    /// exact allocation in the core.)
+    fn assert_no_copy_left(build: impl FnOnce() -> oauth::OAuthRequest) {
+        let watched = watch(|| {
+            let request = build();
+            let mut out = CognitoOAuthRequest::from_request(&request);
+            drop(request);
+            // SAFETY: `from_request` made it.
+            let body = unsafe { std::slice::from_raw_parts(out.body.data, out.body.len) };
+            assert!(body.windows(MARKER.len()).any(|w| w == MARKER));
+            // SAFETY: a request this library filled, freed once.
+            unsafe { cognito_oauth_request_free(&mut out) };
+        });
+        assert_eq!(watched.left_behind, 0, "{watched:?}");
+    }
+
+    #[test]
+    fn token_requests_leave_no_copy_behind() {
+        let login = login(&secret(64));
+        // Cognito's refresh tokens are JWEs of about 1,800 characters.
+        let refresh = SecretString::new(secret(1800));
+        assert_no_copy_left(|| login.refresh_request(&refresh));
+        assert_no_copy_left(|| login.revoke_request(&refresh));
+        let pending = authorize(&login, "").unwrap();
+        let callback = format!(
+            "myapp://callback?code={}&state={}",
+            secret(40),
+            pending.state()
+        );
+        let code = pending.callback(&callback).unwrap();
+        assert_no_copy_left(|| login.token_request(&pending, &code));
+    }
+}

@@ -21,7 +21,7 @@ use crate::sign_in::CognitoStep;
 use crate::{cognito_bytes_free, cognito_request_free, cognito_step_free};
 
 /// In every secret of these tests; found in a freed block, it is a copy left behind.
-const MARKER: &[u8] = b"SECRET-MARKER-5c1e";
+pub(crate) const MARKER: &[u8] = b"SECRET-MARKER-5c1e";
 
 thread_local! {
     static ARMED: Cell<bool> = const { Cell::new(false) };
@@ -91,13 +91,13 @@ static WATCHING: Watching = Watching;
 
 /// What happened on this thread while `f` ran.
 #[derive(Debug, Default, PartialEq, Eq)]
-struct Watched {
-    left_behind: usize,
-    allocations: usize,
-    reallocations: usize,
+pub(crate) struct Watched {
+    pub(crate) left_behind: usize,
+    pub(crate) allocations: usize,
+    pub(crate) reallocations: usize,
 }
 
-fn watch(f: impl FnOnce()) -> Watched {
+pub(crate) fn watch(f: impl FnOnce()) -> Watched {
     for counter in [&LEFT_BEHIND, &ALLOCATIONS, &REALLOCATIONS] {
         counter.with(|c| c.set(0));
     }
@@ -111,7 +111,7 @@ fn watch(f: impl FnOnce()) -> Watched {
     }
 }
 
-fn secret(len: usize) -> String {
+pub(crate) fn secret(len: usize) -> String {
     let marker = std::str::from_utf8(MARKER).unwrap();
     let mut text = marker.repeat(len / MARKER.len() + 1);
     text.truncate(len.max(MARKER.len()));
