@@ -792,6 +792,31 @@ CognitoResult cognito_sign_in_answer(const struct CognitoSignIn *sign_in,
                                      size_t answer_json_len,
                                      struct CognitoRequest *out_request);
 
+// Writes the sign-in waiting at a challenge to `*out_json`: the Session, a TOTP secret being
+// enrolled and the remembered device's credentials, never the password. A secret: keep it
+// where the device credentials are kept (Keychain, Keystore), free it with
+// `cognito_bytes_free` (which zeroizes it), and resume with `cognito_sign_in_resume` while the
+// Session lives (3 minutes by default). Fails with `COGNITO_RESULT_MISUSE` when no challenge
+// is pending.
+//
+// # Safety
+// `sign_in` must be null or live; `out_json` must be valid for a write.
+CognitoResult cognito_sign_in_suspend(const struct CognitoSignIn *sign_in,
+                                      struct CognitoBytes *out_json);
+
+// Makes a sign-in from `suspended_json` (from `cognito_sign_in_suspend`), waiting at the same
+// challenge: answer it with `cognito_sign_in_answer` (its details with
+// `cognito_sign_in_challenge`). Writes the handle to `*out_sign_in` (null on failure). Fails
+// with `COGNITO_RESULT_INVALID_INPUT` for JSON that is not a suspended sign-in.
+//
+// # Safety
+// `config` must be null or live; `suspended_json` must point to `suspended_json_len` bytes;
+// `out_sign_in` must be valid for a write.
+CognitoResult cognito_sign_in_resume(const struct CognitoConfig *config,
+                                     const uint8_t *suspended_json,
+                                     size_t suspended_json_len,
+                                     struct CognitoSignIn **out_sign_in);
+
 // Makes a verifier for the tokens of `config`'s app client, signed by the keys of
 // `jwks_json` (the document at `<issuer>/.well-known/jwks.json`, fetched by the app; cache
 // it) and issued by `issuer` (null: the pool's Cognito issuer,

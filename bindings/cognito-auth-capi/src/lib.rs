@@ -24,6 +24,7 @@ mod panic;
 mod refresh;
 mod sign_in;
 mod sign_in_options;
+mod suspend;
 mod verify;
 
 #[cfg(test)]
@@ -61,6 +62,7 @@ pub use sign_in::{
     cognito_sign_in_status, cognito_step_free, cognito_totp_code,
 };
 pub use sign_in_options::{cognito_sign_in_answer, cognito_sign_in_new_with_options};
+pub use suspend::{cognito_sign_in_resume, cognito_sign_in_suspend};
 pub use verify::{
     CognitoJwtVerifier, cognito_jwt_verifier_free, cognito_jwt_verifier_new,
     cognito_jwt_verify_access_token, cognito_jwt_verify_id_token,

@@ -1,13 +1,13 @@
 /* The C ABI against a running `cognito-auth serve` (tests/c/live_pool.json), over HTTP with the
  * socket client of http.h: every sign-in flow and challenge answer the core has (SRP with a
- * TOTP code, MFA_SETUP by TOTP and by e-mail, NEW_PASSWORD_REQUIRED, SELECT_MFA_TYPE,
- * EMAIL_OTP, USER_PASSWORD_AUTH, USER_AUTH with SELECT_CHALLENGE and with a preferred first
- * factor or ConfirmSignUp's Session, CUSTOM_AUTH with and without SRP), device confirmation
- * and device SRP (MFA skipped),
- * the token manager's refresh, account calls (GetUser, GlobalSignOut) and the refresh refused
- * after the sign-out; then bad input (null pointers, invalid UTF-8, JSON that is not an
- * answer, calls out of turn, garbage replies). Built and run under valgrind by
- * tests/c_smoke.rs:  live <endpoint>. Prints "c live: N passed, M failed". */
+ * TOTP code across a suspend / resume, MFA_SETUP by TOTP and by e-mail, NEW_PASSWORD_REQUIRED,
+ * SELECT_MFA_TYPE, EMAIL_OTP, USER_PASSWORD_AUTH, USER_AUTH with SELECT_CHALLENGE and with a
+ * preferred first factor or ConfirmSignUp's Session, CUSTOM_AUTH with and without SRP), device
+ * confirmation and device SRP (MFA skipped), the token manager's refresh, account calls
+ * (SignUp, ConfirmSignUp, GetUser, GlobalSignOut) and the refresh refused after the sign-out;
+ * then bad input (null pointers, invalid UTF-8, JSON that is not an answer, calls out of turn,
+ * garbage replies). Built and run under valgrind by tests/c_smoke.rs:  live <endpoint>.
+ * Prints "c live: N passed, M failed", one test per scenario. */
 
 #define _POSIX_C_SOURCE 200809L
 
@@ -214,11 +214,21 @@ static void srp_with_totp_then_device(char **tokens, char **device) {
     CHECK(service_error(answer(s, "{\"type\":\"CODE\",\"code\":\"000000\"}", &step),
                         "CodeMismatchException"));
     CHECK(status_of(s) == COGNITO_STATUS_AWAITING_ANSWER);
+    /* The app goes to the background: suspend, free, resume, answer. */
+    CognitoBytes suspended;
+    CHECK(cognito_sign_in_suspend(s, &suspended) == OK && suspended.data != NULL);
+    CHECK(strstr((const char *)suspended.data, PASSWORD) == NULL);
+    cognito_sign_in_free(s);
+    s = NULL;
+    CHECK(cognito_sign_in_resume(config, suspended.data, suspended.len, &s) == OK);
+    cognito_bytes_free(&suspended);
+    CHECK(challenge_has(s, "{\"name\":\"SOFTWARE_TOKEN_MFA\"}"));
     char code[8];
     totp_now(TOTP_SECRET, code);
     answer_code(s, code, &step);
     char *first = NULL;
     CHECK(done(&step, &first) && strstr(first, "\"new_device\":{") != NULL);
+    CHECK(cognito_sign_in_suspend(s, &suspended) == COGNITO_RESULT_MISUSE);
     cognito_sign_in_free(s);
 
     CognitoDeviceConfirmation *c = NULL;
@@ -516,9 +526,19 @@ static void bad_input(const char *tokens) {
                                                &s) == COGNITO_RESULT_INVALID_INPUT && s == NULL);
     }
 
+    const char *bad_suspended[] = {"", "{}", "[]", "{\"username\":\"cara\"}"};
+    for (size_t i = 0; i < sizeof bad_suspended / sizeof *bad_suspended; i++) {
+        CHECK(cognito_sign_in_resume(config, S(bad_suspended[i]), &s) ==
+                  COGNITO_RESULT_INVALID_INPUT &&
+              s == NULL);
+    }
+    CHECK(cognito_sign_in_resume(config, NOT_UTF8, 4, &s) == COGNITO_RESULT_INVALID_UTF8);
+    CHECK(cognito_sign_in_resume(NULL, S("{}"), &s) == COGNITO_RESULT_NULL_PARAMETER);
+
     s = sign_in("cara", PASSWORD, NULL);
     CognitoRequest request;
     CognitoBytes json;
+    CHECK(cognito_sign_in_suspend(s, &json) == COGNITO_RESULT_MISUSE && json.data == NULL);
     CHECK(cognito_sign_in_challenge(s, &json) == COGNITO_RESULT_MISUSE && json.data == NULL);
     CHECK(cognito_sign_in_challenge(s, NULL) == COGNITO_RESULT_NULL_PARAMETER);
     CHECK(cognito_sign_in_answer(s, S("{\"type\":\"CODE\",\"code\":\"1\"}"), &request) ==
