@@ -86,7 +86,7 @@ impl Reply {
             .iter()
             .map(|(n, v)| (n.clone().into_bytes(), v.clone().into_bytes()))
             .unzip();
-        if inp.byte() % 4 == 0 {
+        if inp.byte().is_multiple_of(4) {
             names.push(b"x-amzn-ErrorType".to_vec());
             values.push(inp.bytes().to_vec());
         }
