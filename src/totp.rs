@@ -2,9 +2,13 @@
 //! `otpauth://` URI an authenticator app scans.
 //!
 //! Cognito's SOFTWARE_TOKEN_MFA uses SHA-1, 6 digits and 30-second steps, the authenticator
-//! defaults; its `SecretCode` is the base32 secret.
+//! defaults; its `SecretCode` is the base32 secret. The code is RFC 4226's dynamic truncation
+//! of HMAC-SHA1 (RustCrypto's `hmac` and `sha1`) over the 30-second counter: SHA-1 only, so no
+//! other hash is linked in (the WebAssembly module carried SHA-512 for totp-rs's other
+//! algorithms).
 
-use totp_rs::{Algorithm, Secret, TOTP};
+use hmac::{Hmac, Mac as _};
+use sha1::Sha1;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
@@ -46,17 +50,29 @@ pub fn generate(secret_base32: &str, digits: usize, now: UnixTime) -> Result<Str
             .filter(|c| !c.is_whitespace() && *c != '=')
             .map(|c| c.to_ascii_uppercase()),
     );
-    // Moved, not copied, into `Secret`, which zeroizes it on drop (totp-rs feature
-    // `zeroize`); so is the TOTP below, with the decoded bytes.
-    let mut secret = Secret::Encoded(std::mem::take(&mut *normalized))
-        .to_bytes()
+    // RFC 4648 base32 without padding; the decoded key is a secret too.
+    let key = base32::decode(base32::Alphabet::Rfc4648 { padding: false }, &normalized)
         .map(Zeroizing::new)
-        .map_err(|_| Error::InvalidInput("the TOTP secret is not base32".into()))?;
-    if secret.is_empty() {
+        .ok_or_else(|| Error::InvalidInput("the TOTP secret is not base32".into()))?;
+    if key.is_empty() {
         return Err(Error::InvalidInput("the TOTP secret is empty".into()));
     }
-    let totp = TOTP::new_unchecked(Algorithm::SHA1, digits, 1, 30, std::mem::take(&mut *secret));
-    Ok(totp.generate(now.as_secs()))
+    // HMAC accepts keys of any length.
+    let mut mac = Hmac::<Sha1>::new_from_slice(&key)
+        .map_err(|_| Error::InvalidInput("the TOTP secret is not a usable key".into()))?;
+    mac.update(&(now.as_secs() / 30).to_be_bytes());
+    let digest: [u8; 20] = mac.finalize().into_bytes().into();
+    // RFC 4226 §5.3: 31 bits at the offset the last nibble names (offset ≤ 15: bytes ≤ 18).
+    let [.., last] = digest;
+    let offset = usize::from(last & 0x0f);
+    let word: [u8; 4] = digest
+        .get(offset..offset + 4)
+        .and_then(|bytes| bytes.try_into().ok())
+        .unwrap_or_default();
+    let value = u32::from_be_bytes(word) & 0x7fff_ffff;
+    // `digits` is 6..=8 (checked above).
+    let modulus = 10u32.pow(u32::try_from(digits).unwrap_or(6));
+    Ok(format!("{:0digits$}", value % modulus))
 }
 
 /// The key URI an authenticator app scans (Google Authenticator "Key-Uri-Format"):
