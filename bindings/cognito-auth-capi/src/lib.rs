@@ -29,6 +29,8 @@ mod verify;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_sign_in;
 
 pub use account::{cognito_account_request, cognito_account_response};
 pub use bytes::{

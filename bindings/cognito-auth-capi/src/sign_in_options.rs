@@ -46,7 +46,7 @@ fn invalid(message: impl Into<String>) -> Failure {
 /// `options_json` of `cognito_sign_in_new_with_options`.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct Options {
+pub(crate) struct Options {
     flow: Option<String>,
     preferred_challenge: Option<String>,
     session: Option<SecretString>,
@@ -172,7 +172,7 @@ pub unsafe extern "C" fn cognito_sign_in_new_with_options(
 /// `answer_json` of `cognito_sign_in_answer`: one flat object, checked member by member.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Answer {
+pub(crate) struct Answer {
     #[serde(rename = "type")]
     kind: String,
     code: Option<SecretString>,
@@ -205,7 +205,7 @@ impl Answer {
         .collect()
     }
 
-    fn into_core(self) -> Result<ChallengeAnswer, Failure> {
+    pub(crate) fn into_core(self) -> Result<ChallengeAnswer, Failure> {
         let kind = self.kind.clone();
         let allowed: &[&str] = match kind.as_str() {
             "CODE" => &["code"],
