@@ -72,9 +72,19 @@ fn left_behind(what: &str, f: impl FnOnce()) -> Option<String> {
     (count > 0).then(|| format!("{what}: {count} freed block(s) still held the secret"))
 }
 
+/// `prefix.` and the marker repeated past `len` bytes, built in one exact allocation: an
+/// intermediate string freed unzeroized would leave the marker in memory that a later
+/// allocation reuses, and the scan of its uninitialized tail would find it there.
 fn secret(prefix: &str, len: usize) -> String {
     let marker = std::str::from_utf8(MARKER).unwrap();
-    format!("{prefix}.{}", marker.repeat(len / MARKER.len() + 1))
+    let count = len / MARKER.len() + 1;
+    let mut text = String::with_capacity(prefix.len() + 1 + count * MARKER.len());
+    text.push_str(prefix);
+    text.push('.');
+    for _ in 0..count {
+        text.push_str(marker);
+    }
+    text
 }
 
 fn config() -> std::sync::Arc<PoolConfig> {
@@ -150,6 +160,69 @@ fn secrets_leave_no_copy_in_freed_memory() {
     problems.extend(left_behind("an answer", move || {
         let session = SignInSession::new(config(), "alice".into(), "pw".into());
         let _ = session.answer(ChallengeAnswer::Code { code });
+    }));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn managed_login_and_device_store_leave_no_copy_in_freed_memory() {
+    let mut problems = Vec::new();
+    let domain = LoginDomain::BaseUrl {
+        url: "http://127.0.0.1:9".into(),
+    };
+    let login = ManagedLogin::new(config(), domain, "myapp://callback".into()).unwrap();
+    // Cognito's refresh tokens are ~1,800 characters: more than a small form buffer holds.
+    let refresh = Secret::new(secret("refresh", 1800));
+    let access = Secret::new(secret("access", 1000));
+    let l = std::sync::Arc::clone(&login);
+    problems.extend(left_behind(
+        "refresh, revoke and userInfo requests",
+        move || {
+            drop(l.refresh_request(std::sync::Arc::clone(&refresh)));
+            drop(l.revoke_request(std::sync::Arc::clone(&refresh)));
+            drop(l.userinfo_request(std::sync::Arc::clone(&access)));
+            drop(l.userinfo_request(access));
+            drop(refresh);
+        },
+    ));
+    let pending = login.authorize(vec![], None, None, None, None).unwrap();
+    let exported = pending.export().unwrap();
+    let state = exported.reveal();
+    let state = state
+        .split("\"state\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let callback = format!(
+        "myapp://callback?code={}&state={state}",
+        secret("code", 200)
+    );
+    let l = std::sync::Arc::clone(&login);
+    problems.extend(left_behind("a callback and its code exchange", move || {
+        let code = pending.callback(callback).unwrap();
+        drop(l.token_request(pending, code));
+    }));
+    let device = DeviceCredentials {
+        device_key: "us-east-1_dk".into(),
+        device_group_key: "dgk".into(),
+        device_password: Secret::new(secret("device", 300)),
+        user_sub: "sub".into(),
+    };
+    problems.extend(left_behind(
+        "a device store exported and imported",
+        move || {
+            let store = DeviceStore::new();
+            store.insert("alice".into(), device).unwrap();
+            let exported = store.export().unwrap();
+            drop(DeviceStore::import_store(exported).unwrap());
+            drop(store);
+        },
+    ));
+    let token = Secret::new(jwt("eyJ0b2tlbl91c2UiOiJpZCJ9"));
+    problems.extend(left_behind("decoding claims", move || {
+        let _ = token_claims(token);
     }));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
