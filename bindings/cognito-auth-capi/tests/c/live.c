@@ -1,13 +1,14 @@
 /* The C ABI against a running `cognito-auth serve` (tests/c/live_pool.json), over HTTP with the
  * socket client of http.h: every sign-in flow and challenge answer the core has (SRP with a
  * TOTP code across a suspend / resume, MFA_SETUP by TOTP and by e-mail, NEW_PASSWORD_REQUIRED,
- * SELECT_MFA_TYPE, EMAIL_OTP, USER_PASSWORD_AUTH, USER_AUTH with SELECT_CHALLENGE and with a
- * preferred first factor or ConfirmSignUp's Session, CUSTOM_AUTH with and without SRP), device
- * confirmation and device SRP (MFA skipped), the token manager's refresh, account calls
- * (SignUp, ConfirmSignUp, GetUser, GlobalSignOut) and the refresh refused after the sign-out;
- * then bad input (null pointers, invalid UTF-8, JSON that is not an answer, calls out of turn,
- * garbage replies). Built and run under valgrind by tests/c_smoke.rs:  live <endpoint>.
- * Prints "c live: N passed, M failed", one test per scenario. */
+ * SELECT_MFA_TYPE, EMAIL_OTP, SMS_MFA, SMS_OTP, USER_PASSWORD_AUTH, USER_AUTH with
+ * SELECT_CHALLENGE and with a preferred first factor or ConfirmSignUp's Session, CUSTOM_AUTH
+ * with and without SRP), device confirmation and device SRP (MFA skipped), the token manager's
+ * refresh, account calls (SignUp, ConfirmSignUp, GetUser, GlobalSignOut) and the refresh
+ * refused after the sign-out; then bad input (null pointers, invalid UTF-8, JSON that is not an
+ * answer, calls out of turn, garbage replies). Built and run under valgrind by
+ * tests/c_smoke.rs:  live <endpoint>. Prints "c live: N passed, M failed", one test per
+ * scenario. */
 
 #define _POSIX_C_SOURCE 200809L
 
@@ -258,8 +259,8 @@ static void srp_with_totp_then_device(char **tokens, char **device) {
     cognito_sign_in_free(s);
 }
 
-/* Answers EMAIL_OTP with the code the pool "sent" and expects the tokens. */
-static void answer_emailed_code(CognitoSignIn *s, const char *user) {
+/* Answers EMAIL_OTP (or an SMS code) with the code the pool "sent" and expects the tokens. */
+static void answer_sent_code(CognitoSignIn *s, const char *user) {
     char code[16] = "";
     CHECK(outbox_code(user, code));
     CognitoStep step;
@@ -306,7 +307,7 @@ static void user_auth_select_challenge(const char *device) {
     CHECK(answer(s, "{\"type\":\"SELECT_FIRST_FACTOR\",\"factor\":\"EMAIL_OTP\"}", &step) == OK);
     CHECK(is_challenge(&step, "EMAIL_OTP") && challenge_has(s, "\"medium\":\"EMAIL\""));
     cognito_step_free(&step);
-    answer_emailed_code(s, "cara");
+    answer_sent_code(s, "cara");
     cognito_sign_in_free(s);
 }
 
@@ -323,7 +324,7 @@ static void user_auth_preferred_first_factor(const char *device) {
     s = sign_in("cara", NULL, "{\"flow\":\"USER_AUTH\",\"preferred_challenge\":\"EMAIL_OTP\"}");
     CHECK(start(s, &step) == OK && is_challenge(&step, "EMAIL_OTP"));
     cognito_step_free(&step);
-    answer_emailed_code(s, "cara");
+    answer_sent_code(s, "cara");
     cognito_sign_in_free(s);
 }
 
@@ -367,7 +368,7 @@ static void new_password_then_mfa_setup_by_email(void) {
     CHECK(answer(s, "{\"type\":\"SET_UP_EMAIL\",\"email\":\"nina@example.com\"}", &step) == OK);
     CHECK(is_challenge(&step, "EMAIL_OTP"));
     cognito_step_free(&step);
-    answer_emailed_code(s, "nina");
+    answer_sent_code(s, "nina");
     cognito_sign_in_free(s);
 }
 
@@ -381,7 +382,24 @@ static void select_mfa_type(void) {
     CHECK(answer(s, "{\"type\":\"SELECT_MFA_TYPE\",\"mfa\":\"EMAIL_OTP\"}", &step) == OK);
     CHECK(is_challenge(&step, "EMAIL_OTP"));
     cognito_step_free(&step);
-    answer_emailed_code(s, "sela");
+    answer_sent_code(s, "sela");
+    cognito_sign_in_free(s);
+}
+
+/* SMS: SMS_MFA after the password, then SMS_OTP as USER_AUTH's passwordless first factor. */
+static void sms_mfa_and_sms_otp(void) {
+    CognitoSignIn *s = sign_in("sami", PASSWORD, NULL);
+    CognitoStep step;
+    CHECK(start(s, &step) == OK && is_challenge(&step, "SMS_MFA"));
+    cognito_step_free(&step);
+    CHECK(challenge_has(s, "\"medium\":\"SMS\"") && challenge_has(s, "\"destination\":\"+"));
+    answer_sent_code(s, "sami");
+    cognito_sign_in_free(s);
+
+    s = sign_in("sami", NULL, "{\"flow\":\"USER_AUTH\",\"preferred_challenge\":\"SMS_OTP\"}");
+    CHECK(start(s, &step) == OK && is_challenge(&step, "SMS_OTP"));
+    cognito_step_free(&step);
+    answer_sent_code(s, "sami");
     cognito_sign_in_free(s);
 }
 
@@ -605,6 +623,7 @@ int main(int argc, char **argv) {
     RUN(mfa_setup_with_totp());
     RUN(new_password_then_mfa_setup_by_email());
     RUN(select_mfa_type());
+    RUN(sms_mfa_and_sms_otp());
     RUN(custom_auth());
     RUN(sign_up_then_user_auth_with_session());
     RUN(refresh_account_and_sign_out(tokens));
