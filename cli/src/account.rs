@@ -163,7 +163,7 @@ impl Factor {
     }
 }
 
-fn parse_attribute(text: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_attribute(text: &str) -> Result<(String, String), String> {
     text.split_once('=')
         .map(|(name, value)| (name.to_owned(), value.to_owned()))
         .ok_or_else(|| format!("{text:?} is not name=value"))

@@ -92,8 +92,10 @@ fn journey(app: &App, server: &Server, dir: &std::path::Path) -> Result<Vec<Stri
         code_stdin: false,
         new_password_stdin: false,
         print_tokens: false,
+        preferred_challenge: None,
+        client_metadata: Vec::new(),
     };
-    let tokens = sign_in::sign_in(app, &args, FIRST_PASSWORD.into())?;
+    let tokens = sign_in::sign_in(app, &args, Some(FIRST_PASSWORD.into()))?;
     let secret = read_file(&totp_file)?.trim().to_owned();
     let uri = totp::otpauth_uri(&secret, "cognito-auth demo", USER);
     out(&format!("{}\n{uri}", qr_code(&uri)))?;
@@ -125,7 +127,7 @@ fn journey(app: &App, server: &Server, dir: &std::path::Path) -> Result<Vec<Stri
     // Sign in again: SRP, then device SRP; the remembered device skips MFA. The TOTP file now
     // points nowhere, so an MFA challenge would fail this step instead of prompting.
     args.totp_secret_file = Some(dir.join("no-totp-secret-here"));
-    let tokens = sign_in::sign_in(app, &args, FIRST_PASSWORD.into())?;
+    let tokens = sign_in::sign_in(app, &args, Some(FIRST_PASSWORD.into()))?;
     step(
         &mut steps,
         "signed in again through device SRP: MFA skipped".into(),
@@ -146,7 +148,7 @@ fn journey(app: &App, server: &Server, dir: &std::path::Path) -> Result<Vec<Stri
         SECOND_PASSWORD,
     ))?;
     step(&mut steps, "changed the password".into())?;
-    let _ = sign_in::sign_in(app, &args, SECOND_PASSWORD.into())?;
+    let _ = sign_in::sign_in(app, &args, Some(SECOND_PASSWORD.into()))?;
     step(&mut steps, "signed in with the new password".into())?;
     Ok(steps)
 }

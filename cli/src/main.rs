@@ -4,6 +4,7 @@
 
 mod account;
 mod app;
+mod choice;
 #[cfg(feature = "local-pool")]
 mod demo;
 mod files;

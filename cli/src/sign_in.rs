@@ -4,14 +4,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use cognito_auth::{
-    AuthFlow, Challenge, ChallengeAnswer, DeviceConfirmation, DeviceCredentials, ErrorKind,
-    MfaType, Request, SecretString, SignIn, Step, Tokens, totp,
+    Challenge, ChallengeAnswer, DeviceConfirmation, DeviceCredentials, ErrorKind, MfaType, Request,
+    SecretString, SignIn, Step, Tokens, totp,
 };
 
+use crate::account::parse_attribute;
 use crate::app::{
     App, Class, Failure, at_terminal, non_empty, now, prompt, prompt_or, prompt_secret, qr_code,
     shown, stdin_line, stdin_lines,
 };
+use crate::choice::{self, Factor, password_first};
 use crate::files::{
     device_json, load_device_file, read_file, refuse_symlink, replace_private, set_aside,
     write_private,
@@ -31,9 +33,16 @@ const TRIES: usize = 3;
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = "\
 Standard input, with --password-stdin: the password on the first line; then, in the order the \
-sign-in asks, the new password (--new-password-stdin) and each one-time code (--code-stdin), \
-one per line. At a terminal, a mistyped code or a new password the policy refuses is asked \
-again (3 tries).")]
+sign-in asks, the new password (--new-password-stdin) and each one-time code or custom \
+challenge answer (--code-stdin), one per line. At a terminal, a mistyped code or a new password \
+the policy refuses is asked again (3 tries).
+
+--flow user-auth (choice-based): the first factor is --preferred-challenge, or picked at the \
+terminal from the pool's SELECT_CHALLENGE list. The password is read only for PASSWORD or \
+PASSWORD_SRP (then by SRP when the pool offers it); EMAIL_OTP and SMS_OTP sign in with the code \
+alone. WEB_AUTHN is refused: a terminal has no platform authenticator.
+--flow custom / custom-srp (CUSTOM_AUTH, without or after the SRP password proof): each custom \
+challenge's public parameters are shown and its answer read, until the pool issues tokens.")]
 pub(crate) struct SignInArgs {
     /// The user name, e-mail or phone number.
     #[arg(long, value_parser = non_empty)]
@@ -41,16 +50,27 @@ pub(crate) struct SignInArgs {
     /// Read the password from the first line of standard input (at most 4 KiB).
     #[arg(long)]
     pub(crate) password_stdin: bool,
-    /// `srp` (the password never leaves this machine) or `password` (USER_PASSWORD_AUTH).
+    /// `srp` (the password never leaves this machine), `password` (USER_PASSWORD_AUTH),
+    /// `user-auth` (USER_AUTH, choice-based), `custom` (CUSTOM_AUTH, no password) or
+    /// `custom-srp` (CUSTOM_AUTH after an SRP password proof).
     #[arg(long, value_enum, default_value_t = Flow::Srp)]
     pub(crate) flow: Flow,
+    /// USER_AUTH: the first factor to ask for (PREFERRED_CHALLENGE); it also answers
+    /// SELECT_CHALLENGE when the pool offers it there.
+    #[arg(long, value_enum, ignore_case = true, value_name = "FACTOR")]
+    pub(crate) preferred_challenge: Option<Factor>,
+    /// ClientMetadata for the pool's Lambda triggers, on every request of the sign-in
+    /// (repeatable).
+    #[arg(long = "client-metadata", value_name = "KEY=VALUE", value_parser = parse_attribute)]
+    pub(crate) client_metadata: Vec<(String, String)>,
     /// Base32 TOTP secret file: SOFTWARE_TOKEN_MFA is answered from it; MFA_SETUP enrols a new
     /// secret and writes it here.
     #[arg(long)]
     pub(crate) totp_secret_file: Option<PathBuf>,
-    /// Read one-time codes (SMS, e-mail, authenticator app) from standard input, one line per
-    /// code asked, after the password line. Needs --password-stdin.
-    #[arg(long, requires = "password_stdin")]
+    /// Read one-time codes (SMS, e-mail, authenticator app) and custom challenge answers from
+    /// standard input, one line each as asked, after the password line. Needs --password-stdin
+    /// when the flow starts with the password.
+    #[arg(long)]
     pub(crate) code_stdin: bool,
     /// The password to set when the account requires a new one (NEW_PASSWORD_REQUIRED).
     /// Visible in `ps`: prefer --new-password-stdin or COGNITO_NEW_PASSWORD.
@@ -80,6 +100,9 @@ pub(crate) struct SignInArgs {
 pub(crate) enum Flow {
     Srp,
     Password,
+    UserAuth,
+    Custom,
+    CustomSrp,
 }
 
 pub(crate) fn run(app: &App, args: &SignInArgs) -> Result<(), Failure> {
@@ -93,9 +116,11 @@ pub(crate) fn run(app: &App, args: &SignInArgs) -> Result<(), Failure> {
             check_device_owner(path, &args.username)?;
         }
     }
-    let password = match args.password_stdin {
-        true => stdin_lines(1)?.remove(0),
-        false => prompt_secret("Password")?,
+    choice::check(args)?;
+    let password = match (password_first(args), args.password_stdin) {
+        (false, _) => None,
+        (true, true) => Some(stdin_lines(1)?.remove(0)),
+        (true, false) => Some(prompt_secret("Password")?),
     };
     let tokens = sign_in(app, args, password)?;
     if let Some(path) = &args.tokens_file {
@@ -169,14 +194,18 @@ fn answering(request: &Request) -> Option<String> {
 /// Drives the machine to tokens, answering challenges from the options or the terminal, in at
 /// most [`MAX_ROUND_TRIPS`] requests and within the app's deadline. At a terminal, a new
 /// password the policy refuses starts the sign-in again and asks for another.
-pub(crate) fn sign_in(app: &App, args: &SignInArgs, password: String) -> Result<Tokens, Failure> {
-    let password = SecretString::from(password);
+pub(crate) fn sign_in(
+    app: &App,
+    args: &SignInArgs,
+    password: Option<String>,
+) -> Result<Tokens, Failure> {
+    let password = password.map(SecretString::from);
     let retry_new_password =
         args.new_password.is_none() && !args.new_password_stdin && at_terminal();
     let mut tries = 0;
     loop {
         tries += 1;
-        match drive(app, args, password.expose()) {
+        match drive(app, args, password.as_ref()) {
             Err(failure)
                 if failure.kind() == "new_password_refused"
                     && retry_new_password
@@ -190,16 +219,24 @@ pub(crate) fn sign_in(app: &App, args: &SignInArgs, password: String) -> Result<
 }
 
 /// One sign-in, start to tokens.
-fn drive(app: &App, args: &SignInArgs, password: &str) -> Result<Tokens, Failure> {
-    let flow = match args.flow {
-        Flow::Srp => AuthFlow::UserSrp,
-        Flow::Password => AuthFlow::UserPassword,
-    };
+fn drive(app: &App, args: &SignInArgs, password: Option<&SecretString>) -> Result<Tokens, Failure> {
+    let flow = choice::auth_flow(args.flow);
     let device: Option<DeviceCredentials> = match &args.device_file {
         Some(path) if path.exists() => Some(load_device_file(path)?.credentials),
         _ => None,
     };
-    let mut machine = SignIn::new(app.config.clone(), &args.username, password).with_flow(flow);
+    let mut machine = match password {
+        Some(password) => {
+            SignIn::new(app.config.clone(), &args.username, password.clone()).with_flow(flow)
+        }
+        None => SignIn::passwordless(app.config.clone(), &args.username, flow),
+    };
+    if let Some(factor) = args.preferred_challenge {
+        machine = machine.with_preferred_challenge(factor.first_factor());
+    }
+    if let Some(metadata) = choice::client_metadata(&args.client_metadata) {
+        machine.set_client_metadata(metadata);
+    }
     if let Some(device) = device.clone() {
         machine = machine.with_device(device);
     }
@@ -278,7 +315,7 @@ fn drive(app: &App, args: &SignInArgs, password: &str) -> Result<Tokens, Failure
             Step::Send(next) => next,
             Step::Done(tokens) => break *tokens,
             Step::Challenge(challenge) => {
-                let answer = app.paused(|| answer(args, &challenge))?;
+                let answer = app.paused(|| answer(args, &challenge, password))?;
                 machine.answer(answer)?
             }
             Step::DeviceForgotten {
@@ -415,13 +452,17 @@ fn code(args: &SignInArgs, label: &str, totp: bool) -> Result<String, Failure> {
             " (pass --code-stdin with the code on the line after the password, or \
                  --totp-secret-file)"
         }
-        false => " (pass --code-stdin with the code on the line after the password)",
+        false => " (pass --code-stdin with the code on its line of standard input)",
     };
     prompt_or(label, instead)
 }
 
 /// The answer to a challenge: from the options when they give it, else asked on the terminal.
-fn answer(args: &SignInArgs, challenge: &Challenge) -> Result<ChallengeAnswer, Failure> {
+fn answer(
+    args: &SignInArgs,
+    challenge: &Challenge,
+    password: Option<&SecretString>,
+) -> Result<ChallengeAnswer, Failure> {
     Ok(match challenge {
         Challenge::SoftwareTokenMfa => match &args.totp_secret_file {
             Some(path) => ChallengeAnswer::code(totp::code(read_file(path)?.trim(), now())?),
@@ -438,16 +479,7 @@ fn answer(args: &SignInArgs, challenge: &Challenge) -> Result<ChallengeAnswer, F
                 if args.totp_secret_file.is_some() && options.contains(&MfaType::SoftwareToken) {
                     MfaType::SoftwareToken
                 } else {
-                    let names: Vec<&str> = options.iter().map(MfaType::challenge_name).collect();
-                    let names = shown(&names.join(", "));
-                    let picked = prompt(&format!("Second factor ({names})"))?;
-                    options
-                        .iter()
-                        .find(|o| o.challenge_name().eq_ignore_ascii_case(&picked))
-                        .cloned()
-                        .ok_or_else(|| {
-                            Failure::new(format!("{} is not one of {names}", shown(&picked)))
-                        })?
+                    choice::pick("Second factor", options, MfaType::challenge_name)?
                 };
             ChallengeAnswer::SelectMfaType(choice)
         }
@@ -502,10 +534,11 @@ fn answer(args: &SignInArgs, challenge: &Challenge) -> Result<ChallengeAnswer, F
                 attributes,
             }
         }
-        Challenge::Custom(parameters) => {
-            eprintln!("Custom challenge: {}", shown(&format!("{parameters:?}")));
-            ChallengeAnswer::Custom(prompt("Answer")?.into())
+        Challenge::Custom(parameters) => choice::custom_answer(args, parameters)?,
+        Challenge::SelectChallenge(available) => {
+            choice::select_challenge(args, available, password)?
         }
+        Challenge::WebAuthn { .. } => return Err(choice::no_passkeys()),
         other => {
             return Err(Failure::usage(format!(
                 "this command cannot answer {}",

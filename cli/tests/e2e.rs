@@ -8,6 +8,11 @@ use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::{Value, json};
 
+#[path = "support/e2e_flows.rs"]
+mod flows;
+#[path = "support/pty.rs"]
+mod pty;
+
 const PASSWORD: &str = "Correct-Horse-9!";
 
 /// The CLI under test: the one built, or `COGNITO_AUTH_BIN` (to run these tests against
@@ -78,7 +83,19 @@ impl Served {
 
     /// Runs the CLI against this pool with `stdin` on standard input.
     fn run(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new(bin())
+        let mut child = self.spawn(args);
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    /// Starts the CLI against this pool, its standard streams piped.
+    fn spawn(&self, args: &[&str]) -> Child {
+        Command::new(bin())
             .args([
                 "--endpoint",
                 &self.endpoint,
@@ -92,14 +109,7 @@ impl Served {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
             .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
     }
 
     /// Runs the CLI and expects success; returns stdout as JSON (`--json` is added).
@@ -125,8 +135,8 @@ impl Served {
         stderr
     }
 
-    /// The newest code the pool delivered to `who`, read from the outbox endpoint.
-    fn code_for(&self, who: &str) -> String {
+    /// The messages the pool delivered to `who`, oldest first, read from the outbox endpoint.
+    fn messages_for(&self, who: &str) -> Vec<Value> {
         let url = format!("{}_testkit/outbox", self.endpoint);
         let body = ureq::get(&url)
             .call()
@@ -139,10 +149,18 @@ impl Served {
             .as_array()
             .unwrap()
             .iter()
+            .filter(|m| m["username"] == who || m["destination"] == who)
+            .cloned()
+            .collect()
+    }
+
+    /// The newest code the pool delivered to `who`.
+    fn code_for(&self, who: &str) -> String {
+        self.messages_for(who)
+            .iter()
             .rev()
-            .find(|m| m["username"] == who || m["destination"] == who)
-            .and_then(|m| m["code"].as_str())
-            .unwrap_or_else(|| panic!("no code for {who} in {outbox}"))
+            .find_map(|m| m["code"].as_str())
+            .unwrap_or_else(|| panic!("no code for {who} in the outbox"))
             .to_owned()
     }
 

@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+#[path = "support/pty.rs"]
+mod pty;
+
 const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 const NEW_TOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
@@ -232,14 +235,7 @@ fn cli_env(endpoint: &str, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> 
     let started = Instant::now();
     let mut child = Command::new(bin())
         .envs(env.iter().copied())
-        .args([
-            "--endpoint",
-            endpoint,
-            "--pool-id",
-            "us-east-1_Hostile001",
-            "--client-id",
-            "hostileclient0000001",
-        ])
+        .args(pool_args(endpoint))
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -778,14 +774,7 @@ fn corrupt_files_are_named_the_same_way_by_every_command() {
 fn cli_stdin_file(endpoint: &str, args: &[&str], stdin: &Path, limit: Duration) -> Run {
     let started = Instant::now();
     let mut child = Command::new(bin())
-        .args([
-            "--endpoint",
-            endpoint,
-            "--pool-id",
-            "us-east-1_Hostile001",
-            "--client-id",
-            "hostileclient0000001",
-        ])
+        .args(pool_args(endpoint))
         .args(args)
         .stdin(std::fs::File::open(stdin).unwrap())
         .stdout(Stdio::piped())
@@ -827,14 +816,7 @@ fn cli_stdin_file(endpoint: &str, args: &[&str], stdin: &Path, limit: Duration) 
 fn cli_status(endpoint: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
     let output = {
         let mut child = Command::new(bin())
-            .args([
-                "--endpoint",
-                endpoint,
-                "--pool-id",
-                "us-east-1_Hostile001",
-                "--client-id",
-                "hostileclient0000001",
-            ])
+            .args(pool_args(endpoint))
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -1190,78 +1172,23 @@ fn mfa_preference_without_a_change_is_refused() {
 
 // ---- At a terminal (a pseudo-terminal driven by python3's pty module) ----------------------
 
-/// Drives `args` on a pseudo-terminal: for each `(expect, send)`, waits for `expect` in the
-/// output and types `send`. Returns the exit status (negative: killed by that signal),
-/// whether the terminal echoes after the run, and everything shown.
+/// The options naming `endpoint` and the pool every run here talks to.
+fn pool_args(endpoint: &str) -> [&str; 6] {
+    [
+        "--endpoint",
+        endpoint,
+        "--pool-id",
+        "us-east-1_Hostile001",
+        "--client-id",
+        "hostileclient0000001",
+    ]
+}
+
+/// Drives `args` on a pseudo-terminal against `endpoint` ([`pty::drive`]).
 fn at_terminal(endpoint: &str, args: &[&str], steps: &[(&str, &str)]) -> (i64, bool, String) {
-    const DRIVER: &str = r#"
-import fcntl, json, os, select, subprocess, sys, termios, time
-steps = json.loads(sys.argv[1])
-master, slave = os.openpty()
-def controlling():
-    os.setsid()
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-child = subprocess.Popen(sys.argv[2:], stdin=slave, stdout=slave, stderr=slave,
-                         preexec_fn=controlling, close_fds=True)
-shown, pending, deadline = b"", b"", time.time() + 40
-def pump(wait):
-    global shown, pending
-    ready, _, _ = select.select([master], [], [], wait)
-    if not ready:
-        return True
-    try:
-        data = os.read(master, 65536)
-    except OSError:
-        return False
-    shown += data
-    pending += data
-    return bool(data)
-alive = True
-for expect, send in steps:
-    while expect.encode() not in pending and alive and time.time() < deadline:
-        alive = pump(0.1) and (child.poll() is None or pump(0))
-    if expect.encode() not in pending:
-        break
-    pending = pending[pending.index(expect.encode()) + len(expect):]
-    time.sleep(0.2)
-    os.write(master, send.encode())
-try:
-    code = child.wait(timeout=max(1, deadline - time.time()))
-except subprocess.TimeoutExpired:
-    child.kill()
-    code = child.wait()
-while time.time() < deadline + 5:
-    ready, _, _ = select.select([master], [], [], 0.2)
-    if not ready or not pump(0):
-        break
-echo = bool(termios.tcgetattr(slave)[3] & termios.ECHO)
-print(json.dumps({"code": code, "echo": echo, "shown": shown.decode("utf-8", "replace")}))
-"#;
-    let steps: Vec<[&str; 2]> = steps.iter().map(|(e, s)| [*e, *s]).collect();
-    let output = Command::new("python3")
-        .arg("-c")
-        .arg(DRIVER)
-        .arg(serde_json::to_string(&steps).unwrap())
-        .arg(bin())
-        .args([
-            "--endpoint",
-            endpoint,
-            "--pool-id",
-            "us-east-1_Hostile001",
-            "--client-id",
-            "hostileclient0000001",
-        ])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("python3 drives the pseudo-terminal");
-    let result: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
-    (
-        result["code"].as_i64().unwrap(),
-        result["echo"].as_bool().unwrap(),
-        result["shown"].as_str().unwrap().to_owned(),
-    )
+    let mut all = pool_args(endpoint).to_vec();
+    all.extend_from_slice(args);
+    pty::drive(&bin(), &all, steps)
 }
 
 #[cfg(unix)]
