@@ -256,3 +256,138 @@ impl CognitoError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn oauth_errors_map_to_typed_kinds() {
+        // A server error is what the core reads from a reply (its type is not constructible).
+        let config = cognito_auth::PoolConfig::new("us-east-1_AbC123", "client").unwrap();
+        let domain = cognito_auth::oauth::Domain::base_url("http://127.0.0.1:9").unwrap();
+        let login = cognito_auth::oauth::ManagedLogin::new(&config, domain, "myapp://cb");
+        let server = |status, body: &[u8]| {
+            let reply = cognito_auth::HttpResponse::new(status, body);
+            CognitoError::from(
+                login
+                    .handle_token_response(reply, cognito_auth::UnixTime(0))
+                    .unwrap_err(),
+            )
+        };
+        assert_eq!(
+            server(
+                400,
+                br#"{"error":"invalid_grant","error_description":"why"}"#
+            ),
+            CognitoError::AuthorizationServer {
+                code: "invalid_grant".into(),
+                description: Some("why".into()),
+                status: Some(400),
+                retryable: false,
+            }
+        );
+        assert!(matches!(
+            server(503, br#"{"error":"temporarily_unavailable"}"#),
+            CognitoError::AuthorizationServer {
+                retryable: true,
+                ..
+            }
+        ));
+        let kind = |error| match CognitoError::from(error) {
+            CognitoError::InvalidRedirect { kind, .. } => Some(kind),
+            _ => None,
+        };
+        assert_eq!(
+            kind(OAuthError::StateMismatch),
+            Some(RedirectErrorKind::StateMismatch)
+        );
+        assert_eq!(
+            kind(OAuthError::MissingState),
+            Some(RedirectErrorKind::MissingState)
+        );
+        assert_eq!(
+            kind(OAuthError::MissingCode),
+            Some(RedirectErrorKind::MissingCode)
+        );
+        assert_eq!(
+            kind(OAuthError::MalformedRedirect("x".into())),
+            Some(RedirectErrorKind::Malformed)
+        );
+        assert!(matches!(
+            CognitoError::from(OAuthError::NoRandomSource),
+            CognitoError::Internal { .. }
+        ));
+        assert!(matches!(
+            CognitoError::from(OAuthError::InvalidInput("x".into())),
+            CognitoError::InvalidInput { .. }
+        ));
+    }
+
+    #[test]
+    fn verify_errors_map_to_typed_kinds() {
+        let cases = [
+            (VerifyError::Jwks("x".into()), TokenErrorKind::Jwks),
+            (
+                VerifyError::Malformed("x".into()),
+                TokenErrorKind::Malformed,
+            ),
+            (
+                VerifyError::Algorithm("HS256".into()),
+                TokenErrorKind::Algorithm,
+            ),
+            (
+                VerifyError::UnknownKey { kid: None },
+                TokenErrorKind::UnknownKey,
+            ),
+            (VerifyError::BadSignature, TokenErrorKind::BadSignature),
+            (
+                VerifyError::Issuer {
+                    expected: "a".into(),
+                    found: None,
+                },
+                TokenErrorKind::Issuer,
+            ),
+            (
+                VerifyError::Audience { found: None },
+                TokenErrorKind::Audience,
+            ),
+            (
+                VerifyError::TokenUse {
+                    expected: "id",
+                    found: None,
+                },
+                TokenErrorKind::TokenUse,
+            ),
+            (
+                VerifyError::Expired {
+                    exp: None,
+                    now: 1,
+                    leeway: 0,
+                },
+                TokenErrorKind::Expired,
+            ),
+            (
+                VerifyError::NotYetValid {
+                    not_before: 2,
+                    now: 1,
+                    leeway: 0,
+                },
+                TokenErrorKind::NotYetValid,
+            ),
+            (VerifyError::Nonce, TokenErrorKind::Nonce),
+        ];
+        for (error, expected) in cases {
+            let reason = error.to_string();
+            assert_eq!(
+                CognitoError::from(error),
+                CognitoError::InvalidToken {
+                    kind: expected,
+                    reason
+                }
+            );
+        }
+    }
+}
