@@ -47,11 +47,19 @@ struct Watching;
 // reading a block that is about to be freed, which is allocated and `layout.size()` long.
 unsafe impl GlobalAlloc for Watching {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded.
+        let block = unsafe { System.alloc(layout) };
         if armed() {
             bump(&ALLOCATIONS);
+            // A block handed out while armed starts zeroed: a stale copy of a secret another
+            // thread (another test) freed without zeroizing would otherwise sit in its spare
+            // capacity and be blamed on the code under test when the block is freed.
+            if !block.is_null() {
+                // SAFETY: a fresh block of `layout.size()` writable bytes.
+                unsafe { block.write_bytes(0, layout.size()) };
+            }
         }
-        // SAFETY: forwarded.
-        unsafe { System.alloc(layout) }
+        block
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
