@@ -144,7 +144,15 @@ if (write) {
   try {
     const s = JSON.parse(require('node:fs').readFileSync(join(here, '..', 'pkg', 'sizes.json'), 'utf8'));
     sizes = `\nRelease \`.wasm\` (pkg/web/cognito_auth_wasm_bg.wasm${s.wasmOpt ? ', after wasm-opt -Oz' : ''}): ${(s.wasm / 1024).toFixed(1)} KiB, ${(s.gzip / 1024).toFixed(1)} KiB gzipped (gzip -9); cargo's output before wasm-bindgen: ${(s.raw / 1024).toFixed(1)} KiB.\n`;
+    if (s.full) sizes += `The \`cognito-auth/full\` module (pkg/full/web/cognito_auth_full_bg.wasm: typed account calls, managed login, JwtVerifier): ${(s.full.wasm / 1024).toFixed(1)} KiB, ${(s.full.gzip / 1024).toFixed(1)} KiB gzipped.\n`;
   } catch { /* not built */ }
+  // The sections after the table (the size and speed history) are kept as they are.
+  let history = '';
+  try {
+    const previous = require('node:fs').readFileSync(join(here, '..', 'BENCH.md'), 'utf8');
+    const at = previous.indexOf('\n## ');
+    if (at >= 0) history = previous.slice(at);
+  } catch { /* first run */ }
   writeFileSync(join(here, '..', 'BENCH.md'), `# Benchmark: one PASSWORD_VERIFIER step in Node
 
 \`node bench/bench.mjs\` (Node ${process.version}, ${process.arch}, shared 2-core machine). One step = the client's
@@ -155,5 +163,5 @@ its public API (\`SignIn.start()\` + \`handleResponse(challenge)\`, JSON include
 the implementations; medians.
 
 ${table}
-${sizes}`);
+${sizes}${history}`);
 }
