@@ -39,8 +39,9 @@ the policy refuses is asked again (3 tries).
 
 --flow user-auth (choice-based): the first factor is --preferred-challenge, or picked at the \
 terminal from the pool's SELECT_CHALLENGE list. The password is read only for PASSWORD or \
-PASSWORD_SRP (then by SRP when the pool offers it); EMAIL_OTP and SMS_OTP sign in with the code \
-alone. WEB_AUTHN is refused: a terminal has no platform authenticator.
+PASSWORD_SRP (picked at SELECT_CHALLENGE, either is proven by SRP when the pool offers \
+PASSWORD_SRP); EMAIL_OTP and SMS_OTP sign in with the code alone. WEB_AUTHN is refused: a \
+terminal has no platform authenticator.
 --flow custom / custom-srp (CUSTOM_AUTH, without or after the SRP password proof): each custom \
 challenge's public parameters are shown and its answer read, until the pool issues tokens.")]
 pub(crate) struct SignInArgs {
@@ -486,7 +487,7 @@ fn answer(
         Challenge::MfaSetup(options) if options.contains(&MfaType::SoftwareToken) => {
             ChallengeAnswer::SetUpTotp
         }
-        Challenge::MfaSetup(_) => {
+        Challenge::MfaSetup(options) if options.contains(&MfaType::Email) => {
             ChallengeAnswer::SetUpEmail(prompt("E-mail address for MFA codes")?)
         }
         Challenge::TotpSetup(setup) => {

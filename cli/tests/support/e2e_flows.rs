@@ -197,6 +197,8 @@ fn user_auth_select_challenge_answered_password_at_a_terminal() {
     );
     assert_eq!(code, 0, "{shown}");
     assert!(shown.contains("Signed in as ann"), "{shown}");
+    // PASSWORD_SRP is offered too: the password is proven, not sent.
+    assert!(shown.contains("by PASSWORD_SRP"), "{shown}");
     // The password typed is never shown.
     assert!(!shown.contains(PASSWORD), "{shown}");
 }
