@@ -94,6 +94,7 @@ fn journey(app: &App, server: &Server, dir: &std::path::Path) -> Result<Vec<Stri
         print_tokens: false,
         preferred_challenge: None,
         client_metadata: Vec::new(),
+        mfa_email: None,
     };
     let tokens = sign_in::sign_in(app, &args, Some(FIRST_PASSWORD.into()))?;
     let secret = read_file(&totp_file)?.trim().to_owned();

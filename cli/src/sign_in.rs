@@ -68,6 +68,11 @@ pub(crate) struct SignInArgs {
     /// secret and writes it here.
     #[arg(long)]
     pub(crate) totp_secret_file: Option<PathBuf>,
+    /// MFA_SETUP: enrol e-mail MFA with this address (the pool e-mails it a code to prove it)
+    /// rather than an authenticator app. Without it, e-mail is asked at a terminal only when
+    /// the pool offers nothing else.
+    #[arg(long, value_name = "ADDRESS", value_parser = non_empty)]
+    pub(crate) mfa_email: Option<String>,
     /// Read one-time codes (SMS, e-mail, authenticator app) and custom challenge answers from
     /// standard input, one line each as asked, after the password line. Needs --password-stdin
     /// when the flow starts with the password.
@@ -483,6 +488,11 @@ fn answer(
                     choice::pick("Second factor", options, MfaType::challenge_name)?
                 };
             ChallengeAnswer::SelectMfaType(choice)
+        }
+        Challenge::MfaSetup(options)
+            if options.contains(&MfaType::Email) && args.mfa_email.is_some() =>
+        {
+            ChallengeAnswer::SetUpEmail(args.mfa_email.clone().unwrap_or_default())
         }
         Challenge::MfaSetup(options) if options.contains(&MfaType::SoftwareToken) => {
             ChallengeAnswer::SetUpTotp

@@ -238,6 +238,24 @@ fn a_wrong_custom_answer_is_refused() {
 }
 
 #[test]
+fn email_mfa_set_up_then_asked() {
+    let mut config = flows_config();
+    config["mfa"] = json!("on");
+    config["users"] = json!([{"username": "nora", "password": PASSWORD}]);
+    let pool = Served::start("email-mfa-setup", config);
+    let password = format!("{PASSWORD}\n");
+    // MFA_SETUP offers TOTP and e-mail: --mfa-email picks e-mail, the pool proves the address
+    // with a code sent to it, then signs in.
+    let mut args = vec!["--username", "nora", "--password-stdin", "--code-stdin"];
+    args.extend(["--mfa-email", "nora@example.com"]);
+    let output = with_emailed_code(&pool, &args, &password, "nora@example.com", None);
+    signed_in_as(&output, "nora");
+    // From now on EMAIL_OTP follows the password.
+    let output = with_emailed_code(&pool, &args[..4], &password, "nora", None);
+    signed_in_as(&output, "nora");
+}
+
+#[test]
 fn email_mfa_after_the_password() {
     let pool = Served::start("email-mfa", flows_config());
     let args = ["--username", "eve", "--password-stdin", "--code-stdin"];
