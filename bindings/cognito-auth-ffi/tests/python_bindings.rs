@@ -1,6 +1,8 @@
 //! Generates the Python bindings with this crate's `uniffi-bindgen`, then runs
 //! `tests/bindings/test_sign_in.py`, which drives sign-ins against `cognito-auth serve` over
-//! HTTP (urllib). Needs python3: without it the test fails, it does not skip.
+//! HTTP (urllib), with the managed-login, `JwtVerifier` and `DeviceStore` tests it imports from
+//! `tests/bindings/test_managed_login.py`. Needs python3: without it the test fails, it does
+//! not skip.
 
 #![allow(clippy::expect_used, clippy::panic)]
 
