@@ -17,7 +17,7 @@ fn flows_config() -> Value {
             "explicit_auth_flows": ["ALLOW_USER_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH",
                 "ALLOW_REFRESH_TOKEN_AUTH"]}],
         "mfa": "optional",
-        "sign_in_policy": {"allowed_first_auth_factors": ["PASSWORD", "EMAIL_OTP"]},
+        "sign_in_policy": {"allowed_first_auth_factors": ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]},
         "custom_auth": {
             "challenges": [
                 {"public": {"question": "2 + 2?"}, "answer": "4"},
@@ -30,6 +30,8 @@ fn flows_config() -> Value {
         "users": [
             {"username": "ann", "password": PASSWORD, "status": "CONFIRMED",
                 "attributes": {"email": "ann@example.com", "email_verified": "true"}},
+            {"username": "sam", "password": PASSWORD, "attributes": {"phone_number": "+15555550100",
+                "phone_number_verified": "true"}},
             {"username": "eve", "password": PASSWORD, "status": "CONFIRMED",
                 "attributes": {"email": "eve@example.com", "email_verified": "true"},
                 "mfa": {"email": true, "preferred": "EMAIL_OTP"}}
@@ -38,8 +40,8 @@ fn flows_config() -> Value {
 }
 
 /// Runs `sign-in --json` with `first` on standard input; once the pool has sent `who` a new
-/// code, types it (or `instead` of it) on the next line, as a person reading the e-mail would.
-fn with_emailed_code(
+/// code, types it (or `instead` of it) on the next line, as a person reading the e-mail or SMS would.
+fn with_sent_code(
     pool: &Served,
     args: &[&str],
     first: &str,
@@ -107,7 +109,7 @@ fn exit_code(output: &Output) -> Option<i32> {
 }
 
 #[test]
-fn user_auth_with_email_otp_signs_in_without_a_password() {
+fn user_auth_with_email_or_sms_otp_signs_in_without_a_password() {
     let pool = Served::start("userauth-otp", flows_config());
     let args = [
         "--username",
@@ -119,14 +121,21 @@ fn user_auth_with_email_otp_signs_in_without_a_password() {
         "--code-stdin",
     ];
     // The only line is the code: a password read first would take it and fail.
-    let output = with_emailed_code(&pool, &args, "", "ann", None);
+    let output = with_sent_code(&pool, &args, "", "ann", None);
     signed_in_as(&output, "ann");
 
     // A wrong code: refused by the service, exit 3, the service's exception named.
-    let output = with_emailed_code(&pool, &args, "", "ann", Some("000000"));
+    let output = with_sent_code(&pool, &args, "", "ann", Some("000000"));
     let (code, error) = failed(&output);
     assert_eq!(code, Some(3), "{error}");
     assert_eq!(error["code"], "CodeMismatchException", "{error}");
+
+    // SMS_OTP the same way, the code sent by SMS.
+    let mut args = args.to_vec();
+    args[1] = "sam";
+    args[5] = "SMS_OTP";
+    let output = with_sent_code(&pool, &args, "", "sam", None);
+    signed_in_as(&output, "sam");
 }
 
 /// `--json sign-in --username ann --flow FLOW EXTRA...` with `stdin`.
@@ -248,10 +257,10 @@ fn email_mfa_set_up_then_asked() {
     // with a code sent to it, then signs in.
     let mut args = vec!["--username", "nora", "--password-stdin", "--code-stdin"];
     args.extend(["--mfa-email", "nora@example.com"]);
-    let output = with_emailed_code(&pool, &args, &password, "nora@example.com", None);
+    let output = with_sent_code(&pool, &args, &password, "nora@example.com", None);
     signed_in_as(&output, "nora");
     // From now on EMAIL_OTP follows the password.
-    let output = with_emailed_code(&pool, &args[..4], &password, "nora", None);
+    let output = with_sent_code(&pool, &args[..4], &password, "nora", None);
     signed_in_as(&output, "nora");
 }
 
@@ -259,6 +268,6 @@ fn email_mfa_set_up_then_asked() {
 fn email_mfa_after_the_password() {
     let pool = Served::start("email-mfa", flows_config());
     let args = ["--username", "eve", "--password-stdin", "--code-stdin"];
-    let output = with_emailed_code(&pool, &args, &format!("{PASSWORD}\n"), "eve", None);
+    let output = with_sent_code(&pool, &args, &format!("{PASSWORD}\n"), "eve", None);
     signed_in_as(&output, "eve");
 }
