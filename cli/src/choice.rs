@@ -193,11 +193,8 @@ pub(crate) fn custom_answer(
     parameters: &BTreeMap<String, String>,
 ) -> Result<ChallengeAnswer, Failure> {
     eprintln!("Custom challenge:");
-    for (name, value) in parameters.iter().take(SHOWN_PARAMETERS) {
-        eprintln!("  {}: {}", shown(name), shown(value));
-    }
-    if parameters.len() > SHOWN_PARAMETERS {
-        eprintln!("  … and {} more", parameters.len() - SHOWN_PARAMETERS);
+    for line in custom_lines(parameters) {
+        eprintln!("  {line}");
     }
     let what = "the answer to the custom challenge";
     let answer = match args.code_stdin {
@@ -212,7 +209,117 @@ pub(crate) fn custom_answer(
     ))
 }
 
+/// A custom challenge's parameters as lines for the terminal: each name and value escaped and
+/// capped by [`shown`], at most [`SHOWN_PARAMETERS`] of them.
+fn custom_lines(parameters: &BTreeMap<String, String>) -> Vec<String> {
+    let mut lines: Vec<String> = parameters
+        .iter()
+        .take(SHOWN_PARAMETERS)
+        .map(|(name, value)| format!("{}: {}", shown(name), shown(value)))
+        .collect();
+    if parameters.len() > SHOWN_PARAMETERS {
+        lines.push(format!(
+            "… and {} more",
+            parameters.len() - SHOWN_PARAMETERS
+        ));
+    }
+    lines
+}
+
 /// `--client-metadata KEY=VALUE`, repeated: the ClientMetadata of every request.
 pub(crate) fn client_metadata(pairs: &[(String, String)]) -> Option<BTreeMap<String, String>> {
     (!pairs.is_empty()).then(|| pairs.iter().cloned().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Line {
+        #[command(flatten)]
+        args: SignInArgs,
+    }
+
+    fn parse(options: &[&str]) -> Result<SignInArgs, clap::Error> {
+        let line = ["sign-in", "--username", "ann"].iter().chain(options);
+        Line::try_parse_from(line).map(|line| line.args)
+    }
+
+    fn checked(options: &[&str]) -> Result<SignInArgs, String> {
+        let args = parse(options).map_err(|e| e.to_string())?;
+        check(&args).map_err(|failure| failure.to_string())?;
+        Ok(args)
+    }
+
+    #[test]
+    fn the_password_is_read_first_only_when_the_flow_starts_with_it() {
+        let first = |options: &[&str]| checked(options).map(|args| password_first(&args));
+        assert_eq!(first(&[]), Ok(true));
+        assert_eq!(first(&["--flow", "custom-srp"]), Ok(true));
+        assert_eq!(first(&["--flow", "custom"]), Ok(false));
+        assert_eq!(first(&["--flow", "user-auth"]), Ok(false));
+        let preferred = ["--flow", "user-auth", "--preferred-challenge"];
+        for (factor, expected) in [
+            ("PASSWORD", true),
+            ("password_srp", true),
+            ("EMAIL_OTP", false),
+            ("sms_otp", false),
+        ] {
+            let options = [&preferred[..], &[factor]].concat();
+            assert_eq!(first(&options), Ok(expected), "{factor}");
+        }
+    }
+
+    #[test]
+    fn contradictory_options_are_refused_before_any_request() {
+        let refused = |options: &[&str], says: &str| {
+            let message = checked(options).err().unwrap_or_default();
+            assert!(message.contains(says), "{options:?}: {message:?}");
+        };
+        refused(&["--preferred-challenge", "EMAIL_OTP"], "--flow user-auth");
+        let webauthn = ["--flow", "user-auth", "--preferred-challenge", "WEB_AUTHN"];
+        refused(&webauthn, "platform authenticator");
+        refused(&["--code-stdin"], "--password-stdin");
+        refused(
+            &["--flow", "custom-srp", "--code-stdin"],
+            "--password-stdin",
+        );
+        // Without a password first, the codes or answers are the first lines.
+        assert!(checked(&["--flow", "custom", "--code-stdin"]).is_ok());
+        let otp = ["--flow", "user-auth", "--preferred-challenge", "EMAIL_OTP"];
+        assert!(checked(&[&otp[..], &["--code-stdin"]].concat()).is_ok());
+        assert!(parse(&["--preferred-challenge", "EMAIL"]).is_err());
+        assert!(parse(&["--client-metadata", "no-equals-sign"]).is_err());
+    }
+
+    #[test]
+    fn client_metadata_is_every_pair_given() {
+        let args = checked(&["--client-metadata", "app=cli", "--client-metadata", "n=a=b"]);
+        let metadata = args
+            .ok()
+            .and_then(|args| client_metadata(&args.client_metadata));
+        let expected = BTreeMap::from([
+            ("app".to_owned(), "cli".to_owned()),
+            ("n".to_owned(), "a=b".to_owned()),
+        ]);
+        assert_eq!(metadata, Some(expected));
+        assert_eq!(client_metadata(&[]), None);
+    }
+
+    #[test]
+    fn custom_parameters_are_escaped_and_capped() {
+        let mut parameters = BTreeMap::from([("q\u{1b}[2J".to_owned(), "x".repeat(600))]);
+        let lines = custom_lines(&parameters);
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].starts_with("q\\u{1b}[2J: xxx"), "{}", lines[0]);
+        assert!(lines[0].ends_with("… (100 more bytes)"), "{}", lines[0]);
+        for n in 0..1000 {
+            parameters.insert(format!("p{n:04}"), n.to_string());
+        }
+        let lines = custom_lines(&parameters);
+        assert_eq!(lines.len(), SHOWN_PARAMETERS + 1);
+        assert_eq!(lines.last().map(String::as_str), Some("… and 981 more"));
+    }
 }
