@@ -80,6 +80,15 @@ export function accountAndLoginTests(test, env) {
     check(unknownMember instanceof CognitoError && unknownMember.kind === 'invalidInput', `${unknownMember}`);
     const admin = await fails(() => accountRequest(cfg, 'adminGetUser', { userPoolId: pool.pool_id, username: 'bob' }));
     check(admin instanceof CognitoError && admin.kind === 'invalidInput' && /SigV4/.test(admin.message), `${admin}`);
+    // Service names that are not "capitalize the first letter", both ways.
+    const mfa = JSON.parse(accountRequest(cfg, 'setUserMfaPreference', {
+      accessToken: 'x', smsMfaSettings: { enabled: false }, softwareTokenMfaSettings: { enabled: true, preferredMfa: true },
+    }).body);
+    check(mfa.SMSMfaSettings?.Enabled === false && mfa.SoftwareTokenMfaSettings?.PreferredMfa === true, JSON.stringify(mfa));
+    const got = accountResponse('getUser', 200, {}, JSON.stringify({
+      Username: 'u', UserAttributes: [{ Name: 'email', Value: 'u@example.com' }], UserMFASettingList: ['SOFTWARE_TOKEN_MFA'],
+    }));
+    check(got.userAttributes.email === 'u@example.com' && got.userMfaSettingList[0] === 'SOFTWARE_TOKEN_MFA', JSON.stringify(got));
     const notJson = await fails(() => accountResponse('getUser', 200, {}, '<html>'));
     check(notJson instanceof CognitoError && notJson.kind === 'invalidResponse', `${notJson}`);
   });
