@@ -744,10 +744,7 @@ fn not_found() -> PoolResponse {
     }
 }
 
-pub(crate) fn read_request(
-    reader: &mut impl BufRead,
-    limits: &Limits,
-) -> io::Result<ReadOutcome> {
+pub(crate) fn read_request(reader: &mut impl BufRead, limits: &Limits) -> io::Result<ReadOutcome> {
     let max_header = limits.max_header_bytes;
     let mut head = Vec::new();
     loop {
