@@ -211,11 +211,36 @@ const OPERATIONS: [&str; 6] = [
     "ForgotPassword",
 ];
 
+/// Sign-in options (`cognito_sign_in_new_with_options`), one picked by a byte.
+const OPTIONS: [&str; 6] = [
+    r#"{"flow":"USER_PASSWORD_AUTH"}"#,
+    r#"{"flow":"USER_AUTH","preferred_challenge":"EMAIL_OTP"}"#,
+    r#"{"flow":"CUSTOM_AUTH","client_metadata":{"k":"v"}}"#,
+    r#"{"flow":"USER_AUTH","session":"fuzz-Session-s3cret-1"}"#,
+    r#"{"device":{"device_key":"us-east-1_k1","device_group_key":"-g","device_password":"fuzz-device-secret","user_sub":"5f0c"}}"#,
+    r#"{"totp_issuer":"Fuzz","totp_account":"alice"}"#,
+];
+
+/// Answers (`cognito_sign_in_answer`), one picked by a byte.
+const ANSWERS: [&str; 8] = [
+    r#"{"type":"CODE","code":"123456"}"#,
+    r#"{"type":"SELECT_MFA_TYPE","mfa":"SOFTWARE_TOKEN_MFA"}"#,
+    r#"{"type":"NEW_PASSWORD","password":"N3w-Pa55w0rd!fuzz-secret","attributes":{"name":"A"}}"#,
+    r#"{"type":"CUSTOM","answer":"42"}"#,
+    r#"{"type":"SET_UP_TOTP"}"#,
+    r#"{"type":"VERIFY_TOTP","code":"123456","friendly_name":"phone"}"#,
+    r#"{"type":"SELECT_FIRST_FACTOR","factor":"PASSWORD"}"#,
+    r#"{"type":"PASSWORD","password":"Pa55w0rd!fuzz-user-secret"}"#,
+];
+
 /// The handles a C program holds; freed at the end.
 struct Handles {
     config: *mut CognitoConfig,
     sign_in: *mut CognitoSignIn,
     manager: *mut CognitoTokenManager,
+    confirmation: *mut CognitoDeviceConfirmation,
+    /// The last suspended sign-in, for `cognito_sign_in_resume`.
+    suspended: String,
 }
 
 impl Drop for Handles {
@@ -224,19 +249,22 @@ impl Drop for Handles {
         unsafe {
             cognito_sign_in_free(self.sign_in);
             cognito_token_manager_free(self.manager);
+            cognito_device_confirmation_free(self.confirmation);
             cognito_config_free(self.config);
         }
     }
 }
 
-/// Up to 32 calls, each chosen by one byte (see the match); a handle argument is the live
-/// one or, by the byte's high bit, null.
+/// Up to 32 calls, each chosen by one byte (its low 7 bits modulo 24, see the match); a handle
+/// argument is the live one or, by the byte's high bit, null.
 pub fn capi(data: &[u8]) {
     let mut inp = Input::new(data);
     let mut h = Handles {
         config: ptr::null_mut(),
         sign_in: ptr::null_mut(),
         manager: ptr::null_mut(),
+        confirmation: ptr::null_mut(),
+        suspended: "{}".to_owned(),
     };
     for _ in 0..32 {
         if inp.is_empty() {
@@ -244,6 +272,7 @@ pub fn capi(data: &[u8]) {
         }
         let op = inp.byte();
         let null_handle = op & 0x80 != 0;
+        let call = (op & 0x7f) % 24;
         let config = if null_handle {
             ptr::null()
         } else {
@@ -259,10 +288,15 @@ pub fn capi(data: &[u8]) {
         } else {
             h.manager.cast_const()
         };
+        let confirmation = if null_handle {
+            ptr::null()
+        } else {
+            h.confirmation.cast_const()
+        };
         // SAFETY (every call below): pointers to live locals of the declared types and
         // lengths, handles null or live.
         unsafe {
-            match op % 16 {
+            match call {
                 0 => {
                     let pool = Arg::decode(&mut inp, POOL_ID);
                     let client = Arg::decode(&mut inp, crate::CLIENT_ID);
@@ -537,7 +571,167 @@ pub fn capi(data: &[u8]) {
                     }
                     free_bytes(&mut tokens);
                 }
-                _ => match inp.byte() % 3 {
+                16 => {
+                    let user = Arg::decode(&mut inp, crate::USERNAME);
+                    let password = Arg::decode(&mut inp, PASSWORD);
+                    let good = OPTIONS[usize::from(inp.byte()) % OPTIONS.len()];
+                    let options = Arg::decode(&mut inp, good);
+                    let mut out = ptr::null_mut();
+                    let code = cognito_sign_in_new_with_options(
+                        config,
+                        user.ptr(),
+                        user.len,
+                        password.ptr(),
+                        password.len,
+                        options.ptr(),
+                        options.len,
+                        &mut out,
+                    );
+                    let bad =
+                        config.is_null() || [&user, &password, &options].iter().any(|a| a.is_bad());
+                    if check(data, "cognito_sign_in_new_with_options", code, bad) {
+                        cognito_sign_in_free(h.sign_in);
+                        h.sign_in = out;
+                    } else {
+                        assert!(out.is_null());
+                    }
+                }
+                17 => {
+                    let good = ANSWERS[usize::from(inp.byte()) % ANSWERS.len()];
+                    let answer = Arg::decode(&mut inp, good);
+                    let mut request = zeroed_request();
+                    let code =
+                        cognito_sign_in_answer(sign_in, answer.ptr(), answer.len, &mut request);
+                    let bad = sign_in.is_null() || answer.is_bad();
+                    let ok = check(data, "cognito_sign_in_answer", code, bad);
+                    take_request(&mut request, ok);
+                }
+                18 | 19 => {
+                    let mut out = unset();
+                    let (what, code) = if call == 18 {
+                        (
+                            "cognito_sign_in_challenge",
+                            cognito_sign_in_challenge(sign_in, &mut out),
+                        )
+                    } else {
+                        (
+                            "cognito_sign_in_suspend",
+                            cognito_sign_in_suspend(sign_in, &mut out),
+                        )
+                    };
+                    if check(data, what, code, sign_in.is_null()) {
+                        let json = check_bytes(&out).unwrap_or_default();
+                        assert!(
+                            serde_json::from_slice::<Value>(&json).is_ok(),
+                            "{what}: not JSON"
+                        );
+                        if call == 19 {
+                            h.suspended = String::from_utf8_lossy(&json).into_owned();
+                        }
+                    } else {
+                        assert!(check_bytes(&out).is_none());
+                    }
+                    free_bytes(&mut out);
+                }
+                20 => {
+                    let json = Arg::decode(&mut inp, &h.suspended.clone());
+                    let mut out = ptr::null_mut();
+                    let code = cognito_sign_in_resume(config, json.ptr(), json.len, &mut out);
+                    let bad = config.is_null() || json.is_bad();
+                    if check(data, "cognito_sign_in_resume", code, bad) {
+                        cognito_sign_in_free(h.sign_in);
+                        h.sign_in = out;
+                    } else {
+                        assert!(out.is_null());
+                    }
+                }
+                21 => {
+                    let claims = serde_json::json!({ "sub": "5f0c", "token_use": "access" });
+                    let device = Some(("us-east-1_k1".to_owned(), "-grp".to_owned()));
+                    let template = tokens_json(
+                        &claims,
+                        &claims,
+                        3600,
+                        FIXED_NOW.as_secs() + 3600,
+                        Some(REFRESH_TOKEN),
+                        device,
+                    )
+                    .to_string();
+                    let json = Arg::decode(&mut inp, &template);
+                    let mut out = ptr::null_mut();
+                    let code =
+                        cognito_device_confirmation_new(config, json.ptr(), json.len, &mut out);
+                    let bad = config.is_null() || json.is_bad();
+                    if check(data, "cognito_device_confirmation_new", code, bad) {
+                        cognito_device_confirmation_free(h.confirmation);
+                        h.confirmation = out;
+                    } else {
+                        assert!(out.is_null());
+                    }
+                }
+                22 => {
+                    let mut request = zeroed_request();
+                    let (what, code, bad) = if inp.byte() & 1 == 0 {
+                        let name = Arg::decode(&mut inp, "Fuzz phone");
+                        let code = cognito_device_confirmation_start(
+                            confirmation,
+                            name.ptr(),
+                            name.len,
+                            &mut request,
+                        );
+                        ("cognito_device_confirmation_start", code, name.is_bad())
+                    } else {
+                        let remember = inp.byte() & 1 == 1;
+                        let code = cognito_device_confirmation_remember(
+                            confirmation,
+                            remember,
+                            &mut request,
+                        );
+                        ("cognito_device_confirmation_remember", code, false)
+                    };
+                    let ok = check(data, what, code, bad || confirmation.is_null());
+                    take_request(&mut request, ok);
+                }
+                23 => {
+                    let status_reply = inp.byte() & 1 == 1;
+                    let reply = Reply::decode(&mut inp);
+                    let headers = reply.headers();
+                    if status_reply {
+                        let code = cognito_device_confirmation_handle_status_response(
+                            confirmation,
+                            reply.status,
+                            headers.as_ptr(),
+                            headers.len(),
+                            reply.body.as_ptr(),
+                            reply.body.len(),
+                        );
+                        let what = "cognito_device_confirmation_handle_status_response";
+                        check(data, what, code, confirmation.is_null());
+                    } else {
+                        let mut device = unset();
+                        let mut necessary = true;
+                        let code = cognito_device_confirmation_handle_response(
+                            confirmation,
+                            reply.status,
+                            headers.as_ptr(),
+                            headers.len(),
+                            reply.body.as_ptr(),
+                            reply.body.len(),
+                            &mut device,
+                            &mut necessary,
+                        );
+                        let what = "cognito_device_confirmation_handle_response";
+                        let json = check_bytes(&device);
+                        if check(data, what, code, confirmation.is_null()) {
+                            let json = json.unwrap_or_default();
+                            assert!(serde_json::from_slice::<Value>(&json).is_ok(), "not JSON");
+                        } else {
+                            assert!(json.is_none() && !necessary, "a failure left outputs set");
+                        }
+                        free_bytes(&mut device);
+                    }
+                }
+                _ => match inp.byte() % 4 {
                     0 => {
                         cognito_config_free(h.config);
                         h.config = ptr::null_mut();
@@ -545,6 +739,10 @@ pub fn capi(data: &[u8]) {
                     1 => {
                         cognito_sign_in_free(h.sign_in);
                         h.sign_in = ptr::null_mut();
+                    }
+                    2 => {
+                        cognito_device_confirmation_free(h.confirmation);
+                        h.confirmation = ptr::null_mut();
                     }
                     _ => {
                         cognito_token_manager_free(h.manager);
