@@ -1,6 +1,7 @@
 //! The pool's configuration, from code or from a JSON file (see README.md).
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -254,8 +255,8 @@ pub enum DeviceTracking {
     UserOptIn,
 }
 
-/// One app client.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One app client. `Debug` shows whether it has a secret, never the secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientConfig {
     /// The app client id.
@@ -498,8 +499,8 @@ impl PasswordPolicy {
     }
 }
 
-/// A user that exists when the pool starts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A user that exists when the pool starts. `Debug` never shows the password.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserSeed {
     /// What the user types. In a pool with `username_attributes` this is the
@@ -556,8 +557,8 @@ impl UserSeed {
     }
 }
 
-/// A seeded user's MFA settings.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A seeded user's MFA settings. `Debug` never shows the TOTP secret.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserMfaSeed {
     /// A registered, enabled TOTP authenticator (base32 secret).
@@ -572,4 +573,62 @@ pub struct UserMfaSeed {
     /// The preferred factor's challenge name.
     #[serde(default)]
     pub preferred: Option<String>,
+}
+
+/// What `Debug` shows of a secret: whether there is one.
+fn redacted(secret: Option<&String>) -> Option<&'static str> {
+    secret.map(|_| "<redacted>")
+}
+
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &redacted(self.client_secret.as_ref()))
+            .field("explicit_auth_flows", &self.explicit_auth_flows)
+            .field("refresh_token_rotation", &self.refresh_token_rotation)
+            .field("enable_token_revocation", &self.enable_token_revocation)
+            .field(
+                "prevent_user_existence_errors",
+                &self.prevent_user_existence_errors,
+            )
+            .field("token_validity_secs", &self.token_validity_secs)
+            .field(
+                "refresh_token_validity_secs",
+                &self.refresh_token_validity_secs,
+            )
+            .field(
+                "auth_session_validity_secs",
+                &self.auth_session_validity_secs,
+            )
+            .field("callback_urls", &self.callback_urls)
+            .field("logout_urls", &self.logout_urls)
+            .field("allowed_oauth_flows", &self.allowed_oauth_flows)
+            .field("allowed_oauth_scopes", &self.allowed_oauth_scopes)
+            .field("custom_auth", &self.custom_auth)
+            .finish()
+    }
+}
+
+impl fmt::Debug for UserSeed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserSeed")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("status", &self.status)
+            .field("attributes", &self.attributes)
+            .field("mfa", &self.mfa)
+            .finish()
+    }
+}
+
+impl fmt::Debug for UserMfaSeed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserMfaSeed")
+            .field("totp_secret", &redacted(self.totp_secret.as_ref()))
+            .field("sms", &self.sms)
+            .field("email", &self.email)
+            .field("preferred", &self.preferred)
+            .finish()
+    }
 }

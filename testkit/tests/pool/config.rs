@@ -48,3 +48,26 @@ fn the_documented_json_format_loads_and_works() {
     let mut rng = SeededRng::new(0);
     assert!(Pool::new(Config::new("no-underscore"), NOW, &mut rng).is_err());
 }
+
+#[test]
+fn debug_never_shows_a_seeded_secret() {
+    let mut config = Config::from_json(EXAMPLE).unwrap();
+    config.users[0].mfa.totp_secret = Some("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP".into());
+    config.admin_credentials = vec![cognito_auth_testkit::AdminCredentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    )];
+    let shown = format!("{config:?}");
+    for secret in [
+        "s3cr3tclientsecretvalue0123456789abcdef",
+        "Correct-Horse-9",
+        "Temporary-Pass1",
+        "JBSWY3DPEHPK3PXP",
+        "wJalrXUtnFEMI",
+    ] {
+        assert!(!shown.contains(secret), "Debug shows {secret}: {shown}");
+    }
+    // What is not secret still shows, so the redaction is not an empty Debug.
+    assert!(shown.contains("secretclient0001") && shown.contains("kim@example.com"));
+    assert!(shown.contains("<redacted>") && shown.contains("AKIDEXAMPLE"));
+}
