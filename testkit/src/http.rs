@@ -25,6 +25,8 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+use crate::fifo::Fifo;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -88,6 +90,8 @@ struct Conns {
 
 struct Shared {
     pool: Mutex<Pool>,
+    /// Requests take their turn with the pool first come, first served.
+    turns: Fifo,
     rng: Mutex<Box<dyn RngCore + Send>>,
     clock: Clock,
     stop: AtomicBool,
@@ -260,6 +264,7 @@ impl ServerBuilder {
         }
         let shared = Arc::new(Shared {
             pool: Mutex::new(pool),
+            turns: Fifo::default(),
             rng: Mutex::new(self.rng),
             clock: self.clock,
             stop: AtomicBool::new(false),
@@ -665,36 +670,24 @@ pub const OUTBOX_PATH: &str = "/_testkit/outbox";
 
 fn route(request: &HttpRequest, shared: &Shared) -> PoolResponse {
     let path = request.path.split('?').next().unwrap_or("/");
-    // Managed login (/oauth2/*, /login, /logout, /.well-known/*): see web.rs.
-    {
+    // Managed login (/oauth2/*, /login, /logout, /.well-known/*): see web.rs; then the
+    // operations (with their headers: the admin operations check their SigV4 signature).
+    let handled = shared.turns.run(|| {
         let now = (shared.clock)();
         let mut rng = lock(&shared.rng);
-        let web = lock(&shared.pool).handle_web(
-            &request.method,
-            &request.path,
-            &request.headers,
-            &request.body,
-            now,
-            &mut **rng,
-        );
-        if let Some(response) = web {
-            return response;
-        }
+        let mut pool = lock(&shared.pool);
+        let (method, headers, body) = (&request.method, &request.headers, &request.body);
+        pool.handle_web(method, &request.path, headers, body, now, &mut **rng)
+            .or_else(|| {
+                (method == "POST").then(|| {
+                    pool.handle_http(method, &request.path, headers, body, now, &mut **rng)
+                })
+            })
+    });
+    if let Some(response) = handled {
+        return response;
     }
     match request.method.as_str() {
-        "POST" => {
-            // The headers go along: the admin operations check their SigV4 signature.
-            let now = (shared.clock)();
-            let mut rng = lock(&shared.rng);
-            lock(&shared.pool).handle_http(
-                &request.method,
-                &request.path,
-                &request.headers,
-                &request.body,
-                now,
-                &mut **rng,
-            )
-        }
         "GET" if path == OUTBOX_PATH => {
             let pool = lock(&shared.pool);
             let messages: Vec<serde_json::Value> = pool

@@ -3,6 +3,7 @@
 mod config;
 mod crypto;
 mod error;
+mod fifo;
 #[doc(hidden)]
 pub mod fuzzing;
 mod http;
