@@ -12,8 +12,8 @@
 //!
 //! Options: `--seconds S` (20), `--warmup S` (3: every connection signs in for that long
 //! first, unmeasured, so tables and caches fill and the connections' start is not one
-//! synchronized burst), `--connections N` (64), `--client-cpus N` (the machine's cores; 0:
-//! no limit), `--only testkit|moto`,
+//! synchronized burst), `--connections N` (64), `--client-cpus N` (the machine's cores but
+//! one, at least 1; 0: no limit), `--only testkit|moto`,
 //! `--serve-bin PATH` (default `$CARGO_TARGET_DIR` or `target`, `/release/cognito-auth`),
 //! `--python PATH` (`python3`, with `moto[server]` installed). Exits 1 when a sign-in
 //! against the testkit failed, or when moto could not be started (unless `--only testkit`).
@@ -23,8 +23,9 @@
 //! client's SRP work runs first come, first served on at most `--client-cpus` threads at a
 //! time, as it would on 64 separate devices, instead of 64 threads time-slicing the cores
 //! (which stretches every sign-in's latency by the others' work, a tail of the load
-//! generator rather than of the server). Besides the whole sign-in's latency, the bench
-//! reports the server's: the two round trips of a sign-in, summed.
+//! generator rather than of the server). By default it leaves one core to the server: a load
+//! generator should not take the cores of the system it measures. Besides the whole
+//! sign-in's latency, the bench reports the server's: a sign-in's two round trips, summed.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -63,7 +64,9 @@ fn options() -> Options {
     let mut o = Options {
         seconds: 20,
         warmup: 3,
-        client_cpus: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        // Every core but one: the server under test keeps a core to itself.
+        client_cpus: std::thread::available_parallelism()
+            .map_or(1, |n| n.get().saturating_sub(1).max(1)),
         connections: 64,
         only: None,
         serve_bin: target.join("release/cognito-auth"),
