@@ -21,6 +21,9 @@ use crate::oracle::*;
 use crate::responses::*;
 use crate::*;
 
+mod keys;
+mod login;
+
 /// One text argument as a C caller may pass it.
 struct Arg {
     bytes: Vec<u8>,
@@ -241,6 +244,8 @@ struct Handles {
     confirmation: *mut CognitoDeviceConfirmation,
     /// The last suspended sign-in, for `cognito_sign_in_resume`.
     suspended: String,
+    /// Managed login and the token verifier.
+    login: login::LoginHandles,
 }
 
 impl Drop for Handles {
@@ -255,7 +260,8 @@ impl Drop for Handles {
     }
 }
 
-/// Up to 32 calls, each chosen by one byte (its low 7 bits modulo 24, see the match); a handle
+/// Up to 32 calls, each chosen by one byte: its low 7 bits from 104 up pick a managed-login or
+/// verifier call (see [`login::call`]), the others modulo 24 one of the match below; a handle
 /// argument is the live one or, by the byte's high bit, null.
 pub fn capi(data: &[u8]) {
     let mut inp = Input::new(data);
@@ -265,6 +271,7 @@ pub fn capi(data: &[u8]) {
         manager: ptr::null_mut(),
         confirmation: ptr::null_mut(),
         suspended: "{}".to_owned(),
+        login: login::LoginHandles::new(),
     };
     for _ in 0..32 {
         if inp.is_empty() {
@@ -273,26 +280,21 @@ pub fn capi(data: &[u8]) {
         let op = inp.byte();
         let null_handle = op & 0x80 != 0;
         let call = (op & 0x7f) % 24;
-        let config = if null_handle {
-            ptr::null()
-        } else {
-            h.config.cast_const()
-        };
-        let sign_in = if null_handle {
-            ptr::null()
-        } else {
-            h.sign_in.cast_const()
-        };
-        let manager = if null_handle {
-            ptr::null()
-        } else {
-            h.manager.cast_const()
-        };
-        let confirmation = if null_handle {
-            ptr::null()
-        } else {
-            h.confirmation.cast_const()
-        };
+        let config = held(null_handle, h.config);
+        if op & 0x7f >= 104 {
+            login::call(
+                &mut h.login,
+                data,
+                &mut inp,
+                (op & 0x7f) - 104,
+                config,
+                null_handle,
+            );
+            continue;
+        }
+        let sign_in = held(null_handle, h.sign_in);
+        let manager = held(null_handle, h.manager);
+        let confirmation = held(null_handle, h.confirmation);
         // SAFETY (every call below): pointers to live locals of the declared types and
         // lengths, handles null or live.
         unsafe {
@@ -751,6 +753,15 @@ pub fn capi(data: &[u8]) {
                 },
             }
         }
+    }
+}
+
+/// A handle argument: the live one, or null when the call byte says so.
+fn held<T>(null_handle: bool, handle: *mut T) -> *const T {
+    if null_handle {
+        ptr::null()
+    } else {
+        handle.cast_const()
     }
 }
 

@@ -135,7 +135,7 @@ fn check_request_shape(request: &ParsedRequest, max_body: usize, consumed: usize
 
 /// The pool's configuration loader: the bytes as a JSON file (`serve --config`). Refused
 /// with a typed error (line and column; no secret shown), or loaded: it writes back to the
-/// same configuration, and a pool built from it (its first two users; each costs an SRP
+/// same configuration, its `Debug` shows none of its secrets, and a pool built from it (its first two users; each costs an SRP
 /// verifier) either starts or says why not.
 pub fn testkit_config(data: &[u8]) {
     let mut text = String::new();
@@ -162,6 +162,7 @@ pub fn testkit_config(data: &[u8]) {
         Ok(again) => assert_eq!(again, config, "a configuration does not read back the same"),
         Err(e) => panic!("a configuration written back does not load: {e}: {written}"),
     }
+    check_config_debug(&config);
     let mut small = config;
     small.users.truncate(2);
     let mut rng = SeededRng::new(7);
@@ -172,4 +173,40 @@ pub fn testkit_config(data: &[u8]) {
             assert!(!e.0.is_empty(), "a ConfigError without a reason");
         }
     }
+}
+
+/// A loaded configuration's `Debug` (what a test failure or a log prints) does not depend on
+/// its secrets: client secrets, seeded passwords and TOTP secrets, the admin credentials'
+/// secret keys and session tokens. Compared with the same configuration with each secret
+/// replaced, rather than searched for the secrets, since a short secret such as `"a"` may
+/// also be part of the text that is shown.
+fn check_config_debug(config: &Config) {
+    let mut masked = config.clone();
+    let mut count = 0;
+    let mut mask = |secret: &mut String| {
+        count += 1;
+        *secret = format!("masked-secret-{count}");
+    };
+    for client in &mut masked.clients {
+        if let Some(secret) = &mut client.client_secret {
+            mask(secret);
+        }
+    }
+    for user in &mut masked.users {
+        mask(&mut user.password);
+        if let Some(secret) = &mut user.mfa.totp_secret {
+            mask(secret);
+        }
+    }
+    for admin in &mut masked.admin_credentials {
+        mask(&mut admin.secret_access_key);
+        if let Some(token) = &mut admin.session_token {
+            mask(token);
+        }
+    }
+    // Not assert_eq: on failure it would print the secrets it caught.
+    assert!(
+        format!("{masked:?}") == format!("{config:?}"),
+        "a configuration's Debug shows a secret: {masked:?}"
+    );
 }
