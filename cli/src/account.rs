@@ -18,7 +18,7 @@ use crate::files::{load_device, refuse_symlink, replace_private};
 use crate::tokens::{self, TokenSource};
 
 /// A user name.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Clone, clap::Args)]
 pub(crate) struct UserArgs {
     /// The user name (or an alias the pool accepts).
     #[arg(long, value_parser = non_empty)]
@@ -26,7 +26,7 @@ pub(crate) struct UserArgs {
 }
 
 /// A user name and a code.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Clone, clap::Args)]
 pub(crate) struct CodeArgs {
     /// The user name.
     #[arg(long, value_parser = non_empty)]
@@ -37,7 +37,7 @@ pub(crate) struct CodeArgs {
 }
 
 /// Options of `sign-up`.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Clone, clap::Args)]
 pub(crate) struct SignUpArgs {
     /// The user name.
     #[arg(long, value_parser = non_empty)]
@@ -51,7 +51,7 @@ pub(crate) struct SignUpArgs {
 }
 
 /// Options of `confirm-forgot-password`.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Clone, clap::Args)]
 pub(crate) struct ConfirmForgotArgs {
     /// The user name.
     #[arg(long, value_parser = non_empty)]
@@ -65,7 +65,7 @@ pub(crate) struct ConfirmForgotArgs {
 }
 
 /// Options of `change-password`.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Clone, clap::Args)]
 pub(crate) struct ChangePasswordArgs {
     #[command(flatten)]
     source: TokenSource,
@@ -76,7 +76,7 @@ pub(crate) struct ChangePasswordArgs {
 }
 
 /// Options of `refresh`.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Clone, clap::Args)]
 pub(crate) struct RefreshArgs {
     #[command(flatten)]
     source: TokenSource,
@@ -93,7 +93,7 @@ pub(crate) struct RefreshArgs {
 }
 
 /// `devices ...`
-#[derive(Debug, Clone, clap::Subcommand)]
+#[derive(Clone, clap::Subcommand)]
 pub(crate) enum DevicesCommand {
     /// List the user's devices.
     List(TokenSource),
@@ -111,7 +111,7 @@ pub(crate) enum DevicesCommand {
 }
 
 /// `mfa ...`
-#[derive(Debug, Clone, clap::Subcommand)]
+#[derive(Clone, clap::Subcommand)]
 pub(crate) enum MfaCommand {
     /// Enrol an authenticator app (TOTP) and make it the preferred factor.
     SetupTotp {

@@ -23,7 +23,7 @@ const MAX_CONNECTIONS: usize = 64;
 const MAX_HEAD: usize = 16 * 1024;
 
 /// Options of `login`.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Clone, clap::Args)]
 #[command(after_help = "\
 The app client needs the authorization code grant, the scopes asked for, and the callback URL \
 http://127.0.0.1:PORT/callback (Cognito allows http for 127.0.0.1 and localhost): pass that PORT \

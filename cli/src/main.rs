@@ -27,7 +27,9 @@ use cognito_auth::PoolConfig;
 use app::{App, DEFAULT_TIMEOUT_SECS, EXIT_CODES_HELP, Failure, shown_up_to};
 
 /// Sign in to Amazon Cognito user pools from the command line.
-#[derive(Debug, Parser)]
+// No `Debug` on the command line's arguments: they hold secrets (client secret, new
+// password, tokens), and what has no `Debug` cannot be logged by accident.
+#[derive(Parser)]
 #[command(name = "cognito-auth", version, about, after_help = EXIT_CODES_HELP)]
 struct Cli {
     /// The Cognito endpoint (default: the region's, from --pool-id).
@@ -63,7 +65,7 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 enum Command {
     /// Run the whole journey against an embedded local pool: sign up, confirm, SRP sign-in,
     /// TOTP enrolment, device remembered, sign out, device sign-in without MFA, refresh,

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::app::{Class, Failure, now, out, shown};
 
 /// Options of `serve`.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Clone, clap::Args)]
 pub(crate) struct ServeArgs {
     /// The port; 0 picks a free one.
     #[arg(long, default_value_t = 0)]

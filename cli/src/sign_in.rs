@@ -30,7 +30,9 @@ const MAX_ROUND_TRIPS: usize = 30;
 const TRIES: usize = 3;
 
 /// Options of `sign-in`.
-#[derive(Debug, Clone, clap::Args)]
+// No `Debug` on the command line's arguments: they hold secrets (client secret, new
+// password, tokens), and what has no `Debug` cannot be logged by accident.
+#[derive(Clone, clap::Args)]
 #[command(after_help = "\
 Standard input, with --password-stdin: the password on the first line; then, in the order the \
 sign-in asks, the new password (--new-password-stdin) and each one-time code or custom \

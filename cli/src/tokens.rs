@@ -11,7 +11,9 @@ use crate::stored::{StoredTokens, TokensFile};
 pub(crate) use crate::stored::tokens_json as to_json;
 
 /// Where a command takes its tokens from: `--tokens-file`, or a token given directly.
-#[derive(Debug, Clone, Default, clap::Args)]
+// No `Debug` on the command line's arguments: they hold secrets (client secret, new
+// password, tokens), and what has no `Debug` cannot be logged by accident.
+#[derive(Clone, Default, clap::Args)]
 pub(crate) struct TokenSource {
     /// A file written by `sign-in --tokens-file`.
     #[arg(long, env = "COGNITO_TOKENS_FILE")]
