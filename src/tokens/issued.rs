@@ -131,21 +131,32 @@ fn check_jwt(token: &str) -> Result<(), &'static str> {
     else {
         return Err("expected three dot-separated parts");
     };
-    let object = |part: &str| {
-        // The decoded claims are copies of token text: zeroized when dropped.
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+    // The decoded parts are copies of token text: zeroized when dropped.
+    let decode = |part: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(part.trim_end_matches('='))
             .map(Zeroizing::new)
-            .map_err(|_| "a part is not base64url")?;
-        match serde_json::from_slice(&bytes) {
-            Ok(serde_json::Value::Object(map)) => Ok(map),
-            _ => Err("the header or payload is not a JSON object"),
-        }
+            .map_err(|_| "a part is not base64url")
     };
-    object(header)?;
-    let claims = object(payload)?;
-    serde_json::from_value::<Claims>(serde_json::Value::Object(claims))
-        .map_err(|_| "the payload's claims have the wrong types")?;
+    let not_object = "the header or payload is not a JSON object";
+    if !matches!(
+        serde_json::from_slice(&decode(header)?),
+        Ok(serde_json::Value::Object(_))
+    ) {
+        return Err(not_object);
+    }
+    // The payload is read straight into `Claims` (as `Claims::decode` does): an object, since a
+    // derived struct would also take a JSON array. Going through a `Value` first would build a
+    // second deserializer for `Claims` into the WebAssembly module.
+    let payload = decode(payload)?;
+    if payload.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(not_object);
+    }
+    match serde_json::from_slice::<Claims>(&payload) {
+        Ok(_) => {}
+        Err(e) if e.is_data() => return Err("the payload's claims have the wrong types"),
+        Err(_) => return Err(not_object),
+    }
     let base64url = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_');
     if signature.is_empty() || !signature.trim_end_matches('=').bytes().all(base64url) {
         return Err("the signature is empty or not base64url");

@@ -7,7 +7,7 @@ use cognito_auth::{
     AuthFlow, Challenge, ChallengeAnswer, FirstFactor, MfaType, RefreshFlow, Request, Step,
 };
 use js_sys::{JsString, Object, Reflect};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::JsValue;
 use zeroize::{Zeroize, Zeroizing};
 
@@ -162,82 +162,84 @@ pub(crate) fn step_to_js(step: Step) -> Result<JsValue> {
     })
 }
 
-/// An answer from JS: `{ kind, ... }` (see `ChallengeAnswer` in the package's typings).
-#[derive(Deserialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-enum AnswerJson {
-    Code {
-        code: String,
-    },
-    SelectMfaType {
-        factor: String,
-    },
-    NewPassword {
-        password: String,
-        #[serde(default)]
-        attributes: BTreeMap<String, String>,
-    },
-    Custom {
-        answer: String,
-    },
-    WebAuthnCredential {
-        credential: String,
-    },
-    SetUpTotp,
-    VerifyTotp {
-        code: String,
-        friendly_name: Option<String>,
-    },
-    SetUpEmail {
-        email: String,
-    },
-    SelectFirstFactor {
-        factor: String,
-    },
-    Password {
-        password: String,
-    },
-}
-
-/// Parses an answer; the JSON text is zeroized, and each secret moves into the core's
-/// zeroizing `SecretString` without a copy.
+/// An answer from JS: `{ kind, ... }` (see `ChallengeAnswer` in the package's typings). Read
+/// from a generic JSON value (which the module carries anyway for the generic call) rather than
+/// a derived internally tagged enum, whose buffering deserializer alone weighed ~25 KiB of wasm.
+/// The JSON text and every string left in the value are zeroized; each secret moves into the
+/// core's zeroizing `SecretString` without a copy.
 pub(crate) fn parse_answer(json: String) -> Result<ChallengeAnswer> {
     let json = Zeroizing::new(json);
-    let answer: AnswerJson =
+    let mut value: serde_json::Value =
         serde_json::from_str(&json).map_err(|e| invalid_input(format!("not an answer: {e}")))?;
-    Ok(match answer {
-        AnswerJson::Code { code } => ChallengeAnswer::Code(code.into()),
-        AnswerJson::SelectMfaType { factor } => {
-            ChallengeAnswer::SelectMfaType(MfaType::from_name(&factor))
+    let answer = answer_from_value(&mut value);
+    zeroize_value(value);
+    answer
+}
+
+fn answer_from_value(value: &mut serde_json::Value) -> Result<ChallengeAnswer> {
+    let Some(object) = value.as_object_mut() else {
+        return Err(invalid_input("not an answer: expected an object"));
+    };
+    let mut text = |name: &str| -> Result<Option<String>> {
+        match object.get_mut(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(std::mem::take(s))),
+            Some(_) => Err(invalid_input(format!(
+                "not an answer: `{name}` is not a string"
+            ))),
         }
-        AnswerJson::NewPassword {
-            password,
-            attributes,
-        } => ChallengeAnswer::NewPassword {
-            password: password.into(),
-            attributes: attributes.into_iter().collect(),
+    };
+    let kind = text("kind")?.ok_or_else(|| invalid_input("not an answer: no `kind`"))?;
+    let mut required = |name: &str| -> Result<String> {
+        text(name)?.ok_or_else(|| invalid_input(format!("not an answer: `{kind}` needs `{name}`")))
+    };
+    Ok(match kind.as_str() {
+        "code" => ChallengeAnswer::Code(required("code")?.into()),
+        "selectMfaType" => ChallengeAnswer::SelectMfaType(MfaType::from_name(&required("factor")?)),
+        "newPassword" => {
+            let password = required("password")?;
+            let attributes = match object.get_mut("attributes") {
+                None | Some(serde_json::Value::Null) => BTreeMap::new(),
+                Some(serde_json::Value::Object(map)) => {
+                    let mut attributes = BTreeMap::new();
+                    for (name, value) in map.iter_mut() {
+                        let serde_json::Value::String(value) = value else {
+                            return Err(invalid_input(format!(
+                                "not an answer: attribute `{name}` is not a string"
+                            )));
+                        };
+                        attributes.insert(name.clone(), std::mem::take(value));
+                    }
+                    attributes
+                }
+                Some(_) => {
+                    return Err(invalid_input(
+                        "not an answer: `attributes` is not an object",
+                    ));
+                }
+            };
+            ChallengeAnswer::NewPassword {
+                password: password.into(),
+                attributes,
+            }
+        }
+        "custom" => ChallengeAnswer::Custom(required("answer")?.into()),
+        "webAuthnCredential" => ChallengeAnswer::WebAuthnCredential(required("credential")?),
+        "setUpTotp" => ChallengeAnswer::SetUpTotp,
+        "verifyTotp" => ChallengeAnswer::VerifyTotp {
+            code: required("code")?.into(),
+            friendly_name: text("friendlyName")?,
         },
-        AnswerJson::Custom { answer } => ChallengeAnswer::Custom(answer.into()),
-        AnswerJson::WebAuthnCredential { credential } => {
-            ChallengeAnswer::WebAuthnCredential(credential)
+        "setUpEmail" => ChallengeAnswer::SetUpEmail(required("email")?),
+        "selectFirstFactor" => {
+            ChallengeAnswer::SelectFirstFactor(FirstFactor::from_name(&required("factor")?))
         }
-        AnswerJson::SetUpTotp => ChallengeAnswer::SetUpTotp,
-        AnswerJson::VerifyTotp {
-            code,
-            friendly_name,
-        } => ChallengeAnswer::VerifyTotp {
-            code: code.into(),
-            friendly_name,
-        },
-        AnswerJson::SetUpEmail { email } => ChallengeAnswer::SetUpEmail(email),
-        AnswerJson::SelectFirstFactor { factor } => {
-            ChallengeAnswer::SelectFirstFactor(FirstFactor::from_name(&factor))
+        "password" => ChallengeAnswer::Password(required("password")?.into()),
+        other => {
+            return Err(invalid_input(format!(
+                "not an answer: unknown kind {other:?}"
+            )));
         }
-        AnswerJson::Password { password } => ChallengeAnswer::Password(password.into()),
     })
 }
 
@@ -323,6 +325,28 @@ mod tests {
             Ok(ChallengeAnswer::VerifyTotp { friendly_name: Some(n), .. }) if n == "phone"
         ));
         assert!(parse_answer(r#"{"kind":"nope"}"#.to_owned()).is_err());
+        let answer = parse_answer(
+            r#"{"kind":"newPassword","password":"p","attributes":{"name":"Jane"}}"#.to_owned(),
+        );
+        assert!(matches!(
+            answer,
+            Ok(ChallengeAnswer::NewPassword { password, attributes })
+                if password.expose() == "p" && attributes.get("name").is_some_and(|n| n == "Jane")
+        ));
+        for bad in [
+            r#"["code"]"#,
+            r#"{"code":"1"}"#,
+            r#"{"kind":"code"}"#,
+            r#"{"kind":"code","code":123456}"#,
+            r#"{"kind":"newPassword","password":"p","attributes":{"name":1}}"#,
+            r#"{"kind":"newPassword","password":"p","attributes":["x"]}"#,
+            r#"{"kind":1}"#,
+        ] {
+            assert!(
+                matches!(parse_answer(bad.to_owned()), Err(e) if e.to_json().contains("invalidInput")),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
