@@ -255,8 +255,10 @@ fn string_list(
     let Some(raw) = parameters.get(key) else {
         return Ok(Vec::new());
     };
-    serde_json::from_str::<Vec<String>>(raw)
-        .or_else(|_| serde_json::from_str::<Vec<String>>(&raw.replace('\'', "\"")))
+    // `from_slice`, as for responses: a `from_str` would put a second copy of serde_json's
+    // parser (its `StrRead` instantiation) into the WebAssembly module.
+    serde_json::from_slice::<Vec<String>>(raw.as_bytes())
+        .or_else(|_| serde_json::from_slice::<Vec<String>>(raw.replace('\'', "\"").as_bytes()))
         .map_err(|e| invalid(challenge, key, e.to_string()))
 }
 
@@ -277,7 +279,7 @@ fn new_password_required(
 ) -> Result<Challenge, PeerMisbehaved> {
     let mut user_attributes = BTreeMap::new();
     if let Some(raw) = parameters.get(keys::USER_ATTRIBUTES) {
-        let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(raw)
+        let map: BTreeMap<String, serde_json::Value> = serde_json::from_slice(raw.as_bytes())
             .map_err(|e| invalid(name, keys::USER_ATTRIBUTES, e.to_string()))?;
         for (key, value) in map {
             if is_read_only_attribute(&key) {

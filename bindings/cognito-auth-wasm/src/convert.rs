@@ -169,8 +169,10 @@ pub(crate) fn step_to_js(step: Step) -> Result<JsValue> {
 /// core's zeroizing `SecretString` without a copy.
 pub(crate) fn parse_answer(json: String) -> Result<ChallengeAnswer> {
     let json = Zeroizing::new(json);
-    let mut value: serde_json::Value =
-        serde_json::from_str(&json).map_err(|e| invalid_input(format!("not an answer: {e}")))?;
+    // `from_slice` throughout the crate, as the core reads responses: `from_str` would add a
+    // second instantiation of serde_json's parser (~11 KiB of wasm).
+    let mut value: serde_json::Value = serde_json::from_slice(json.as_bytes())
+        .map_err(|e| invalid_input(format!("not an answer: {e}")))?;
     let answer = answer_from_value(&mut value);
     zeroize_value(value);
     answer

@@ -158,7 +158,7 @@ impl RawSignIn {
     /// A sign-in waiting at the challenge `suspend` saved.
     pub fn resume(config: &RawConfig, suspended_json: String) -> Result<RawSignIn> {
         let suspended_json = Zeroizing::new(suspended_json);
-        let suspended: SuspendedSignIn = serde_json::from_str(&suspended_json)
+        let suspended: SuspendedSignIn = serde_json::from_slice(suspended_json.as_bytes())
             .map_err(|e| invalid_input(format!("not a suspended sign-in: {e}")))?;
         let inner = SignIn::resume(Arc::clone(&config.inner), suspended).map_err(Failure::from)?;
         Ok(RawSignIn { inner })
@@ -313,7 +313,7 @@ impl RawTokens {
     #[wasm_bindgen(js_name = fromStorageJson)]
     pub fn from_storage_json(json: String) -> Result<RawTokens> {
         let json = Zeroizing::new(json);
-        serde_json::from_str(&json)
+        serde_json::from_slice(json.as_bytes())
             .map(RawTokens::wrap)
             .map_err(|e| invalid_input(format!("not stored tokens: {e}")))
     }
@@ -370,7 +370,7 @@ impl RawDevice {
     #[wasm_bindgen(js_name = fromStorageJson)]
     pub fn from_storage_json(json: String) -> Result<RawDevice> {
         let json = Zeroizing::new(json);
-        serde_json::from_str(&json)
+        serde_json::from_slice(json.as_bytes())
             .map(|inner| RawDevice { inner })
             .map_err(|e| invalid_input(format!("not a stored device: {e}")))
     }
@@ -638,7 +638,7 @@ pub fn raw_operation_request(
     let operation = Operation::from_name(operation)
         .ok_or_else(|| invalid_input(format!("no Cognito operation is named {operation:?}")))?;
     let input_json = Zeroizing::new(input_json);
-    let input: serde_json::Value = serde_json::from_str(&input_json)
+    let input: serde_json::Value = serde_json::from_slice(input_json.as_bytes())
         .map_err(|e| invalid_input(format!("the input is not JSON: {e}")))?;
     let request = cognito_auth::Request::from_json(&config.inner, operation, &input);
     convert::zeroize_value(input);
@@ -659,7 +659,7 @@ pub fn raw_operation_response(status: u16, headers: Vec<String>, body: String) -
         if text.trim().is_empty() {
             return Ok(JsString::from("{}"));
         }
-        serde_json::from_str::<serde::de::IgnoredAny>(text)
+        serde_json::from_slice::<serde::de::IgnoredAny>(text.as_bytes())
             .map_err(|e| Failure::invalid_response(format!("the reply is not JSON: {e}")))?;
         Ok(JsString::from(text))
     })

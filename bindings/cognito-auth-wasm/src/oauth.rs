@@ -316,7 +316,7 @@ impl RawPendingLogin {
     #[wasm_bindgen(js_name = fromStorageJson)]
     pub fn from_storage_json(json: String) -> Result<RawPendingLogin> {
         let json = Zeroizing::new(json);
-        let inner = serde_json::from_str(&json)
+        let inner = serde_json::from_slice(json.as_bytes())
             .map_err(|e| invalid_input(format!("not a pending login: {e}")))?;
         Ok(RawPendingLogin { inner })
     }
