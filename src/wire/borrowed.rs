@@ -147,6 +147,104 @@ impl<'de: 'a, 'a> Deserialize<'de> for ChallengeParameters<'a> {
     }
 }
 
+/// The members of an error body the SDKs read. Only string values count: a member of another
+/// type reads as absent, any other member is skipped, and a repeated member keeps its last
+/// value (as reading the object into a map would). Read in place, without a generic JSON
+/// value: that alone would add ~17 KiB to the WebAssembly module.
+#[derive(Default)]
+pub(crate) struct ErrorMembers<'a> {
+    values: [Option<Text<'a>>; ERROR_MEMBERS.len()],
+}
+
+const ERROR_MEMBERS: [&str; 5] = ["code", "__type", "message", "Message", "errorMessage"];
+
+impl ErrorMembers<'_> {
+    /// The first of `names` present as a string.
+    pub(crate) fn first(&self, names: &[&str]) -> Option<&str> {
+        names.iter().find_map(|name| {
+            let index = ERROR_MEMBERS.iter().position(|m| m == name)?;
+            self.values.get(index)?.as_ref().map(Text::as_str)
+        })
+    }
+}
+
+/// A member value: a string, or `None` for any other JSON value (consumed whole).
+struct MaybeText<'a>(Option<Text<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for MaybeText<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = MaybeText<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(MaybeText(Some(Text(Cow::Borrowed(v)))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(MaybeText(Some(Text(Cow::Owned(v.to_owned())))))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(MaybeText(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(MaybeText(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(MaybeText(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(MaybeText(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(MaybeText(None))
+            }
+            fn visit_seq<S: de::SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(MaybeText(None))
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(MaybeText(None))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for ErrorMembers<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = ErrorMembers<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an error object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                let mut out = ErrorMembers::default();
+                while let Some(name) = map.next_key::<Text<'de>>()? {
+                    let slot = ERROR_MEMBERS
+                        .iter()
+                        .position(|m| *m == name.as_str())
+                        .and_then(|i| out.values.get_mut(i));
+                    match slot {
+                        Some(slot) => *slot = map.next_value::<MaybeText<'de>>()?.0,
+                        None => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +265,31 @@ mod tests {
         assert_eq!(parsed.spill.len(), 2);
         assert_eq!(parsed.to_map().len(), 10);
         assert_eq!(parsed.get("K"), None);
+    }
+
+    #[test]
+    fn error_members_read_strings_only_and_the_last_of_a_repeat() {
+        let body = br#"{"other":{"a":[1,{"b":null}]},"message":5,"Message":"second",
+            "__type":"x#First","__type":"x#Last","code":["NotAString"],"errorMessage":null}"#;
+        let parsed: Result<ErrorMembers<'_>, _> = serde_json::from_slice(body);
+        assert!(parsed.is_ok(), "{:?}", parsed.err());
+        let Ok(members) = parsed else { return };
+        assert_eq!(members.first(&["message", "Message"]), Some("second"));
+        assert_eq!(members.first(&["__type"]), Some("x#Last"));
+        assert_eq!(members.first(&["code"]), None);
+        assert_eq!(members.first(&["errorMessage"]), None);
+        assert_eq!(
+            members.first(&["other"]),
+            None,
+            "only the members the SDKs read"
+        );
+        let escaped: Result<ErrorMembers<'_>, _> =
+            serde_json::from_slice(br#"{"mess\u0061ge":"a\nb"}"#);
+        assert!(escaped.is_ok_and(|m| m.first(&["message"]) == Some("a\nb")));
+        for not_an_object in [&b"[]"[..], b"\"message\"", b"{\"message\":", b"null"] {
+            let parsed: Result<ErrorMembers<'_>, _> = serde_json::from_slice(not_an_object);
+            assert!(parsed.is_err());
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::ser::{SerializeMap as _, Serializer};
 use serde::{Deserialize, Serialize};
 
-pub(crate) use super::borrowed::{ChallengeParameters, Text};
+pub(crate) use super::borrowed::{ChallengeParameters, ErrorMembers, Text};
 
 use crate::config::RequestContext;
 use crate::secret::SecretString;

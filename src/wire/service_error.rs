@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use crate::wire::json::ErrorMembers;
+
 macro_rules! error_kinds {
     ($( $(#[$doc:meta])* $name:ident => $code:literal, )*) => {
         /// The kind of a service error: every exception in the Cognito service model, plus
@@ -188,15 +190,8 @@ impl ServiceError {
     ) -> Self {
         // Read member by member, as the AWS SDKs do: a body that also carries other members,
         // both `message` and `Message`, or a non-string message still yields its code.
-        let members: Option<serde_json::Map<String, serde_json::Value>> =
-            serde_json::from_slice(body).ok();
-        let member = |names: &[&str]| {
-            let members = members.as_ref()?;
-            names
-                .iter()
-                .find_map(|name| members.get(*name)?.as_str())
-                .map(str::to_owned)
-        };
+        let members: Option<ErrorMembers<'_>> = serde_json::from_slice(body).ok();
+        let member = |names: &[&str]| Some(members.as_ref()?.first(names)?.to_owned());
         let code = error_type
             .filter(|header| !sanitize_code(header).is_empty())
             .map(str::to_owned)
