@@ -7,7 +7,6 @@ use serde::Serialize;
 use zeroize::Zeroize as _;
 
 use crate::config::PoolConfig;
-#[cfg(feature = "http")]
 use crate::error::Error;
 use crate::wire::operation::Operation;
 
@@ -82,6 +81,43 @@ impl Request {
     /// The body must be the operation's JSON input shape.
     pub fn from_json(config: &PoolConfig, operation: Operation, body: &serde_json::Value) -> Self {
         Self::new(config, operation, body)
+    }
+
+    /// A request whose body is `json`, JSON text the caller built, for operations this crate
+    /// does not type (what a binding gets from its host language, without going through a
+    /// [`serde_json::Value`]). The text is copied into the zeroizing body as it is.
+    ///
+    /// ```
+    /// use cognito_auth::{Operation, PoolConfig, Request};
+    /// let config = PoolConfig::new("us-east-1_AbCdEfGhI", "1example23456789")?;
+    /// let json = r#"{"AccessToken":"eyJ..."}"#;
+    /// let request = Request::from_json_text(&config, Operation::GetUser, json)?;
+    /// assert_eq!(request.body(), json.as_bytes());
+    /// assert!(Request::from_json_text(&config, Operation::GetUser, "[1]").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when `json` is not one JSON object.
+    pub fn from_json_text(
+        config: &PoolConfig,
+        operation: Operation,
+        json: &str,
+    ) -> Result<Self, Error> {
+        let object = json.trim_start().starts_with('{');
+        if !object || serde_json::from_slice::<serde::de::IgnoredAny>(json.as_bytes()).is_err() {
+            return Err(Error::InvalidInput(format!(
+                "the input of {} is not one JSON object",
+                operation.name()
+            )));
+        }
+        let mut body = SecretBody(Vec::with_capacity(json.len()));
+        body.0.extend_from_slice(json.as_bytes());
+        Ok(Self {
+            operation,
+            url: config.shared_url(),
+            body,
+        })
     }
 
     /// The operation this request calls.
@@ -176,6 +212,21 @@ mod tests {
     use std::io::Write as _;
 
     use super::SecretBody;
+
+    #[test]
+    fn json_text_must_be_one_object() -> Result<(), crate::ConfigError> {
+        use crate::{Error, Operation, PoolConfig, Request};
+        let config = PoolConfig::new("us-east-1_AbC123", "client")?;
+        let from = |json: &str| Request::from_json_text(&config, Operation::GetUser, json);
+        assert!(from(" \n{\"AccessToken\":\"t\"} ").is_ok_and(|r| r.body().len() == 22));
+        for bad in ["", "[]", "\"x\"", "{", "{} {}", "{}x", "null"] {
+            assert!(
+                matches!(from(bad), Err(Error::InvalidInput(m)) if m.contains("GetUser")),
+                "{bad:?}"
+            );
+        }
+        Ok(())
+    }
 
     #[cfg(feature = "http")]
     #[test]

@@ -3,9 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use cognito_auth::{
-    AuthFlow, Challenge, ChallengeAnswer, FirstFactor, MfaType, RefreshFlow, Request, Step,
-};
+use cognito_auth::{AuthFlow, Challenge, MfaType, RefreshFlow, Request, Step};
 use js_sys::{JsString, Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -162,89 +160,6 @@ pub(crate) fn step_to_js(step: Step) -> Result<JsValue> {
     })
 }
 
-/// An answer from JS: `{ kind, ... }` (see `ChallengeAnswer` in the package's typings). Read
-/// from a generic JSON value (which the module carries anyway for the generic call) rather than
-/// a derived internally tagged enum, whose buffering deserializer alone weighed ~25 KiB of wasm.
-/// The JSON text and every string left in the value are zeroized; each secret moves into the
-/// core's zeroizing `SecretString` without a copy.
-pub(crate) fn parse_answer(json: String) -> Result<ChallengeAnswer> {
-    let json = Zeroizing::new(json);
-    // `from_slice` throughout the crate, as the core reads responses: `from_str` would add a
-    // second instantiation of serde_json's parser (~11 KiB of wasm).
-    let mut value: serde_json::Value = serde_json::from_slice(json.as_bytes())
-        .map_err(|e| invalid_input(format!("not an answer: {e}")))?;
-    let answer = answer_from_value(&mut value);
-    zeroize_value(value);
-    answer
-}
-
-fn answer_from_value(value: &mut serde_json::Value) -> Result<ChallengeAnswer> {
-    let Some(object) = value.as_object_mut() else {
-        return Err(invalid_input("not an answer: expected an object"));
-    };
-    let mut text = |name: &str| -> Result<Option<String>> {
-        match object.get_mut(name) {
-            None | Some(serde_json::Value::Null) => Ok(None),
-            Some(serde_json::Value::String(s)) => Ok(Some(std::mem::take(s))),
-            Some(_) => Err(invalid_input(format!(
-                "not an answer: `{name}` is not a string"
-            ))),
-        }
-    };
-    let kind = text("kind")?.ok_or_else(|| invalid_input("not an answer: no `kind`"))?;
-    let mut required = |name: &str| -> Result<String> {
-        text(name)?.ok_or_else(|| invalid_input(format!("not an answer: `{kind}` needs `{name}`")))
-    };
-    Ok(match kind.as_str() {
-        "code" => ChallengeAnswer::Code(required("code")?.into()),
-        "selectMfaType" => ChallengeAnswer::SelectMfaType(MfaType::from_name(&required("factor")?)),
-        "newPassword" => {
-            let password = required("password")?;
-            let attributes = match object.get_mut("attributes") {
-                None | Some(serde_json::Value::Null) => BTreeMap::new(),
-                Some(serde_json::Value::Object(map)) => {
-                    let mut attributes = BTreeMap::new();
-                    for (name, value) in map.iter_mut() {
-                        let serde_json::Value::String(value) = value else {
-                            return Err(invalid_input(format!(
-                                "not an answer: attribute `{name}` is not a string"
-                            )));
-                        };
-                        attributes.insert(name.clone(), std::mem::take(value));
-                    }
-                    attributes
-                }
-                Some(_) => {
-                    return Err(invalid_input(
-                        "not an answer: `attributes` is not an object",
-                    ));
-                }
-            };
-            ChallengeAnswer::NewPassword {
-                password: password.into(),
-                attributes,
-            }
-        }
-        "custom" => ChallengeAnswer::Custom(required("answer")?.into()),
-        "webAuthnCredential" => ChallengeAnswer::WebAuthnCredential(required("credential")?),
-        "setUpTotp" => ChallengeAnswer::SetUpTotp,
-        "verifyTotp" => ChallengeAnswer::VerifyTotp {
-            code: required("code")?.into(),
-            friendly_name: text("friendlyName")?,
-        },
-        "setUpEmail" => ChallengeAnswer::SetUpEmail(required("email")?),
-        "selectFirstFactor" => {
-            ChallengeAnswer::SelectFirstFactor(FirstFactor::from_name(&required("factor")?))
-        }
-        "password" => ChallengeAnswer::Password(required("password")?.into()),
-        other => {
-            return Err(invalid_input(format!(
-                "not an answer: unknown kind {other:?}"
-            )));
-        }
-    })
-}
-
 /// `USER_SRP_AUTH` (default), `USER_PASSWORD_AUTH`, `CUSTOM_AUTH`, `CUSTOM_AUTH_WITHOUT_SRP`,
 /// `USER_AUTH`.
 pub(crate) fn parse_flow(flow: Option<&str>) -> Result<AuthFlow> {
@@ -300,62 +215,9 @@ pub(crate) fn secret_json<T: Serialize + ?Sized>(value: &T) -> Result<Zeroizing<
     Ok(Zeroizing::new(text))
 }
 
-/// Wipes every string in a JSON value (an operation input may carry passwords or tokens).
-pub(crate) fn zeroize_value(value: serde_json::Value) {
-    let mut stack = vec![value];
-    while let Some(value) = stack.pop() {
-        match value {
-            serde_json::Value::String(mut s) => s.zeroize(),
-            serde_json::Value::Array(items) => stack.extend(items),
-            serde_json::Value::Object(map) => {
-                for (mut key, value) in map {
-                    key.zeroize();
-                    stack.push(value);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn answers_parse() {
-        let answer = parse_answer(r#"{"kind":"code","code":"123456"}"#.to_owned());
-        assert!(matches!(answer, Ok(ChallengeAnswer::Code(code)) if code.expose() == "123456"));
-        let answer =
-            parse_answer(r#"{"kind":"verifyTotp","code":"1","friendlyName":"phone"}"#.to_owned());
-        assert!(matches!(
-            answer,
-            Ok(ChallengeAnswer::VerifyTotp { friendly_name: Some(n), .. }) if n == "phone"
-        ));
-        assert!(parse_answer(r#"{"kind":"nope"}"#.to_owned()).is_err());
-        let answer = parse_answer(
-            r#"{"kind":"newPassword","password":"p","attributes":{"name":"Jane"}}"#.to_owned(),
-        );
-        assert!(matches!(
-            answer,
-            Ok(ChallengeAnswer::NewPassword { password, attributes })
-                if password.expose() == "p" && attributes.get("name").is_some_and(|n| n == "Jane")
-        ));
-        for bad in [
-            r#"["code"]"#,
-            r#"{"code":"1"}"#,
-            r#"{"kind":"code"}"#,
-            r#"{"kind":"code","code":123456}"#,
-            r#"{"kind":"newPassword","password":"p","attributes":{"name":1}}"#,
-            r#"{"kind":"newPassword","password":"p","attributes":["x"]}"#,
-            r#"{"kind":1}"#,
-        ] {
-            assert!(
-                matches!(parse_answer(bad.to_owned()), Err(e) if e.to_json().contains("invalidInput")),
-                "{bad}"
-            );
-        }
-    }
 
     #[test]
     fn secret_json_writes_small_and_grown_values() {

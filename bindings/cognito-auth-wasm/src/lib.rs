@@ -20,6 +20,7 @@
 
 #[cfg(feature = "full")]
 mod account;
+mod answer;
 mod convert;
 mod error;
 #[cfg(feature = "full")]
@@ -29,7 +30,9 @@ mod verify;
 
 use std::sync::Arc;
 
-use cognito_auth::{HttpResponse, Operation, PoolConfig, SignIn, SuspendedSignIn, UnixTime};
+#[cfg(feature = "full")]
+use cognito_auth::SuspendedSignIn;
+use cognito_auth::{HttpResponse, Operation, PoolConfig, SignIn, UnixTime};
 use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
@@ -41,7 +44,8 @@ pub use crate::oauth::{RawAuthorizationCode, RawManagedLogin, RawPendingLogin};
 #[cfg(feature = "full")]
 pub use crate::verify::RawJwtVerifier;
 
-use crate::convert::{parse_answer, parse_flow, parse_refresh_flow, request_to_js, step_to_js};
+use crate::answer::parse_answer;
+use crate::convert::{parse_flow, parse_refresh_flow, request_to_js, step_to_js};
 use crate::error::{Failure, Result, invalid_input};
 
 /// The user pool and app client.
@@ -155,7 +159,9 @@ impl RawSignIn {
         Ok(RawSignIn { inner })
     }
 
-    /// A sign-in waiting at the challenge `suspend` saved.
+    /// A sign-in waiting at the challenge `suspend` saved (the full module only, as `suspend`:
+    /// the stored shape's parser would grow the sign-in module by ~14 KiB).
+    #[cfg(feature = "full")]
     pub fn resume(config: &RawConfig, suspended_json: String) -> Result<RawSignIn> {
         let suspended_json = Zeroizing::new(suspended_json);
         let suspended: SuspendedSignIn = serde_json::from_slice(suspended_json.as_bytes())
@@ -215,6 +221,7 @@ impl RawSignIn {
     }
 
     /// A JSON snapshot of a sign-in waiting at a challenge (the Session, never the password).
+    #[cfg(feature = "full")]
     pub fn suspend(&self) -> Result<Option<JsString>> {
         let Some(suspended) = self.inner.suspend() else {
             return Ok(None);
@@ -638,10 +645,8 @@ pub fn raw_operation_request(
     let operation = Operation::from_name(operation)
         .ok_or_else(|| invalid_input(format!("no Cognito operation is named {operation:?}")))?;
     let input_json = Zeroizing::new(input_json);
-    let input: serde_json::Value = serde_json::from_slice(input_json.as_bytes())
-        .map_err(|e| invalid_input(format!("the input is not JSON: {e}")))?;
-    let request = cognito_auth::Request::from_json(&config.inner, operation, &input);
-    convert::zeroize_value(input);
+    let request = cognito_auth::Request::from_json_text(&config.inner, operation, &input_json)
+        .map_err(Failure::from)?;
     Ok(request_to_js(request))
 }
 
@@ -665,7 +670,9 @@ pub fn raw_operation_response(status: u16, headers: Vec<String>, body: String) -
     })
 }
 
-/// The current 6-digit TOTP code (SHA-1, 30 s) for a base32 secret at `now`.
+/// The current 6-digit TOTP code (SHA-1, 30 s) for a base32 secret at `now`. The full module
+/// only: an authenticator's work, which a sign-in page does not do (SHA-1 and base32 stay out).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = totpCode)]
 pub fn totp_code(secret: String, now: f64) -> Result<String> {
     let secret = Zeroizing::new(secret);

@@ -151,6 +151,14 @@ export function makeApi(raw) {
     }
   }
 
+  // Suspend/resume and TOTP codes are in the full module only (`cognito-auth/full`): the module
+  // every page loads leaves out their parsers, SHA-1 and base32.
+  function fullOnly(what, present) {
+    if (typeof present !== 'function') {
+      throw new CognitoError({ kind: 'misuse', message: `${what} is in cognito-auth/full, not in the main entry` });
+    }
+  }
+
   // '123456' or { code } → { kind: 'code', code }; otherwise { kind, ... } as documented.
   function answerJson(answer) {
     if (typeof answer === 'string') return JSON.stringify({ kind: 'code', code: answer });
@@ -166,6 +174,7 @@ export function makeApi(raw) {
         flow ?? undefined, device ? device[RAW].clone() : undefined));
     }
     static resume(config, suspendedJson) {
+      fullOnly('SignIn.resume', raw.RawSignIn.resume);
       const signIn = new SignIn();
       signIn[RAW] = call(() => raw.RawSignIn.resume(config[RAW], String(suspendedJson)));
       return signIn;
@@ -180,7 +189,7 @@ export function makeApi(raw) {
     get status() { return this[RAW].status; }
     get userId() { return this[RAW].userId; }
     /** JSON of a sign-in waiting at a challenge (a secret: the Session), or undefined. */
-    suspend() { return call(() => this[RAW].suspend()); }
+    suspend() { fullOnly('SignIn.suspend', this[RAW].suspend); return call(() => this[RAW].suspend()); }
     dispose() { if (this[RAW]) { this[RAW].free(); this[RAW] = undefined; } }
     [inspect]() { return redactedView('SignIn', { status: this.status }); }
   }
@@ -250,7 +259,10 @@ export function makeApi(raw) {
   }
 
   /** The current 6-digit TOTP code for a base32 secret. */
-  function totpCode(secret, now) { return call(() => raw.totpCode(String(secret), nowSeconds(now))); }
+  function totpCode(secret, now) {
+    fullOnly('totpCode', raw.totpCode);
+    return call(() => raw.totpCode(String(secret), nowSeconds(now)));
+  }
 
   // ---- the fetch driver -------------------------------------------------------------------
   async function send(request, fetchImpl) {

@@ -121,6 +121,7 @@ export type RefreshFlow = 'GetTokensFromRefreshToken' | 'REFRESH_TOKEN_AUTH';
 
 export class SignIn {
   constructor(config: PoolConfig, username: string, password?: string, options?: { flow?: AuthFlow; device?: DeviceCredentials });
+  /** `cognito-auth/full` only (the main entry throws a 'misuse' CognitoError). */
   static resume(config: PoolConfig, suspendedJson: string): SignIn;
   start(): HttpRequest;
   /** `now`: Unix seconds (default Date.now() / 1000). Throws CognitoError. */
@@ -128,6 +129,7 @@ export class SignIn {
   answer(answer: ChallengeAnswer): HttpRequest;
   readonly status: 'notStarted' | 'awaitingResponse' | 'awaitingAnswer' | 'done' | 'failed';
   readonly userId: string | undefined;
+  /** `cognito-auth/full` only (the main entry throws a 'misuse' CognitoError). */
   suspend(): string | undefined;
   dispose(): void;
 }
@@ -164,6 +166,7 @@ export class DeviceConfirmation {
 /** Any Cognito operation by name with its JSON input (no SECRET_HASH is added). */
 export function operationRequest(config: PoolConfig, operation: string, input: unknown): HttpRequest;
 export function operationResponse(status: number, headers: HeadersInput, body: BodyInput): any;
+/** `cognito-auth/full` only (the main entry throws a 'misuse' CognitoError). */
 export function totpCode(secret: string, now?: number): string;
 
 type Fetch = typeof globalThis.fetch;

@@ -13,8 +13,10 @@ const api = await import('cognito-auth');
 const full = await import('cognito-auth/full');
 const {
   PoolConfig, SignIn, CognitoError, Refresh, TokenManager, DeviceConfirmation, DeviceCredentials, Tokens,
-  totpCode, signInWithFetch, confirmDeviceWithFetch, callWithFetch,
+  signInWithFetch, confirmDeviceWithFetch, callWithFetch,
 } = api;
+// TOTP codes (and suspend/resume) are in the full entry only.
+const { totpCode } = full;
 
 const check = (condition, message) => { if (!condition) throw new Error(message); };
 const claims = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
@@ -64,10 +66,45 @@ async function signInByHand(cfg, username, password, { device, answer } = {}) {
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
-test('totpCode matches RFC 6238 (node:crypto)', () => {
+test('totpCode matches RFC 6238 (node:crypto); the main entry points to cognito-auth/full', () => {
   const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
   check(totpCode(secret, 59) === '287082', totpCode(secret, 59));
   check(totpCode(secret, 1_111_111_109) === hotp(secret, 37_037_036), 'vector 2');
+  let error;
+  try { api.totpCode(secret, 59); } catch (e) { error = e; }
+  check(error instanceof CognitoError && error.kind === 'misuse' && /cognito-auth\/full/.test(error.message), `${error}`);
+});
+
+test('suspend at SOFTWARE_TOKEN_MFA, resume (full entry): the resumed Session is answered', async () => {
+  const cfg = new full.PoolConfig({ poolId: pool.pool_id, clientId: publicClient.client_id, endpoint });
+  const signIn = new full.SignIn(cfg, 'tara', users.tara.password);
+  let request = signIn.start();
+  let challenge;
+  for (let round = 0; round < 5 && !challenge; round += 1) {
+    const step = signIn.handleResponse(...await send(request), Date.now() / 1000);
+    if (step.kind === 'send') request = step.request;
+    else if (step.kind === 'challenge') challenge = step.challenge;
+    else throw new Error(`unexpected step ${step.kind}`);
+  }
+  check(challenge && challenge.name === 'SOFTWARE_TOKEN_MFA', `${challenge && challenge.name}`);
+  const saved = signIn.suspend();
+  check(typeof saved === 'string' && !saved.includes(users.tara.password), 'suspended JSON');
+  signIn.dispose();
+  const resumed = full.SignIn.resume(cfg, saved);
+  check(resumed.status === 'awaitingAnswer', resumed.status);
+  // A wrong code: the pool takes the resumed Session and refuses the code (no TOTP step used).
+  let error;
+  try { resumed.handleResponse(...await send(resumed.answer('000000')), Date.now() / 1000); } catch (e) { error = e; }
+  check(error instanceof full.CognitoError && error.code === 'CodeMismatchException', `${error}`);
+  error = undefined;
+  try { full.SignIn.resume(cfg, '{"not":"a sign-in"}'); } catch (e) { error = e; }
+  check(error instanceof full.CognitoError && error.kind === 'invalidInput', `${error}`);
+  const main = new SignIn(config(), 'tara', users.tara.password);
+  for (const call of [() => main.suspend(), () => SignIn.resume(config(), saved)]) {
+    error = undefined;
+    try { call(); } catch (e) { error = e; }
+    check(error instanceof CognitoError && error.kind === 'misuse', `${error}`);
+  }
 });
 
 test('SRP sign-in (USER_SRP_AUTH) -> tokens; tokens hidden from console.log and JSON', async () => {
