@@ -279,7 +279,7 @@ fn new_password_required(
 ) -> Result<Challenge, PeerMisbehaved> {
     let mut user_attributes = BTreeMap::new();
     if let Some(raw) = parameters.get(keys::USER_ATTRIBUTES) {
-        // Values as raw JSON text, not a generic JSON value (~17 KiB of WebAssembly): a string
+        // Values as raw JSON text (no serde_json::Value in the WebAssembly module): a string
         // is unescaped, anything else (a number, `true`) kept as its JSON text.
         let map: BTreeMap<String, &serde_json::value::RawValue> =
             serde_json::from_slice(raw.as_bytes())

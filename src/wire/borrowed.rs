@@ -149,8 +149,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for ChallengeParameters<'a> {
 
 /// The members of an error body the SDKs read. Only string values count: a member of another
 /// type reads as absent, any other member is skipped, and a repeated member keeps its last
-/// value (as reading the object into a map would). Read in place, without a generic JSON
-/// value: that alone would add ~17 KiB to the WebAssembly module.
+/// value (as reading the object into a map would). Read in place, strings borrowed, with no
+/// serde_json::Value (kept out of the WebAssembly module).
 #[derive(Default)]
 pub(crate) struct ErrorMembers<'a> {
     values: [Option<Text<'a>>; ERROR_MEMBERS.len()],
