@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# bindings/js end to end, bounded in time: build the package (wasm32 target and wasm-bindgen-cli
-# installed if missing), the Node test and the browser test (headless Chromium from Debian)
-# against `cognito-auth serve`, and the bench in quick mode. Each prints `<name>: N passed,
-# M failed`; any failure fails the script at the end.
+# bindings/js end to end, bounded in time: build the package (wasm32 target, rust-src and
+# wasm-bindgen-cli installed if missing), the size bounds (test/size.test.mjs), the Node test and
+# the browser test (headless Chromium from Debian) against `cognito-auth serve`, and the bench in
+# quick mode. Each prints `<name>: N passed, M failed`; any failure fails the script at the end.
 set -uo pipefail
 cd "$(dirname "$0")"
 root="$(cd ../.. && pwd)"
@@ -12,6 +12,7 @@ step() { local limit="$1"; shift; timeout --kill-after=10 "$limit" "$@" || { ech
 step 300 cargo build --release -q -p cognito-auth-cli --manifest-path "$root/Cargo.toml"
 step 120 npm ci --no-audit --no-fund --loglevel=error
 step 900 npm run -s build
+step 10 node test/size.test.mjs
 step 180 node test/node.test.mjs
 if [ ! -x /usr/bin/chromium ]; then
   sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
