@@ -25,6 +25,7 @@ mod input;
 mod json;
 mod machines;
 mod oracle;
+mod raw_bodies;
 mod responses;
 mod seeds;
 mod seeds_more;

@@ -195,6 +195,7 @@ pub fn parse_response(data: &[u8]) {
     let client_secret = flags & 1 != 0;
     let owned = OwnedResponse::decode(&mut inp);
     let response = owned.as_http();
+    crate::raw_bodies::check_raw_body(&owned);
 
     for flow in [
         cognito_auth::AuthFlow::UserPassword,
