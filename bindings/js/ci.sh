@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bindings/js end to end, bounded in time: build the package (wasm32 target, rust-src and
 # wasm-bindgen-cli installed if missing), the size bounds (test/size.test.mjs), the Node test, the
-# install into an empty project (test/install.test.mjs) and the browser test (headless Chromium from Debian) against `cognito-auth serve`, and the bench in
-# quick mode. Each prints `<name>: N passed, M failed`; any failure fails the script at the end.
+# install into an empty project (test/install.test.mjs), the browser test (headless Chromium from
+# Debian) against `cognito-auth serve`, and the bench in quick mode. Each prints
+# `<name>: N passed, M failed`; any failure fails the script at the end.
 set -uo pipefail
 cd "$(dirname "$0")"
 root="$(cd ../.. && pwd)"
