@@ -67,10 +67,14 @@ impl<'de> Deserialize<'de> for Members {
                         }
                         out.attributes = attributes;
                     } else if let Some(i) = MEMBERS.iter().position(|m| *m == name) {
-                        let value: Option<String> = map.next_value()?;
+                        let mut value: Option<String> = map.next_value()?;
                         match out.values.get_mut(i) {
                             Some(slot @ None) => *slot = value,
-                            _ => return Err(twice()),
+                            _ => {
+                                // A repeated password or code is wiped like the first.
+                                value.zeroize();
+                                return Err(twice());
+                            }
                         }
                     } else {
                         map.next_value::<IgnoredAny>()?;
@@ -165,6 +169,8 @@ mod tests {
             r#"{"kind":"newPassword","password":"p","attributes":{"name":1}}"#,
             r#"{"kind":"newPassword","password":"p","attributes":["x"]}"#,
             r#"{"kind":1}"#,
+            r#"{"kind":"password","password":"a","password":"b"}"#,
+            r#"{"kind":"code","kind":"custom","code":"1"}"#,
         ] {
             assert!(
                 matches!(parse_answer(bad.to_owned()), Err(e) if e.to_json().contains("invalidInput")),

@@ -183,8 +183,9 @@ pub(crate) fn parse_refresh_flow(flow: Option<&str>) -> Result<RefreshFlow> {
 }
 
 /// A JSON buffer that leaves no copy behind: when it must grow, the old allocation is
-/// zeroized before it is freed (as the core's request bodies do). One pass, where sizing the
-/// buffer first took a second serializer per type (~4 KiB of wasm).
+/// zeroized before it is freed (the core's request body does the same, privately). One
+/// serializing pass, where sizing the buffer first took a second serializer per type (~4 KiB
+/// of wasm).
 struct SecretBuffer(Zeroizing<Vec<u8>>);
 
 impl Write for SecretBuffer {
@@ -205,14 +206,21 @@ impl Write for SecretBuffer {
     }
 }
 
-/// `value` as JSON in a zeroizing string; no partial copy is left in freed memory.
+/// `value` as JSON in a zeroizing string of exactly its size; no partial copy is left in freed
+/// memory (the working buffer is zeroized when dropped).
 pub(crate) fn secret_json<T: Serialize + ?Sized>(value: &T) -> Result<Zeroizing<String>> {
     let mut buffer = SecretBuffer(Zeroizing::new(Vec::with_capacity(1024)));
     serde_json::to_writer(&mut buffer, value)
         .map_err(|e| Failure::invalid_response(format!("cannot serialize: {e}")))?;
-    let text = String::from_utf8(std::mem::take(&mut *buffer.0))
-        .map_err(|_| Failure::invalid_response("serialized JSON is not UTF-8"))?;
-    Ok(Zeroizing::new(text))
+    let exact = buffer.0.to_vec();
+    match String::from_utf8(exact) {
+        Ok(text) => Ok(Zeroizing::new(text)),
+        Err(error) => {
+            // serde_json writes UTF-8 only; should it not, the bytes are wiped all the same.
+            drop(Zeroizing::new(error.into_bytes()));
+            Err(Failure::invalid_response("serialized JSON is not UTF-8"))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -220,14 +228,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn secret_json_writes_small_and_grown_values() {
+    fn secret_json_is_exact_for_small_and_grown_values() {
         let json = secret_json(&BTreeMap::from([("a", "b")]));
-        assert!(matches!(json, Ok(j) if j.as_str() == r#"{"a":"b"}"#));
+        assert!(matches!(json, Ok(j) if j.as_str() == r#"{"a":"b"}"# && j.capacity() == 9));
         // Past the initial 1 KiB the buffer grows, more than once; the text stays whole.
         let long = "x".repeat(5000);
         let json = secret_json(&BTreeMap::from([("a", long.as_str()), ("b", "y")]));
         let expected = format!(r#"{{"a":"{long}","b":"y"}}"#);
-        assert!(matches!(json, Ok(j) if *j == expected));
+        assert!(matches!(json, Ok(j) if *j == expected && j.capacity() == expected.len()));
     }
 
     #[test]
