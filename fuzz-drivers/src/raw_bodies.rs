@@ -1,9 +1,13 @@
 //! Oracles over a raw response body: a service error's code and message as the AWS SDKs read
 //! them, against a reading through `serde_json::Value` (how the core read them before it read
-//! error bodies in place), and `Request::from_json_text`, against serde_json's own verdict.
+//! error bodies in place), and `Request::from_json_text`, against serde_json reading the body as
+//! a map (not as a `Value`, which also refuses numbers beyond f64's range: valid JSON).
+
+use std::collections::BTreeMap;
 
 use cognito_auth::account::{Call as _, GlobalSignOut};
 use cognito_auth::{Error, Operation, Request};
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use crate::responses::{OwnedResponse, config_no_srp};
@@ -12,7 +16,7 @@ pub(crate) fn check_raw_body(owned: &OwnedResponse) {
     let (status, headers, body) = owned.parts();
     let value = serde_json::from_slice::<Value>(body);
     if let Ok(text) = std::str::from_utf8(body) {
-        let object = matches!(value, Ok(Value::Object(_)));
+        let object = serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(body).is_ok();
         let request = Request::from_json_text(&config_no_srp(false), Operation::GetUser, text);
         assert_eq!(request.is_ok(), object, "from_json_text({text:?})");
         if let Ok(request) = request {
