@@ -7,6 +7,7 @@ use super::call;
 use super::types::{Attribute, Empty, find};
 use crate::config::PoolConfig;
 use crate::secret::SecretString;
+use crate::wire::read::{self, JsonReader, members};
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -71,7 +72,12 @@ impl ConfirmDevice {
         }
     }
 }
-call!(ConfirmDevice, ConfirmDevice, ConfirmDeviceOutput);
+call!(
+    ConfirmDevice,
+    ConfirmDevice,
+    ConfirmDeviceOutput,
+    read = ConfirmDeviceOutput::read
+);
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -100,6 +106,17 @@ pub struct ConfirmDeviceOutput {
     /// [`UpdateDeviceStatus`].
     #[serde(default, skip_serializing_if = "core::ops::Not::not")]
     pub user_confirmation_necessary: bool,
+}
+
+impl ConfirmDeviceOutput {
+    fn read(reader: &mut JsonReader<'_>) -> read::Result<Self> {
+        let mut out = Self::default();
+        members(reader, &["UserConfirmationNecessary"], &mut |r, _| {
+            out.user_confirmation_necessary = r.bool()?;
+            Ok(())
+        })?;
+        Ok(out)
+    }
 }
 
 /// `DeviceType`: a remembered device. Dates are seconds since the epoch, as Cognito sends

@@ -7,6 +7,7 @@ use super::call;
 use super::types::{Empty, MfaOption, open_enum};
 use crate::config::PoolConfig;
 use crate::secret::SecretString;
+use crate::wire::read::{self, JsonReader, members};
 
 /// Who enrols: a signed-in user (access token) or a sign-in waiting at MFA_SETUP (Session).
 #[derive(Debug, Clone)]
@@ -67,7 +68,8 @@ impl AssociateSoftwareToken {
 call!(
     AssociateSoftwareToken,
     AssociateSoftwareToken,
-    SoftwareTokenSecret
+    SoftwareTokenSecret,
+    read = SoftwareTokenSecret::read
 );
 
 #[derive(Serialize)]
@@ -80,7 +82,7 @@ struct PrincipalWire<'a> {
 }
 
 /// `AssociateSoftwareTokenResponse`: the TOTP secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SoftwareTokenSecret {
@@ -90,6 +92,21 @@ pub struct SoftwareTokenSecret {
     /// The next Session, when enrolling with one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<SecretString>,
+}
+
+impl SoftwareTokenSecret {
+    fn read(reader: &mut JsonReader<'_>) -> read::Result<Self> {
+        let mut out = Self::default();
+        members(reader, &["SecretCode", "Session"], &mut |r, member| {
+            let value = read::secret(r)?;
+            match member {
+                0 => out.secret_code = value,
+                _ => out.session = value,
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
 }
 
 /// `VerifySoftwareToken`: proves the authenticator app works with a code from it.
@@ -147,7 +164,8 @@ impl VerifySoftwareToken {
 call!(
     VerifySoftwareToken,
     VerifySoftwareToken,
-    VerifySoftwareTokenOutput
+    VerifySoftwareTokenOutput,
+    read = VerifySoftwareTokenOutput::read
 );
 
 #[derive(Serialize)]
@@ -186,6 +204,18 @@ pub struct VerifySoftwareTokenOutput {
 }
 
 impl VerifySoftwareTokenOutput {
+    fn read(reader: &mut JsonReader<'_>) -> read::Result<Self> {
+        let mut out = Self::default();
+        members(reader, &["Status", "Session"], &mut |r, member| {
+            match member {
+                0 => out.status = read::text(r)?.map(|s| VerifySoftwareTokenStatus::from_wire(&s)),
+                _ => out.session = read::secret(r)?,
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
     /// True when the status is SUCCESS.
     pub fn is_success(&self) -> bool {
         self.status == Some(VerifySoftwareTokenStatus::Success)

@@ -104,8 +104,13 @@ pub trait Call: sealed::Sealed {
 }
 
 /// Implements [`Call`] for a builder whose `wire` method gives the serializable input shape.
+/// Outputs on the sign-in path name a hand-written reader (`read = ...`, see
+/// [`crate::wire::read`]) instead of their derived one.
 macro_rules! call {
-    ($ty:ident, $op:ident, $output:ty) => {
+    ($ty:ident, $op:ident, Empty) => {
+        $crate::account::call!($ty, $op, Empty, read = $crate::account::Empty::read);
+    };
+    ($ty:ident, $op:ident, $output:ty $(, read = $read:path)?) => {
         impl $crate::account::sealed::Sealed for $ty {}
         impl $crate::account::Call for $ty {
             const OPERATION: $crate::wire::operation::Operation =
@@ -117,6 +122,13 @@ macro_rules! call {
             ) -> $crate::wire::request::Request {
                 $crate::wire::request::Request::new(config, Self::OPERATION, &self.wire(config))
             }
+            $(
+            fn parse(
+                response: $crate::wire::response::HttpResponse<'_>,
+            ) -> Result<Self::Output, $crate::error::Error> {
+                response.read(Self::OPERATION, $read)
+            }
+            )?
         }
     };
 }

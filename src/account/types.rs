@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::wire::read::{self, JsonReader};
+
 /// Defines a string enum of the service that may grow: known values as variants, anything
 /// else kept verbatim in `Unknown`.
 macro_rules! open_enum {
@@ -159,6 +161,13 @@ impl MfaOption {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Empty {}
+
+impl Empty {
+    /// Any object.
+    pub(crate) fn read(reader: &mut JsonReader<'_>) -> read::Result<Self> {
+        reader.object(&mut |r, _| r.skip()).map(|()| Self {})
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::names::{ChallengeName, FirstFactor, MfaType};
 use crate::error::PeerMisbehaved;
 use crate::secret::SecretString;
-use crate::wire::keys;
+use crate::wire::read::JsonReader;
+use crate::wire::{self, keys};
 
 /// A challenge the app must answer with [`SignIn::answer`](crate::SignIn::answer).
 ///
@@ -255,10 +256,13 @@ fn string_list(
     let Some(raw) = parameters.get(key) else {
         return Ok(Vec::new());
     };
-    // `from_slice`, as for responses: a `from_str` would put a second copy of serde_json's
-    // parser (its `StrRead` instantiation) into the WebAssembly module.
-    serde_json::from_slice::<Vec<String>>(raw.as_bytes())
-        .or_else(|_| serde_json::from_slice::<Vec<String>>(raw.replace('\'', "\"").as_bytes()))
+    let list = |text: &[u8]| {
+        let mut reader = JsonReader::new(text);
+        let list = wire::strings(&mut reader)?;
+        reader.finish().map(|()| list)
+    };
+    list(raw.as_bytes())
+        .or_else(|_| list(raw.replace('\'', "\"").as_bytes()))
         .map_err(|e| invalid(challenge, key, e.to_string()))
 }
 
@@ -279,24 +283,23 @@ fn new_password_required(
 ) -> Result<Challenge, PeerMisbehaved> {
     let mut user_attributes = BTreeMap::new();
     if let Some(raw) = parameters.get(keys::USER_ATTRIBUTES) {
-        // Values as raw JSON text (no serde_json::Value in the WebAssembly module): a string
-        // is unescaped, anything else (a number, `true`) kept as its JSON text.
-        let map: BTreeMap<String, &serde_json::value::RawValue> =
-            serde_json::from_slice(raw.as_bytes())
-                .map_err(|e| invalid(name, keys::USER_ATTRIBUTES, e.to_string()))?;
-        for (key, value) in map {
-            if is_read_only_attribute(&key) {
-                continue;
-            }
-            let text = value.get();
-            let value = if text.starts_with('"') {
-                serde_json::from_slice::<String>(text.as_bytes())
-                    .map_err(|e| invalid(name, keys::USER_ATTRIBUTES, e.to_string()))?
-            } else {
-                text.to_owned()
-            };
-            user_attributes.insert(key, value);
-        }
+        // A string value is unescaped, anything else (a number, `true`) kept as its JSON text;
+        // a repeated name keeps its last value.
+        let mut reader = JsonReader::new(raw.as_bytes());
+        reader
+            .object(&mut |r, key| {
+                let value = if r.peek_string() {
+                    r.string()?.into_string()
+                } else {
+                    r.raw()?.to_owned()
+                };
+                if !is_read_only_attribute(key.as_str()) {
+                    user_attributes.insert(key.into_string(), value);
+                }
+                Ok(())
+            })
+            .and_then(|()| reader.finish())
+            .map_err(|e| invalid(name, keys::USER_ATTRIBUTES, e.to_string()))?;
     }
     let required_attributes = string_list(name, parameters, keys::REQUIRED_ATTRIBUTES)?
         .into_iter()

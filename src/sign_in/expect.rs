@@ -202,7 +202,7 @@ fn auth_result(
     srp: Option<SrpClient>,
     now: UnixTime,
 ) -> Result<Transition, Error> {
-    let parsed: wire::AuthResponse = response.parse(operation)?;
+    let parsed = response.read(operation, wire::AuthResponse::read)?;
     if let Some(result) = parsed.authentication_result {
         ctx.password = None;
         let tokens = Tokens::from_wire(result, operation, now, None)?;

@@ -1,13 +1,14 @@
 //! Tokens Cognito issues, and the JWT claims an app reads from them.
 
 use base64::Engine as _;
-use serde::{Deserialize, Serialize, de};
+use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, InvalidResponse, PeerMisbehaved};
 use crate::secret::SecretString;
 use crate::time::UnixTime;
 use crate::wire::operation::Operation;
+use crate::wire::read::{self, JsonError, JsonReader, members, optional};
 
 /// The result of a sign-in or refresh. Serializable so the app can store it; every token is a
 /// [`SecretString`] (zeroized on drop, redacted in `Debug`).
@@ -139,21 +140,19 @@ fn check_jwt(token: &str) -> Result<(), &'static str> {
             .map_err(|_| "a part is not base64url")
     };
     let not_object = "the header or payload is not a JSON object";
-    // Parts are read straight into what is checked, not into a serde_json::Value (kept out of the
-    // WebAssembly module); the leading `{` makes them objects (a derived struct takes arrays too).
-    let object = |bytes: &[u8]| bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    let header = decode(header)?;
-    if !object(&header) || serde_json::from_slice::<de::IgnoredAny>(&header).is_err() {
+    let any_object = |bytes: &[u8]| {
+        let mut reader = JsonReader::new(bytes);
+        reader
+            .object(&mut |r, _| r.skip())
+            .and_then(|()| reader.finish())
+    };
+    if any_object(&decode(header)?).is_err() {
         return Err(not_object);
     }
     let payload = decode(payload)?;
-    if !object(&payload) {
-        return Err(not_object);
-    }
-    match serde_json::from_slice::<Claims>(&payload) {
-        Ok(_) => {}
-        Err(e) if e.is_data() => return Err("the payload's claims have the wrong types"),
-        Err(_) => return Err(not_object),
+    any_object(&payload).map_err(|_| not_object)?;
+    if Claims::parse(&payload).is_err() {
+        return Err("the payload's claims have the wrong types");
     }
     let base64url = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_');
     if signature.is_empty() || !signature.trim_end_matches('=').bytes().all(base64url) {
@@ -163,7 +162,7 @@ fn check_jwt(token: &str) -> Result<(), &'static str> {
 }
 
 /// The claims of a Cognito access or ID token that apps commonly read. Unverified.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct Claims {
     /// The user's stable id (a UUID).
@@ -227,7 +226,49 @@ impl Claims {
             .decode(payload.trim_end_matches('='))
             .map(Zeroizing::new)
             .map_err(|e| invalid(&e.to_string()))?;
-        serde_json::from_slice(&bytes).map_err(|e| invalid(&e.to_string()).into())
+        Self::parse(&bytes).map_err(|e| invalid(&e.to_string()).into())
+    }
+
+    /// Reads a payload (by hand, not by the derived reader: see [`crate::wire::read`]).
+    fn parse(payload: &[u8]) -> Result<Self, JsonError> {
+        let names = [
+            "sub",
+            "username",
+            "cognito:username",
+            "token_use",
+            "client_id",
+            "aud",
+            "iss",
+            "origin_jti",
+            "device_key",
+            "email",
+            "exp",
+            "iat",
+            "auth_time",
+        ];
+        let mut out = Self::default();
+        let mut reader = JsonReader::new(payload);
+        members(&mut reader, &names, &mut |r, member| {
+            let time = |r: &mut JsonReader<'_>| optional(r, JsonReader::unsigned);
+            match member {
+                0 => out.sub = read::text(r)?,
+                1 => out.username = read::text(r)?,
+                2 => out.cognito_username = read::text(r)?,
+                3 => out.token_use = read::text(r)?,
+                4 => out.client_id = read::text(r)?,
+                5 => out.aud = read::text(r)?,
+                6 => out.iss = read::text(r)?,
+                7 => out.origin_jti = read::text(r)?,
+                8 => out.device_key = read::text(r)?,
+                9 => out.email = read::text(r)?,
+                10 => out.exp = time(r)?,
+                11 => out.iat = time(r)?,
+                _ => out.auth_time = time(r)?,
+            }
+            Ok(())
+        })?;
+        reader.finish()?;
+        Ok(out)
     }
 }
 

@@ -194,10 +194,10 @@ impl Refresh {
         };
         let result = match operation {
             Operation::GetTokensFromRefreshToken => response
-                .parse::<wire::RefreshResponse>(operation)
+                .read(operation, wire::RefreshResponse::read)
                 .map(|r| r.authentication_result),
             _ => response
-                .parse::<wire::AuthResponse>(operation)
+                .read(operation, wire::AuthResponse::read)
                 .map(|r| r.authentication_result),
         };
         let outcome = result

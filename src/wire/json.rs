@@ -4,10 +4,12 @@ use core::fmt;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use serde::Serialize;
 use serde::ser::{SerializeMap as _, Serializer};
-use serde::{Deserialize, Serialize};
 
-pub(crate) use super::borrowed::{ChallengeParameters, ErrorMembers, Text};
+pub(crate) use super::borrowed::{ChallengeParameters, ErrorMembers};
+pub(crate) use super::read::Text;
+use super::read::{self, JsonReader, members, optional};
 
 use crate::config::RequestContext;
 use crate::secret::SecretString;
@@ -215,30 +217,70 @@ impl fmt::Debug for ChallengeResponses<'_> {
 
 /// The output of InitiateAuth and RespondToAuthChallenge, borrowed from the body: the SRP
 /// step reads it and lets go, allocating nothing.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug, Default)]
 pub(crate) struct AuthResponse<'a> {
-    #[serde(borrow)]
     pub(crate) challenge_name: Option<Text<'a>>,
-    #[serde(borrow)]
     pub(crate) session: Option<Text<'a>>,
-    #[serde(borrow)]
     pub(crate) challenge_parameters: Option<ChallengeParameters<'a>>,
     pub(crate) authentication_result: Option<AuthenticationResult>,
-    #[serde(default)]
     pub(crate) available_challenges: Vec<String>,
 }
 
+impl<'a> AuthResponse<'a> {
+    pub(crate) fn read(reader: &mut JsonReader<'a>) -> read::Result<Self> {
+        let mut out = Self::default();
+        let names = [
+            "ChallengeName",
+            "Session",
+            "ChallengeParameters",
+            "AuthenticationResult",
+            "AvailableChallenges",
+        ];
+        members(reader, &names, &mut |r, member| {
+            match member {
+                0 => out.challenge_name = optional(r, JsonReader::string)?,
+                1 => out.session = optional(r, JsonReader::string)?,
+                2 => out.challenge_parameters = optional(r, ChallengeParameters::read)?,
+                3 => out.authentication_result = optional(r, AuthenticationResult::read)?,
+                _ => out.available_challenges = strings(r)?,
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}
+
+/// An array of strings.
+pub(crate) fn strings(reader: &mut JsonReader<'_>) -> read::Result<Vec<String>> {
+    let mut out = Vec::new();
+    reader.array(&mut |r| {
+        out.push(r.string()?.into_string());
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// The output of GetTokensFromRefreshToken.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug)]
 pub(crate) struct RefreshResponse {
     pub(crate) authentication_result: Option<AuthenticationResult>,
 }
 
+impl RefreshResponse {
+    pub(crate) fn read(reader: &mut JsonReader<'_>) -> read::Result<Self> {
+        let mut authentication_result = None;
+        members(reader, &["AuthenticationResult"], &mut |r, _| {
+            authentication_result = optional(r, AuthenticationResult::read)?;
+            Ok(())
+        })?;
+        Ok(Self {
+            authentication_result,
+        })
+    }
+}
+
 /// `AuthenticationResultType`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug, Default)]
 pub(crate) struct AuthenticationResult {
     pub(crate) access_token: Option<SecretString>,
     pub(crate) id_token: Option<SecretString>,
@@ -248,10 +290,57 @@ pub(crate) struct AuthenticationResult {
     pub(crate) new_device_metadata: Option<NewDeviceMetadata>,
 }
 
+impl AuthenticationResult {
+    fn read(reader: &mut JsonReader<'_>) -> read::Result<Self> {
+        let mut out = Self::default();
+        let names = [
+            "AccessToken",
+            "IdToken",
+            "RefreshToken",
+            "ExpiresIn",
+            "TokenType",
+            "NewDeviceMetadata",
+        ];
+        members(reader, &names, &mut |r, member| {
+            match member {
+                0 => out.access_token = read::secret(r)?,
+                1 => out.id_token = read::secret(r)?,
+                2 => out.refresh_token = read::secret(r)?,
+                3 => out.expires_in = optional(r, JsonReader::integer)?,
+                4 => out.token_type = read::text(r)?,
+                _ => out.new_device_metadata = optional(r, NewDeviceMetadata::read)?,
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}
+
 /// `NewDeviceMetadataType`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug)]
 pub(crate) struct NewDeviceMetadata {
     pub(crate) device_key: String,
     pub(crate) device_group_key: String,
+}
+
+impl NewDeviceMetadata {
+    fn read(reader: &mut JsonReader<'_>) -> read::Result<Self> {
+        let mut keys: [Option<String>; 2] = [None, None];
+        let names = ["DeviceKey", "DeviceGroupKey"];
+        members(reader, &names, &mut |r, member| {
+            let value = r.string()?.into_string();
+            if let Some(slot) = keys.get_mut(member) {
+                *slot = Some(value);
+            }
+            Ok(())
+        })?;
+        match keys {
+            [Some(device_key), Some(device_group_key)] => Ok(Self {
+                device_key,
+                device_group_key,
+            }),
+            [None, _] => Err(reader.error("missing member `DeviceKey`")),
+            [_, None] => Err(reader.error("missing member `DeviceGroupKey`")),
+        }
+    }
 }

@@ -8,6 +8,7 @@ mod borrowed;
 mod json;
 pub mod operation;
 pub(crate) mod operation_errors;
+pub(crate) mod read;
 pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod service_error;

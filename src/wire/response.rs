@@ -8,6 +8,7 @@ use zeroize::Zeroize as _;
 use crate::error::{Error, InvalidResponse};
 use crate::time::UnixTime;
 use crate::wire::operation::Operation;
+use crate::wire::read::{self, JsonReader};
 use crate::wire::service_error::ServiceError;
 
 /// The parts of an HTTP response the machines read: the status, the body, and the
@@ -85,6 +86,25 @@ impl<'a> HttpResponse<'a> {
             self.body
         };
         serde_json::from_slice(body)
+            .map_err(|e| InvalidResponse::new(operation, e.to_string()).into())
+    }
+
+    /// Reads the body of a 2xx response with `read` (a shape of [`crate::wire::read`]); any
+    /// other status becomes [`Error::Service`].
+    pub(crate) fn read<T>(
+        &self,
+        operation: Operation,
+        read: impl FnOnce(&mut JsonReader<'a>) -> read::Result<T>,
+    ) -> Result<T, Error> {
+        self.check(operation)?;
+        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            self.body
+        };
+        let mut reader = JsonReader::new(body);
+        read(&mut reader)
+            .and_then(|value| reader.finish().map(|()| value))
             .map_err(|e| InvalidResponse::new(operation, e.to_string()).into())
     }
 

@@ -190,7 +190,7 @@ impl ServiceError {
     ) -> Self {
         // Read member by member, as the AWS SDKs do: a body that also carries other members,
         // both `message` and `Message`, or a non-string message still yields its code.
-        let members: Option<ErrorMembers<'_>> = serde_json::from_slice(body).ok();
+        let members = ErrorMembers::parse(body);
         let member = |names: &[&str]| Some(members.as_ref()?.first(names)?.to_owned());
         let code = error_type
             .filter(|header| !sanitize_code(header).is_empty())
