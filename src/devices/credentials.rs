@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
 use crate::secret::SecretString;
+use crate::wire::read::{JsonReader, members, required};
 
 /// What an app stores for a remembered device: the key and group Cognito assigned and the
 /// random device secret only this device knows. Serializable for a keychain or a file; the
@@ -22,6 +24,44 @@ pub struct DeviceCredentials {
     pub device_password: SecretString,
     /// The `sub` of the user the device belongs to.
     pub user_sub: String,
+}
+
+impl DeviceCredentials {
+    /// Reads credentials from the JSON their `Serialize` writes, as `serde_json::from_str`
+    /// would, without serde (see [`Tokens::from_json`](crate::Tokens::from_json)).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when `json` is not one object of that shape.
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        let names = [
+            "device_key",
+            "device_group_key",
+            "device_password",
+            "user_sub",
+        ];
+        let mut values: [Option<String>; 4] = Default::default();
+        let mut reader = JsonReader::new(json.as_bytes());
+        let read = members(&mut reader, &names, &mut |r, member| {
+            let value = r.string()?.into_string();
+            if let Some(slot) = values.get_mut(member) {
+                *slot = Some(value);
+            }
+            Ok(())
+        });
+        // The password is moved into its SecretString or wiped, whatever else went wrong.
+        let [key, group, password, sub] = values;
+        let password = password.map(SecretString::new);
+        read.and_then(|()| reader.finish())
+            .and_then(|()| {
+                Ok(Self {
+                    device_key: required(&reader, key, "device_key")?,
+                    device_group_key: required(&reader, group, "device_group_key")?,
+                    device_password: required(&reader, password, "device_password")?,
+                    user_sub: required(&reader, sub, "user_sub")?,
+                })
+            })
+            .map_err(|e| Error::InvalidInput(format!("not stored device credentials: {e}")))
+    }
 }
 
 /// Device credentials of several users on this device, keyed by `sub`, with the aliases each

@@ -3,5 +3,6 @@
 mod issued;
 pub(crate) mod manager;
 pub(crate) mod refresh;
+mod stored;
 
 pub use issued::{Claims, NewDeviceMetadata, Tokens};

@@ -9,7 +9,7 @@ use serde::ser::{SerializeMap as _, Serializer};
 
 pub(crate) use super::borrowed::{ChallengeParameters, ErrorMembers};
 pub(crate) use super::read::Text;
-use super::read::{self, JsonReader, members, optional};
+use super::read::{self, JsonReader, members, optional, required};
 
 use crate::config::RequestContext;
 use crate::secret::SecretString;
@@ -325,22 +325,31 @@ pub(crate) struct NewDeviceMetadata {
 
 impl NewDeviceMetadata {
     fn read(reader: &mut JsonReader<'_>) -> read::Result<Self> {
-        let mut keys: [Option<String>; 2] = [None, None];
-        let names = ["DeviceKey", "DeviceGroupKey"];
-        members(reader, &names, &mut |r, member| {
-            let value = r.string()?.into_string();
-            if let Some(slot) = keys.get_mut(member) {
-                *slot = Some(value);
-            }
-            Ok(())
-        })?;
-        match keys {
-            [Some(device_key), Some(device_group_key)] => Ok(Self {
-                device_key,
-                device_group_key,
-            }),
-            [None, _] => Err(reader.error("missing member `DeviceKey`")),
-            [_, None] => Err(reader.error("missing member `DeviceGroupKey`")),
-        }
+        let (device_key, device_group_key) = device_keys(reader, ["DeviceKey", "DeviceGroupKey"])?;
+        Ok(Self {
+            device_key,
+            device_group_key,
+        })
     }
+}
+
+/// A device's key and group key, under these two member names (both required).
+pub(crate) fn device_keys(
+    reader: &mut JsonReader<'_>,
+    names: [&str; 2],
+) -> read::Result<(String, String)> {
+    let (mut key, mut group) = (None, None);
+    members(reader, &names, &mut |r, member| {
+        let value = Some(r.string()?.into_string());
+        match member {
+            0 => key = value,
+            _ => group = value,
+        }
+        Ok(())
+    })?;
+    let [key_name, group_name] = names;
+    Ok((
+        required(reader, key, key_name)?,
+        required(reader, group, group_name)?,
+    ))
 }

@@ -139,7 +139,7 @@ impl<'a> JsonReader<'a> {
     }
 
     /// Succeeds when only whitespace is left.
-    pub(crate) fn finish(mut self) -> Result<()> {
+    pub(crate) fn finish(&mut self) -> Result<()> {
         match self.peek() {
             None => Ok(()),
             Some(_) => Err(self.error("trailing characters")),
@@ -447,6 +447,11 @@ pub(crate) fn members<'a>(
         seen |= bit;
         member(r, index)
     })
+}
+
+/// `value`, or an error naming the member that is missing.
+pub(crate) fn required<T>(reader: &JsonReader<'_>, value: Option<T>, name: &str) -> Result<T> {
+    value.ok_or_else(|| reader.error(format!("missing member `{name}`")))
 }
 
 /// Reads `null` as `None`, anything else with `read`.

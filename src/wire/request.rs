@@ -9,6 +9,7 @@ use zeroize::Zeroize as _;
 use crate::config::PoolConfig;
 use crate::error::Error;
 use crate::wire::operation::Operation;
+use crate::wire::read::JsonReader;
 
 /// The `Content-Type` of every Cognito user-pools request.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
@@ -104,8 +105,12 @@ impl Request {
         operation: Operation,
         json: &str,
     ) -> Result<Self, Error> {
-        let object = json.trim_start().starts_with('{');
-        if !object || serde_json::from_slice::<serde::de::IgnoredAny>(json.as_bytes()).is_err() {
+        let mut reader = JsonReader::new(json.as_bytes());
+        if reader
+            .object(&mut |r, _| r.skip())
+            .and_then(|()| reader.finish())
+            .is_err()
+        {
             return Err(Error::InvalidInput(format!(
                 "the input of {} is not one JSON object",
                 operation.name()

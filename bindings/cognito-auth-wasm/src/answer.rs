@@ -1,13 +1,12 @@
-//! Challenge answers from JS: `{ kind, ...members }` as JSON text (see `ChallengeAnswer` in the
-//! package's typings).
+//! Challenge answers from JS: the members of `{ kind, ...members }` (see `ChallengeAnswer` in
+//! the package's typings), handed over as name/value pairs rather than JSON text, so that no
+//! JSON parser is needed for them.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use cognito_auth::{ChallengeAnswer, FirstFactor, MfaType};
-use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess};
-use zeroize::{Zeroize, Zeroizing};
+use wasm_bindgen::JsValue;
+use zeroize::Zeroize;
 
 use crate::error::{Result, invalid_input};
 
@@ -22,86 +21,100 @@ const MEMBERS: [&str; 7] = [
     "friendlyName",
 ];
 
-/// An answer's members, read by a visitor of its own: a derived internally tagged enum
-/// buffers through serde's `Content` (~25 KiB of wasm); no serde_json::Value either.
-/// Strings not moved into the answer are zeroized on drop.
+/// A member's value as JS gave it.
+pub(crate) enum Value {
+    /// `null` or `undefined`: as if the member were not there.
+    Absent,
+    Text(String),
+    /// Any other type.
+    Other,
+}
+
+/// `[name, value, ...]` from JS, as pairs.
+pub(crate) fn js_pairs(flat: Vec<JsValue>) -> Result<Vec<(String, Value)>> {
+    let mut flat = flat.into_iter();
+    let mut out = Vec::with_capacity(flat.len() / 2);
+    while let Some(name) = flat.next() {
+        let name = name
+            .as_string()
+            .ok_or_else(|| invalid_input("not an answer: a member name is not a string"))?;
+        let value = match flat.next() {
+            Some(v) if !v.is_null() && !v.is_undefined() => {
+                v.as_string().map_or(Value::Other, Value::Text)
+            }
+            _ => Value::Absent,
+        };
+        out.push((name, value));
+    }
+    Ok(out)
+}
+
+/// An answer's members. Strings not moved into the answer are zeroized on drop.
 #[derive(Default)]
 struct Members {
     kind: Option<String>,
     values: [Option<String>; MEMBERS.len()],
-    attributes: Option<BTreeMap<String, String>>,
+    attributes: BTreeMap<String, String>,
 }
 
 impl Drop for Members {
     fn drop(&mut self) {
         self.values.iter_mut().flatten().for_each(Zeroize::zeroize);
-        if let Some(attributes) = &mut self.attributes {
-            attributes.values_mut().for_each(Zeroize::zeroize);
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Members {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> de::Visitor<'de> for Visitor {
-            type Value = Members;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an answer object")
-            }
-            fn visit_map<M: MapAccess<'de>>(
-                self,
-                mut map: M,
-            ) -> std::result::Result<Members, M::Error> {
-                let mut out = Members::default();
-                while let Some(name) = map.next_key::<String>()? {
-                    let twice = || de::Error::custom(format_args!("`{name}` is given twice"));
-                    if name == "kind" {
-                        if out.kind.replace(map.next_value()?).is_some() {
-                            return Err(twice());
-                        }
-                    } else if name == "attributes" {
-                        let attributes: Option<BTreeMap<String, String>> = map.next_value()?;
-                        if out.attributes.is_some() {
-                            return Err(twice());
-                        }
-                        out.attributes = attributes;
-                    } else if let Some(i) = MEMBERS.iter().position(|m| *m == name) {
-                        let mut value: Option<String> = map.next_value()?;
-                        match out.values.get_mut(i) {
-                            Some(slot @ None) => *slot = value,
-                            _ => {
-                                // A repeated password or code is wiped like the first.
-                                value.zeroize();
-                                return Err(twice());
-                            }
-                        }
-                    } else {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        self.attributes.values_mut().for_each(Zeroize::zeroize);
     }
 }
 
 impl Members {
+    fn read(members: Vec<(String, Value)>, attributes: Vec<(String, Value)>) -> Result<Self> {
+        let mut out = Members::default();
+        for (name, value) in members {
+            let slot = if name == "kind" {
+                &mut out.kind
+            } else if let Some(slot) = MEMBERS
+                .iter()
+                .position(|m| *m == name)
+                .and_then(|i| out.values.get_mut(i))
+            {
+                slot
+            } else {
+                continue;
+            };
+            match value {
+                Value::Absent => {}
+                Value::Text(text) => *slot = Some(text),
+                Value::Other => {
+                    return Err(invalid_input(format!(
+                        "not an answer: `{name}` is not a string"
+                    )));
+                }
+            }
+        }
+        for (name, value) in attributes {
+            let Value::Text(text) = value else {
+                return Err(invalid_input(format!(
+                    "not an answer: attribute `{name}` is not a string"
+                )));
+            };
+            if let Some(mut replaced) = out.attributes.insert(name, text) {
+                replaced.zeroize();
+            }
+        }
+        Ok(out)
+    }
+
     fn take(&mut self, name: &str) -> Option<String> {
         let i = MEMBERS.iter().position(|m| *m == name)?;
         self.values.get_mut(i)?.take()
     }
 }
 
-/// Parses an answer; the JSON text is zeroized, and each secret moves into the core's
-/// zeroizing `SecretString` without a copy.
-pub(crate) fn parse_answer(json: String) -> Result<ChallengeAnswer> {
-    let json = Zeroizing::new(json);
-    // `from_slice` throughout the crate, as the core reads responses: `from_str` would add a
-    // second instantiation of serde_json's parser (~11 KiB of wasm).
-    let mut members: Members = serde_json::from_slice(json.as_bytes())
-        .map_err(|e| invalid_input(format!("not an answer: {e}")))?;
+/// Reads an answer from its members and, for `newPassword`, its attributes; each secret
+/// moves into the core's zeroizing `SecretString` without a copy.
+pub(crate) fn parse_answer(
+    members: Vec<(String, Value)>,
+    attributes: Vec<(String, Value)>,
+) -> Result<ChallengeAnswer> {
+    let mut members = Members::read(members, attributes)?;
     let kind = members
         .kind
         .take()
@@ -116,7 +129,7 @@ pub(crate) fn parse_answer(json: String) -> Result<ChallengeAnswer> {
         "selectMfaType" => ChallengeAnswer::SelectMfaType(MfaType::from_name(&required("factor")?)),
         "newPassword" => ChallengeAnswer::NewPassword {
             password: required("password")?.into(),
-            attributes: members.attributes.take().unwrap_or_default(),
+            attributes: core::mem::take(&mut members.attributes),
         },
         "custom" => ChallengeAnswer::Custom(required("answer")?.into()),
         "webAuthnCredential" => ChallengeAnswer::WebAuthnCredential(required("credential")?),
@@ -142,39 +155,73 @@ pub(crate) fn parse_answer(json: String) -> Result<ChallengeAnswer> {
 mod tests {
     use super::*;
 
+    fn text(pairs: &[(&str, &str)]) -> Vec<(String, Value)> {
+        pairs
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), Value::Text((*value).to_owned())))
+            .collect()
+    }
+
+    fn answer(pairs: &[(&str, &str)]) -> Result<ChallengeAnswer> {
+        parse_answer(text(pairs), Vec::new())
+    }
+
     #[test]
     fn answers_parse() {
-        let answer = parse_answer(r#"{"kind":"code","code":"123456"}"#.to_owned());
-        assert!(matches!(answer, Ok(ChallengeAnswer::Code(code)) if code.expose() == "123456"));
-        let answer =
-            parse_answer(r#"{"kind":"verifyTotp","code":"1","friendlyName":"phone"}"#.to_owned());
+        let code = answer(&[("kind", "code"), ("code", "123456"), ("other", "x")]);
+        assert!(matches!(code, Ok(ChallengeAnswer::Code(code)) if code.expose() == "123456"));
+        let totp = answer(&[
+            ("kind", "verifyTotp"),
+            ("code", "1"),
+            ("friendlyName", "phone"),
+        ]);
         assert!(matches!(
-            answer,
+            totp,
             Ok(ChallengeAnswer::VerifyTotp { friendly_name: Some(n), .. }) if n == "phone"
         ));
-        assert!(parse_answer(r#"{"kind":"nope"}"#.to_owned()).is_err());
-        let answer = parse_answer(
-            r#"{"kind":"newPassword","password":"p","attributes":{"name":"Jane"}}"#.to_owned(),
+        let new_password = parse_answer(
+            text(&[("kind", "newPassword"), ("password", "p")]),
+            text(&[("name", "Jane")]),
         );
         assert!(matches!(
-            answer,
+            new_password,
             Ok(ChallengeAnswer::NewPassword { password, attributes })
                 if password.expose() == "p" && attributes.get("name").is_some_and(|n| n == "Jane")
         ));
-        for bad in [
-            r#"["code"]"#,
-            r#"{"code":"1"}"#,
-            r#"{"kind":"code"}"#,
-            r#"{"kind":"code","code":123456}"#,
-            r#"{"kind":"newPassword","password":"p","attributes":{"name":1}}"#,
-            r#"{"kind":"newPassword","password":"p","attributes":["x"]}"#,
-            r#"{"kind":1}"#,
-            r#"{"kind":"password","password":"a","password":"b"}"#,
-            r#"{"kind":"code","kind":"custom","code":"1"}"#,
-        ] {
+        let absent = vec![
+            ("kind".to_owned(), Value::Text("setUpTotp".to_owned())),
+            ("code".to_owned(), Value::Absent),
+            ("extra".to_owned(), Value::Other),
+        ];
+        assert!(matches!(
+            parse_answer(absent, Vec::new()),
+            Ok(ChallengeAnswer::SetUpTotp)
+        ));
+    }
+
+    #[test]
+    fn bad_answers_are_invalid_input() {
+        let not_a_string = |name: &str| {
+            vec![
+                ("kind".to_owned(), Value::Text("code".to_owned())),
+                (name.to_owned(), Value::Other),
+            ]
+        };
+        let bad = [
+            parse_answer(text(&[("code", "1")]), Vec::new()),
+            answer(&[("kind", "code")]),
+            answer(&[("kind", "nope")]),
+            parse_answer(not_a_string("code"), Vec::new()),
+            parse_answer(not_a_string("kind"), Vec::new()),
+            parse_answer(
+                text(&[("kind", "newPassword"), ("password", "p")]),
+                vec![("name".to_owned(), Value::Other)],
+            ),
+        ];
+        for (i, result) in bad.into_iter().enumerate() {
             assert!(
-                matches!(parse_answer(bad.to_owned()), Err(e) if e.to_json().contains("invalidInput")),
-                "{bad}"
+                matches!(result, Err(e) if e.to_json().contains("invalidInput")),
+                "case {i}"
             );
         }
     }

@@ -44,7 +44,7 @@ pub use crate::oauth::{RawAuthorizationCode, RawManagedLogin, RawPendingLogin};
 #[cfg(feature = "full")]
 pub use crate::verify::RawJwtVerifier;
 
-use crate::answer::parse_answer;
+use crate::answer::{js_pairs, parse_answer};
 use crate::convert::{parse_flow, parse_refresh_flow, request_to_js, step_to_js};
 use crate::error::{Failure, Result, invalid_input};
 
@@ -193,9 +193,10 @@ impl RawSignIn {
         step_to_js(step)
     }
 
-    /// Answers the pending challenge (`answer_json`: `{ kind, ... }`, see the JS layer).
-    pub fn answer(&mut self, answer_json: String) -> Result<JsValue> {
-        let answer = parse_answer(answer_json)?;
+    /// Answers the pending challenge: `members` and `attributes` are `[name, value, ...]`, the
+    /// members of `{ kind, ... }` and of its `attributes` (see the JS layer).
+    pub fn answer(&mut self, members: Vec<JsValue>, attributes: Vec<JsValue>) -> Result<JsValue> {
+        let answer = parse_answer(js_pairs(members)?, js_pairs(attributes)?)?;
         Ok(request_to_js(
             self.inner.answer(answer).map_err(Failure::from)?,
         ))
@@ -320,9 +321,9 @@ impl RawTokens {
     #[wasm_bindgen(js_name = fromStorageJson)]
     pub fn from_storage_json(json: String) -> Result<RawTokens> {
         let json = Zeroizing::new(json);
-        serde_json::from_slice(json.as_bytes())
+        cognito_auth::Tokens::from_json(&json)
             .map(RawTokens::wrap)
-            .map_err(|e| invalid_input(format!("not stored tokens: {e}")))
+            .map_err(Failure::from)
     }
 }
 
@@ -377,9 +378,9 @@ impl RawDevice {
     #[wasm_bindgen(js_name = fromStorageJson)]
     pub fn from_storage_json(json: String) -> Result<RawDevice> {
         let json = Zeroizing::new(json);
-        serde_json::from_slice(json.as_bytes())
+        cognito_auth::DeviceCredentials::from_json(&json)
             .map(|inner| RawDevice { inner })
-            .map_err(|e| invalid_input(format!("not a stored device: {e}")))
+            .map_err(Failure::from)
     }
 }
 
@@ -654,18 +655,15 @@ pub fn raw_operation_request(
 #[wasm_bindgen(js_name = rawOperationResponse)]
 pub fn raw_operation_response(status: u16, headers: Vec<String>, body: String) -> Result<JsString> {
     with_response(status, &headers, body, |response| {
-        // The core's error parsing (any `Call` reads errors the same way; GlobalSignOut's
-        // output is empty, so a 2xx body is not read by it).
+        // The core's reading (any `Call` reads errors the same way; GlobalSignOut's output is
+        // `Empty`, which takes any JSON object, or an empty body).
         use cognito_auth::account::Call as _;
         cognito_auth::account::GlobalSignOut::parse(response).map_err(Failure::from)?;
-        let body = response.body();
-        let text = std::str::from_utf8(body)
+        let text = std::str::from_utf8(response.body())
             .map_err(|_| Failure::invalid_response("the reply is not UTF-8"))?;
         if text.trim().is_empty() {
             return Ok(JsString::from("{}"));
         }
-        serde_json::from_slice::<serde::de::IgnoredAny>(text.as_bytes())
-            .map_err(|e| Failure::invalid_response(format!("the reply is not JSON: {e}")))?;
         Ok(JsString::from(text))
     })
 }

@@ -159,11 +159,17 @@ export function makeApi(raw) {
     }
   }
 
-  // '123456' or { code } → { kind: 'code', code }; otherwise { kind, ... } as documented.
-  function answerJson(answer) {
-    if (typeof answer === 'string') return JSON.stringify({ kind: 'code', code: answer });
-    if (answer && !answer.kind && typeof answer.code === 'string') return JSON.stringify({ kind: 'code', code: answer.code });
-    return JSON.stringify(answer ?? {});
+  // '123456' or { code } → { kind: 'code', code }; otherwise { kind, ... } as documented. The
+  // members go to the wasm side as [name, value, ...] (it checks their types), with no JSON.
+  function answerParts(answer) {
+    if (typeof answer === 'string') answer = { kind: 'code', code: answer };
+    else if (answer && !answer.kind && typeof answer.code === 'string') answer = { kind: 'code', code: answer.code };
+    const notObject = (value) => typeof value !== 'object' || value === null || Array.isArray(value);
+    const invalid = (message) => new CognitoError({ kind: 'invalidInput', message: `not an answer: ${message}` });
+    if (notObject(answer)) throw invalid('expected { kind, ... }');
+    const { attributes = {}, ...members } = answer;
+    if (attributes !== null && notObject(attributes)) throw invalid('`attributes` is not an object');
+    return [Object.entries(members).flat(), Object.entries(attributes ?? {}).flat()];
   }
 
   /** One user's sign-in: start(), then handleResponse() for each reply, answer() challenges. */
@@ -185,7 +191,7 @@ export function makeApi(raw) {
     handleResponse(status, headers, body, now) {
       return step(call(() => this[RAW].handleResponse(status, flatHeaders(headers), bodyText(body), nowSeconds(now))));
     }
-    answer(answer) { return call(() => this[RAW].answer(answerJson(answer))); }
+    answer(answer) { return call(() => this[RAW].answer(...answerParts(answer))); }
     get status() { return this[RAW].status; }
     get userId() { return this[RAW].userId; }
     /** JSON of a sign-in waiting at a challenge (a secret: the Session), or undefined. */

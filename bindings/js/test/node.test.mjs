@@ -170,6 +170,15 @@ test('SOFTWARE_TOKEN_MFA: wrong code refused and retried, right code -> tokens; 
     if (step.kind === 'send') request = step.request;
     else if (step.kind === 'challenge') {
       check(step.challenge.name === 'SOFTWARE_TOKEN_MFA', step.challenge.name);
+      // Malformed answers are typed errors and leave the challenge open.
+      const malformed = [undefined, 42, ['code'], { code: 1 }, { kind: 'code', code: 123456 }, { kind: 1 },
+        { kind: 'code' }, { kind: 'nope' }, { kind: 'newPassword', password: 'p', attributes: ['x'] },
+        { kind: 'newPassword', password: 'p', attributes: { name: 1 } }];
+      for (const bad of malformed) {
+        let badError;
+        try { signIn.answer(bad); } catch (e) { badError = e; }
+        check(badError instanceof CognitoError && badError.kind === 'invalidInput', `${JSON.stringify(bad)}: ${badError}`);
+      }
       const now = Math.floor(Date.now() / 30_000);
       const valid = new Set([-1, 0, 1, 2].map((d) => hotp(secret, now + d)));
       let wrong = hotp(secret, now - 1000);
