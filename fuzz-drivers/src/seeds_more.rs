@@ -384,6 +384,40 @@ pub(crate) fn more_seeds(sign_in: &Seeds) -> Seeds {
             .raw(&[0, 2, 5])
             .string("4"),
     );
+    // json_read: the text itself; replies, stored shapes, escapes, numbers at the edges.
+    let json_read = [
+        (
+            "auth_result",
+            r#"{"AuthenticationResult":{"AccessToken":"a.b.c","ExpiresIn":3600,"NewDeviceMetadata":{"DeviceKey":"k","DeviceGroupKey":"g"}},"ChallengeParameters":{}}"#,
+        ),
+        (
+            "escapes",
+            r#"["\u00e9\ud83d\ude00\n\"\/\\", "\ud800", "café"]"#,
+        ),
+        (
+            "numbers",
+            "[0,-0,1.5e3,-12E-2,9223372036854775807,18446744073709551616,1e400,01]",
+        ),
+        ("i64_max", "9223372036854775807"),
+        ("u64_max", " 18446744073709551615 "),
+        ("nested", r#"[[[[[[[[[[{"a":[null,true,false]}]]]]]]]]]]"#),
+        (
+            "tokens",
+            r#"{"id_token":"i","access_token":"a","refresh_token":null,"token_type":"Bearer","expires_in":3600,"expires_at":1700003600,"new_device":{"device_key":"k","device_group_key":"g"}}"#,
+        ),
+        ("tokens_as_array", r#"["i","a",null,"Bearer",1,2,null]"#),
+        (
+            "device",
+            r#"{"device_key":"k","device_group_key":"g","device_password":"p","user_sub":"s","x":{}}"#,
+        ),
+        (
+            "repeated",
+            r#"{"device_key":"k","device_key":"k","device_group_key":"g","device_password":"p","user_sub":"s"}"#,
+        ),
+    ];
+    for (name, text) in json_read {
+        out.push(("json_read", name.to_owned(), text.as_bytes().to_vec()));
+    }
     out
 }
 

@@ -134,7 +134,8 @@ type Driver = (&'static str, fn(&[u8]));
 /// The targets without SRP math: each replays its own seeds.
 #[test]
 fn account_and_token_seeds() {
-    let drivers: [Driver; 13] = [
+    let drivers: [Driver; 14] = [
+        ("json_read", fuzzing::json_read),
         ("account_responses", fuzzing::account_responses),
         ("sign_up_flow", fuzzing::sign_up_flow),
         ("password_reset_flow", fuzzing::password_reset_flow),

@@ -3,7 +3,7 @@
 //! Why not serde derives: each derived shape brings its own generic visitor, field matcher and
 //! error formatting (about 90 KiB of the WebAssembly module for a dozen shapes). One
 //! non-generic reader and a short hand loop per shape do the same work in a fraction of that.
-//! It reads RFC 8259 JSON as serde_json does (nesting limit 128, lone surrogates and control
+//! It reads RFC 8259 JSON as serde_json does (127 levels of nesting, lone surrogates and control
 //! characters refused, nothing after the value); `fuzz/fuzz_targets/json_read.rs` holds it to
 //! serde_json's answers.
 
@@ -59,8 +59,8 @@ impl fmt::Debug for Text<'_> {
     }
 }
 
-/// serde_json's default recursion limit.
-const MAX_DEPTH: u32 = 128;
+/// The levels of nesting serde_json reads by default (its recursion limit refuses a 128th).
+const MAX_DEPTH: u32 = 127;
 
 /// What was wrong with a JSON text, and at which byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,7 +105,7 @@ impl<'a> JsonReader<'a> {
     }
 
     /// The next byte that is not whitespace, not consumed.
-    fn peek(&mut self) -> Option<u8> {
+    pub(crate) fn peek(&mut self) -> Option<u8> {
         while let Some(&b) = self.text.get(self.at) {
             if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
                 return Some(b);
@@ -152,45 +152,48 @@ impl<'a> JsonReader<'a> {
         &mut self,
         member: &mut dyn FnMut(&mut Self, Text<'a>) -> Result<()>,
     ) -> Result<()> {
-        if self.peek() != Some(b'{') {
-            return Err(self.error(EXPECTED_OBJECT));
-        }
-        self.nest(|r| {
-            r.at += 1;
-            if r.eat(b'}') {
-                return Ok(());
-            }
-            loop {
-                if r.peek() != Some(b'"') {
-                    return Err(r.error("expected a member name"));
-                }
-                let name = r.string()?;
-                r.expect(b':', "expected `:`")?;
-                member(r, name)?;
-                if r.eat(b'}') {
-                    return Ok(());
-                }
-                r.expect(b',', "expected `,` or `}`")?;
-            }
+        self.sequence(b'}', &mut |r| {
+            let name = r.name(Self::string)?;
+            member(r, name)
         })
     }
 
     /// Reads an array; `element` reads each element.
     pub(crate) fn array(&mut self, element: &mut dyn FnMut(&mut Self) -> Result<()>) -> Result<()> {
-        if self.peek() != Some(b'[') {
-            return Err(self.error("expected an array"));
+        self.sequence(b']', element)
+    }
+
+    /// A member name and the `:` after it.
+    fn name<T>(&mut self, read: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if self.peek() != Some(b'"') {
+            return Err(self.error("expected a member name"));
+        }
+        let name = read(self)?;
+        self.expect(b':', "expected `:`")?;
+        Ok(name)
+    }
+
+    /// `{...}` (`close` is `}`) or `[...]` (`]`), each item read by `item`.
+    fn sequence(&mut self, close: u8, item: &mut dyn FnMut(&mut Self) -> Result<()>) -> Result<()> {
+        let (open, what, next) = if close == b'}' {
+            (b'{', EXPECTED_OBJECT, "expected `,` or `}`")
+        } else {
+            (b'[', "expected an array", "expected `,` or `]`")
+        };
+        if self.peek() != Some(open) {
+            return Err(self.error(what));
         }
         self.nest(|r| {
             r.at += 1;
-            if r.eat(b']') {
+            if r.eat(close) {
                 return Ok(());
             }
             loop {
-                element(r)?;
-                if r.eat(b']') {
+                item(r)?;
+                if r.eat(close) {
                     return Ok(());
                 }
-                r.expect(b',', "expected `,` or `]`")?;
+                r.expect(b',', next)?;
             }
         })
     }
@@ -395,7 +398,8 @@ impl<'a> JsonReader<'a> {
         }
         let start = self.at;
         let text = self.number()?;
-        if text.contains(['.', 'e', 'E']) {
+        // serde_json reads `-0` as the float -0.0, not as an integer.
+        if text.contains(['.', 'e', 'E']) || text == "-0" {
             return Err(JsonError {
                 what: "expected an integer, not a fraction".into(),
                 at: start,
@@ -404,25 +408,52 @@ impl<'a> JsonReader<'a> {
         Ok((start, text))
     }
 
-    /// Skips one value of any type, checking it.
+    /// Skips one value of any type, checking its syntax as serde_json skips an unknown member:
+    /// strings, member names included, are scanned, not decoded (their escapes must be well
+    /// formed, but neither their surrogates nor their UTF-8 are checked).
     pub(crate) fn skip(&mut self) -> Result<()> {
-        self.raw().map(drop)
+        match self.peek() {
+            Some(b'{') => self.sequence(b'}', &mut |r| {
+                r.name(Self::skip_string)?;
+                r.skip()
+            }),
+            Some(b'[') => self.sequence(b']', &mut Self::skip),
+            Some(b'"') => self.skip_string(),
+            Some(b't' | b'f') => self.bool().map(drop),
+            Some(b'n') => self.literal(b"null"),
+            Some(_) => self.number().map(drop),
+            None => Err(self.error("expected a JSON value")),
+        }
     }
 
-    /// One value of any type, checked, as its text.
-    pub(crate) fn raw(&mut self) -> Result<&'a str> {
-        let start = match self.peek() {
-            Some(_) => self.at,
-            None => return Err(self.error("expected a JSON value")),
-        };
-        match self.peek() {
-            Some(b'{') => self.object(&mut |r, _| r.skip())?,
-            Some(b'[') => self.array(&mut |r| r.skip())?,
-            Some(b'"') => drop(self.string()?),
-            Some(b't' | b'f') => drop(self.bool()?),
-            Some(b'n') => self.literal(b"null")?,
-            _ => drop(self.number()?),
+    fn skip_string(&mut self) -> Result<()> {
+        self.at += 1;
+        loop {
+            let Some(&b) = self.text.get(self.at) else {
+                return Err(self.error("unterminated string"));
+            };
+            self.at += 1;
+            match b {
+                b'"' => return Ok(()),
+                b'\\' => match self.text.get(self.at) {
+                    Some(b'u') => {
+                        self.at += 1;
+                        self.hex4()?;
+                    }
+                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.at += 1,
+                    _ => return Err(self.error("invalid escape")),
+                },
+                0..0x20 => return Err(self.error("control character in a string")),
+                _ => {}
+            }
         }
+    }
+
+    /// One value of any type, checked as by [`skip`](Self::skip), as its text (UTF-8).
+    pub(crate) fn raw(&mut self) -> Result<&'a str> {
+        self.peek();
+        let start = self.at;
+        self.skip()?;
         self.utf8(start, self.at)
     }
 }
