@@ -1,11 +1,13 @@
 //! A small JSON pull reader for the replies and stored shapes the sign-in machines read.
 //!
 //! Why not serde derives: each derived shape brings its own generic visitor, field matcher and
-//! error formatting (about 90 KiB of the WebAssembly module for a dozen shapes). One
-//! non-generic reader and a short hand loop per shape do the same work in a fraction of that.
-//! It reads RFC 8259 JSON as serde_json does (127 levels of nesting, lone surrogates and control
-//! characters refused, nothing after the value); `fuzz/fuzz_targets/json_read.rs` holds it to
-//! serde_json's answers.
+//! error formatting; in the WebAssembly module a dozen of them and serde_json's deserializer
+//! weighed 53 of the sign-in module's 296 KiB (bindings/js/BENCH.md). One non-generic reader
+//! and a short hand loop per shape do the same work. It reads RFC 8259 JSON as serde_json
+//! does: 127 levels of nesting; in the strings it reads, lone surrogates, control characters
+//! and bad UTF-8 refused; a value it skips checked only as serde_json checks an ignored one;
+//! nothing after the value. The `json_read` fuzz target (fuzz-drivers/src/json_read.rs) holds
+//! it to serde_json's answers.
 
 use core::fmt;
 use std::borrow::Cow;
@@ -505,4 +507,118 @@ pub(crate) fn text(reader: &mut JsonReader<'_>) -> Result<Option<String>> {
 /// A string or `null`, kept as a secret.
 pub(crate) fn secret(reader: &mut JsonReader<'_>) -> Result<Option<SecretString>> {
     optional(reader, |r| Ok(r.string()?.into_string().into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read<'a, T>(text: &'a str, f: impl FnOnce(&mut JsonReader<'a>) -> Result<T>) -> Result<T> {
+        let mut reader = JsonReader::new(text.as_bytes());
+        let value = f(&mut reader)?;
+        reader.finish().map(|()| value)
+    }
+
+    fn string(text: &str) -> Result<String> {
+        read(text, |r| r.string().map(Text::into_string))
+    }
+
+    #[test]
+    fn strings_are_borrowed_unless_escaped_and_decoded_strictly() {
+        let mut reader = JsonReader::new(br#" "plain" "#);
+        assert!(
+            reader
+                .string()
+                .is_ok_and(|t| t.is_borrowed() && t.as_str() == "plain")
+        );
+        assert_eq!(
+            string(r#""\u00e9\ud83d\ude00\n\"\/\\\b\f\r\t""#)
+                .ok()
+                .as_deref(),
+            Some("\u{e9}\u{1f600}\n\"/\\\u{8}\u{c}\r\t")
+        );
+        let bad = [
+            r#""\ud800""#,
+            r#""\udc00""#,
+            r#""\ud800\u0041""#,
+            r#""\x""#,
+            r#""\u12""#,
+            "\"\u{1}\"",
+            "\"open",
+        ];
+        for bad in bad {
+            assert!(string(bad).is_err(), "{bad}");
+        }
+        let mut invalid = JsonReader::new(b"\"\xff\"");
+        assert!(invalid.string().is_err());
+    }
+
+    #[test]
+    fn skipping_checks_syntax_as_serde_json_ignores_a_value() {
+        let skip = |text: &[u8]| {
+            let mut reader = JsonReader::new(text);
+            reader.skip().and_then(|()| reader.finish())
+        };
+        assert!(
+            skip(b"{\"a\":[1,-2.5e+3,true,false,null,\"\\ud800\",{\"\xff\":\"\xfe\"}]}").is_ok()
+        );
+        let bad: [&[u8]; 9] = [
+            b"[1,]",
+            b"{\"a\" 1}",
+            b"[01]",
+            b"[1.]",
+            b"[-]",
+            b"tru",
+            b"\"\\q\"",
+            b"[1] [2]",
+            b"",
+        ];
+        for bad in bad {
+            assert!(skip(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        }
+        let deep = |levels: usize| format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+        assert!(skip(deep(127).as_bytes()).is_ok());
+        assert!(skip(deep(128).as_bytes()).is_err_and(|e| e.what == "nested too deeply"));
+        assert!(
+            skip(deep(100_000).as_bytes()).is_err(),
+            "bounded, not a stack overflow"
+        );
+    }
+
+    #[test]
+    fn integers_are_whole_and_in_range() {
+        assert_eq!(
+            read("-9223372036854775808", JsonReader::integer),
+            Ok(i64::MIN)
+        );
+        assert_eq!(
+            read(" 18446744073709551615 ", JsonReader::unsigned),
+            Ok(u64::MAX)
+        );
+        for bad in ["1.0", "1e3", "-0", "9223372036854775808", "\"1\"", "null"] {
+            assert!(read(bad, JsonReader::integer).is_err(), "{bad}");
+        }
+        assert!(read("-1", JsonReader::unsigned).is_err());
+        assert!(read("18446744073709551616", JsonReader::unsigned).is_err());
+    }
+
+    #[test]
+    fn members_skip_the_unknown_and_refuse_a_repeat() {
+        let names = ["A", "B"];
+        let mut seen = Vec::new();
+        let ok = read(r#"{"x":{"A":1},"B":"b","A":null}"#, |r| {
+            members(r, &names, &mut |r, i| {
+                seen.push(i);
+                r.skip()
+            })
+        });
+        assert!(ok.is_ok());
+        assert_eq!(seen, [1, 0]);
+        let twice = read(r#"{"A":1,"A":2}"#, |r| {
+            members(r, &names, &mut |r, _| r.skip())
+        });
+        assert!(twice.is_err_and(|e| e.what == "duplicate member `A`"));
+        let array = read("[1]", |r| members(r, &names, &mut |r, _| r.skip()));
+        assert!(array.is_err_and(|e| e.what == EXPECTED_OBJECT && e.at == 0));
+    }
 }
