@@ -12,7 +12,7 @@
 use core::fmt;
 use std::borrow::Cow;
 
-use zeroize::Zeroize as _;
+use zeroize::{Zeroize as _, Zeroizing};
 
 use crate::secret::SecretString;
 
@@ -250,9 +250,9 @@ impl<'a> JsonReader<'a> {
             self.at += 1;
             return self.utf8(start, end).map(Text::borrowed);
         }
-        // Unescaped text is never longer than the escaped: one allocation, never regrown
-        // (the owned copy may be a Session, zeroized by `Text`).
-        let mut out = String::with_capacity(end - start);
+        // Unescaped text is never longer than the escaped: one allocation, never regrown. It
+        // may be a Session: zeroized by `Text`, or here when a bad escape stops it halfway.
+        let mut out = Zeroizing::new(String::with_capacity(end - start));
         self.at = start;
         while self.at < end {
             let run = self.at;
@@ -266,7 +266,7 @@ impl<'a> JsonReader<'a> {
             }
         }
         self.at = end + 1;
-        Ok(Text::owned(out))
+        Ok(Text::owned(core::mem::take(&mut *out)))
     }
 
     fn utf8(&self, from: usize, to: usize) -> Result<&'a str> {

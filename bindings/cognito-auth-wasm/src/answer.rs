@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use cognito_auth::{ChallengeAnswer, FirstFactor, MfaType};
 use wasm_bindgen::JsValue;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Result, invalid_input};
 
@@ -25,7 +25,8 @@ const MEMBERS: [&str; 7] = [
 pub(crate) enum Value {
     /// `null` or `undefined`: as if the member were not there.
     Absent,
-    Text(String),
+    /// Zeroized unless moved into the answer: it may be a password or a code.
+    Text(Zeroizing<String>),
     /// Any other type.
     Other,
 }
@@ -39,9 +40,9 @@ pub(crate) fn js_pairs(flat: Vec<JsValue>) -> Result<Vec<(String, Value)>> {
             .as_string()
             .ok_or_else(|| invalid_input("not an answer: a member name is not a string"))?;
         let value = match flat.next() {
-            Some(v) if !v.is_null() && !v.is_undefined() => {
-                v.as_string().map_or(Value::Other, Value::Text)
-            }
+            Some(v) if !v.is_null() && !v.is_undefined() => v
+                .as_string()
+                .map_or(Value::Other, |text| Value::Text(Zeroizing::new(text))),
             _ => Value::Absent,
         };
         out.push((name, value));
@@ -81,7 +82,7 @@ impl Members {
             };
             match value {
                 Value::Absent => {}
-                Value::Text(text) => *slot = Some(text),
+                Value::Text(mut text) => *slot = Some(core::mem::take(&mut *text)),
                 Value::Other => {
                     return Err(invalid_input(format!(
                         "not an answer: `{name}` is not a string"
@@ -90,12 +91,12 @@ impl Members {
             }
         }
         for (name, value) in attributes {
-            let Value::Text(text) = value else {
+            let Value::Text(mut text) = value else {
                 return Err(invalid_input(format!(
                     "not an answer: attribute `{name}` is not a string"
                 )));
             };
-            if let Some(mut replaced) = out.attributes.insert(name, text) {
+            if let Some(mut replaced) = out.attributes.insert(name, core::mem::take(&mut *text)) {
                 replaced.zeroize();
             }
         }
@@ -158,7 +159,12 @@ mod tests {
     fn text(pairs: &[(&str, &str)]) -> Vec<(String, Value)> {
         pairs
             .iter()
-            .map(|(name, value)| ((*name).to_owned(), Value::Text((*value).to_owned())))
+            .map(|(name, value)| {
+                (
+                    (*name).to_owned(),
+                    Value::Text(Zeroizing::new((*value).to_owned())),
+                )
+            })
             .collect()
     }
 
@@ -189,7 +195,10 @@ mod tests {
                 if password.expose() == "p" && attributes.get("name").is_some_and(|n| n == "Jane")
         ));
         let absent = vec![
-            ("kind".to_owned(), Value::Text("setUpTotp".to_owned())),
+            (
+                "kind".to_owned(),
+                Value::Text(Zeroizing::new("setUpTotp".to_owned())),
+            ),
             ("code".to_owned(), Value::Absent),
             ("extra".to_owned(), Value::Other),
         ];
@@ -203,7 +212,10 @@ mod tests {
     fn bad_answers_are_invalid_input() {
         let not_a_string = |name: &str| {
             vec![
-                ("kind".to_owned(), Value::Text("code".to_owned())),
+                (
+                    "kind".to_owned(),
+                    Value::Text(Zeroizing::new("code".to_owned())),
+                ),
                 (name.to_owned(), Value::Other),
             ]
         };
