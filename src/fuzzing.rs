@@ -66,8 +66,5 @@ fn whole<'a, T>(
     text: &'a [u8],
     read: impl FnOnce(&mut JsonReader<'a>) -> read::Result<T>,
 ) -> Result<T, String> {
-    let mut reader = JsonReader::new(text);
-    read(&mut reader)
-        .and_then(|value| reader.finish().map(|()| value))
-        .map_err(|e| e.to_string())
+    read::whole(text, read).map_err(|e| e.to_string())
 }

@@ -165,7 +165,7 @@ pub struct Empty {}
 impl Empty {
     /// Any object.
     pub(crate) fn read(reader: &mut JsonReader<'_>) -> read::Result<Self> {
-        reader.object(&mut |r, _| r.skip()).map(|()| Self {})
+        reader.any_object().map(|()| Self {})
     }
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::secret::SecretString;
-use crate::wire::read::{JsonReader, members, required};
+use crate::wire::read::{self, members, required};
 
 /// What an app stores for a remembered device: the key and group Cognito assigned and the
 /// random device secret only this device knows. Serializable for a keychain or a file; the
@@ -39,28 +39,27 @@ impl DeviceCredentials {
             "device_password",
             "user_sub",
         ];
-        let mut values: [Option<String>; 4] = Default::default();
-        let mut reader = JsonReader::new(json.as_bytes());
-        let read = members(&mut reader, &names, &mut |r, member| {
-            let value = r.string()?.into_string();
-            if let Some(slot) = values.get_mut(member) {
-                *slot = Some(value);
-            }
-            Ok(())
-        });
-        // The password is moved into its SecretString or wiped, whatever else went wrong.
-        let [key, group, password, sub] = values;
-        let password = password.map(SecretString::new);
-        read.and_then(|()| reader.finish())
-            .and_then(|()| {
-                Ok(Self {
-                    device_key: required(&reader, key, "device_key")?,
-                    device_group_key: required(&reader, group, "device_group_key")?,
-                    device_password: required(&reader, password, "device_password")?,
-                    user_sub: required(&reader, sub, "user_sub")?,
-                })
+        read::whole(json.as_bytes(), |reader| {
+            let (mut key, mut group, mut password, mut sub) = (None, None, None, None);
+            members(reader, &names, &mut |r, member| {
+                let value = r.string()?.into_string();
+                match member {
+                    0 => key = Some(value),
+                    1 => group = Some(value),
+                    // Straight into its SecretString: wiped whatever goes wrong after.
+                    2 => password = Some(SecretString::new(value)),
+                    _ => sub = Some(value),
+                }
+                Ok(())
+            })?;
+            Ok(Self {
+                device_key: required(reader, key, "device_key")?,
+                device_group_key: required(reader, group, "device_group_key")?,
+                device_password: required(reader, password, "device_password")?,
+                user_sub: required(reader, sub, "user_sub")?,
             })
-            .map_err(|e| Error::InvalidInput(format!("not stored device credentials: {e}")))
+        })
+        .map_err(|e| Error::InvalidInput(format!("not stored device credentials: {e}")))
     }
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::names::{ChallengeName, FirstFactor, MfaType};
 use crate::error::PeerMisbehaved;
 use crate::secret::SecretString;
-use crate::wire::read::JsonReader;
+use crate::wire::read;
 use crate::wire::{self, keys};
 
 /// A challenge the app must answer with [`SignIn::answer`](crate::SignIn::answer).
@@ -256,11 +256,7 @@ fn string_list(
     let Some(raw) = parameters.get(key) else {
         return Ok(Vec::new());
     };
-    let list = |text: &[u8]| {
-        let mut reader = JsonReader::new(text);
-        let list = wire::strings(&mut reader)?;
-        reader.finish().map(|()| list)
-    };
+    let list = |text: &[u8]| read::whole(text, wire::strings);
     list(raw.as_bytes())
         .or_else(|_| list(raw.replace('\'', "\"").as_bytes()))
         .map_err(|e| invalid(challenge, key, e.to_string()))
@@ -285,9 +281,8 @@ fn new_password_required(
     if let Some(raw) = parameters.get(keys::USER_ATTRIBUTES) {
         // A string value is unescaped, anything else (a number, `true`) kept as its JSON text;
         // a repeated name keeps its last value.
-        let mut reader = JsonReader::new(raw.as_bytes());
-        reader
-            .object(&mut |r, key| {
+        read::whole(raw.as_bytes(), |reader| {
+            reader.object(&mut |r, key| {
                 let value = if r.peek_string() {
                     r.string()?.into_string()
                 } else {
@@ -298,8 +293,8 @@ fn new_password_required(
                 }
                 Ok(())
             })
-            .and_then(|()| reader.finish())
-            .map_err(|e| invalid(name, keys::USER_ATTRIBUTES, e.to_string()))?;
+        })
+        .map_err(|e| invalid(name, keys::USER_ATTRIBUTES, e.to_string()))?;
     }
     let required_attributes = string_list(name, parameters, keys::REQUIRED_ATTRIBUTES)?
         .into_iter()

@@ -140,12 +140,7 @@ fn check_jwt(token: &str) -> Result<(), &'static str> {
             .map_err(|_| "a part is not base64url")
     };
     let not_object = "the header or payload is not a JSON object";
-    let any_object = |bytes: &[u8]| {
-        let mut reader = JsonReader::new(bytes);
-        reader
-            .object(&mut |r, _| r.skip())
-            .and_then(|()| reader.finish())
-    };
+    let any_object = |bytes: &[u8]| read::whole(bytes, JsonReader::any_object);
     if any_object(&decode(header)?).is_err() {
         return Err(not_object);
     }
@@ -247,27 +242,27 @@ impl Claims {
             "auth_time",
         ];
         let mut out = Self::default();
-        let mut reader = JsonReader::new(payload);
-        members(&mut reader, &names, &mut |r, member| {
-            let time = |r: &mut JsonReader<'_>| optional(r, JsonReader::unsigned);
-            match member {
-                0 => out.sub = read::text(r)?,
-                1 => out.username = read::text(r)?,
-                2 => out.cognito_username = read::text(r)?,
-                3 => out.token_use = read::text(r)?,
-                4 => out.client_id = read::text(r)?,
-                5 => out.aud = read::text(r)?,
-                6 => out.iss = read::text(r)?,
-                7 => out.origin_jti = read::text(r)?,
-                8 => out.device_key = read::text(r)?,
-                9 => out.email = read::text(r)?,
-                10 => out.exp = time(r)?,
-                11 => out.iat = time(r)?,
-                _ => out.auth_time = time(r)?,
-            }
-            Ok(())
+        read::whole(payload, |reader| {
+            members(reader, &names, &mut |r, member| {
+                let time = |r: &mut JsonReader<'_>| optional(r, JsonReader::unsigned);
+                match member {
+                    0 => out.sub = read::text(r)?,
+                    1 => out.username = read::text(r)?,
+                    2 => out.cognito_username = read::text(r)?,
+                    3 => out.token_use = read::text(r)?,
+                    4 => out.client_id = read::text(r)?,
+                    5 => out.aud = read::text(r)?,
+                    6 => out.iss = read::text(r)?,
+                    7 => out.origin_jti = read::text(r)?,
+                    8 => out.device_key = read::text(r)?,
+                    9 => out.email = read::text(r)?,
+                    10 => out.exp = time(r)?,
+                    11 => out.iat = time(r)?,
+                    _ => out.auth_time = time(r)?,
+                }
+                Ok(())
+            })
         })?;
-        reader.finish()?;
         Ok(out)
     }
 }

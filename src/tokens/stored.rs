@@ -25,9 +25,7 @@ impl Tokens {
     /// # Errors
     /// [`Error::InvalidInput`] when `json` is not one object of that shape.
     pub fn from_json(json: &str) -> Result<Self, Error> {
-        let mut reader = JsonReader::new(json.as_bytes());
-        Self::read(&mut reader)
-            .and_then(|tokens| reader.finish().map(|()| tokens))
+        read::whole(json.as_bytes(), Self::read)
             .map_err(|e| Error::InvalidInput(format!("not stored tokens: {e}")))
     }
 

@@ -132,10 +132,7 @@ impl<'a> ErrorMembers<'a> {
 
     /// Reads a whole body; `None` when it is not one JSON object.
     pub(crate) fn parse(body: &'a [u8]) -> Option<Self> {
-        let mut reader = JsonReader::new(body);
-        let members = Self::read(&mut reader).ok()?;
-        reader.finish().ok()?;
-        Some(members)
+        read::whole(body, Self::read).ok()
     }
 }
 
@@ -144,9 +141,7 @@ mod tests {
     use super::*;
 
     fn parameters(json: &str) -> read::Result<ChallengeParameters<'_>> {
-        let mut reader = JsonReader::new(json.as_bytes());
-        let out = ChallengeParameters::read(&mut reader)?;
-        reader.finish().map(|()| out)
+        read::whole(json.as_bytes(), ChallengeParameters::read)
     }
 
     #[test]

@@ -160,6 +160,11 @@ impl<'a> JsonReader<'a> {
         })
     }
 
+    /// Reads an object of any members, checking it.
+    pub(crate) fn any_object(&mut self) -> Result<()> {
+        self.object(&mut |r, _| r.skip())
+    }
+
     /// Reads an array; `element` reads each element.
     pub(crate) fn array(&mut self, element: &mut dyn FnMut(&mut Self) -> Result<()>) -> Result<()> {
         self.sequence(b']', element)
@@ -460,6 +465,16 @@ impl<'a> JsonReader<'a> {
     }
 }
 
+/// `text` as one value read by `read`, with nothing but whitespace after it.
+pub(crate) fn whole<'a, T>(
+    text: &'a [u8],
+    read: impl FnOnce(&mut JsonReader<'a>) -> Result<T>,
+) -> Result<T> {
+    let mut reader = JsonReader::new(text);
+    let value = read(&mut reader)?;
+    reader.finish().map(|()| value)
+}
+
 /// Reads an object of which only `names` matter: `member` gets the index in `names` of
 /// each one present and reads its value; the others are skipped. A member sent twice is an
 /// error, as with a derived serde reader.
@@ -514,9 +529,7 @@ mod tests {
     use super::*;
 
     fn read<'a, T>(text: &'a str, f: impl FnOnce(&mut JsonReader<'a>) -> Result<T>) -> Result<T> {
-        let mut reader = JsonReader::new(text.as_bytes());
-        let value = f(&mut reader)?;
-        reader.finish().map(|()| value)
+        whole(text.as_bytes(), f)
     }
 
     fn string(text: &str) -> Result<String> {
@@ -555,10 +568,7 @@ mod tests {
 
     #[test]
     fn skipping_checks_syntax_as_serde_json_ignores_a_value() {
-        let skip = |text: &[u8]| {
-            let mut reader = JsonReader::new(text);
-            reader.skip().and_then(|()| reader.finish())
-        };
+        let skip = |text: &[u8]| whole(text, JsonReader::skip);
         assert!(
             skip(b"{\"a\":[1,-2.5e+3,true,false,null,\"\\ud800\",{\"\xff\":\"\xfe\"}]}").is_ok()
         );

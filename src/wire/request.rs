@@ -9,7 +9,7 @@ use zeroize::Zeroize as _;
 use crate::config::PoolConfig;
 use crate::error::Error;
 use crate::wire::operation::Operation;
-use crate::wire::read::JsonReader;
+use crate::wire::read::{self, JsonReader};
 
 /// The `Content-Type` of every Cognito user-pools request.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
@@ -105,12 +105,7 @@ impl Request {
         operation: Operation,
         json: &str,
     ) -> Result<Self, Error> {
-        let mut reader = JsonReader::new(json.as_bytes());
-        if reader
-            .object(&mut |r, _| r.skip())
-            .and_then(|()| reader.finish())
-            .is_err()
-        {
+        if read::whole(json.as_bytes(), JsonReader::any_object).is_err() {
             return Err(Error::InvalidInput(format!(
                 "the input of {} is not one JSON object",
                 operation.name()

@@ -102,10 +102,7 @@ impl<'a> HttpResponse<'a> {
         } else {
             self.body
         };
-        let mut reader = JsonReader::new(body);
-        read(&mut reader)
-            .and_then(|value| reader.finish().map(|()| value))
-            .map_err(|e| InvalidResponse::new(operation, e.to_string()).into())
+        read::whole(body, read).map_err(|e| InvalidResponse::new(operation, e.to_string()).into())
     }
 
     /// Succeeds for 2xx; turns anything else into a [`ServiceError`].
