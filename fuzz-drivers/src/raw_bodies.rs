@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use cognito_auth::account::{Call as _, GlobalSignOut};
+use cognito_auth::fuzzing::skip_json;
 use cognito_auth::{Error, Operation, Request};
 use serde::de::IgnoredAny;
 use serde_json::Value;
@@ -18,7 +19,12 @@ pub(crate) fn check_raw_body(owned: &OwnedResponse) {
     if let Ok(text) = std::str::from_utf8(body) {
         let object = serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(body).is_ok();
         let request = Request::from_json_text(&config_no_srp(false), Operation::GetUser, text);
-        assert_eq!(request.is_ok(), object, "from_json_text({text:?})");
+        // serde_json skips a value of any depth; the core's reader stops at 127 levels.
+        let too_deep = || skip_json(body).is_err_and(|e| e.contains("nested too deeply"));
+        assert!(
+            request.is_ok() == object || (object && too_deep()),
+            "from_json_text({text:?})"
+        );
         if let Ok(request) = request {
             assert_eq!(
                 request.body(),

@@ -253,6 +253,14 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
             "empty_200",
             SeedWriter::new().byte(0).byte(0).byte(BODY_RAW).bytes(b""),
         ),
+        (
+            "deep_200",
+            SeedWriter::new()
+                .byte(0)
+                .byte(0)
+                .byte(BODY_RAW)
+                .bytes(format!(r#"{{"a":{}{}}}"#, "[".repeat(200), "]".repeat(200)).as_bytes()),
+        ),
     ];
     for (name, challenge) in &for_challenges {
         responses.push((name, SeedWriter::new().json_response(0, challenge)));
