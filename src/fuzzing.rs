@@ -7,7 +7,7 @@ pub use crate::srp::differential::{Residue, key_from_s};
 
 use crate::wire::read::{self, JsonReader};
 
-/// A JSON value as the core's reader ([`crate::wire::read`]) reads it, for the differential
+/// A JSON value as the core's reader (`wire::read`) reads it, for the differential
 /// target `json_read`; numbers are kept as their text, members in their order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JsonTree {

@@ -5,6 +5,8 @@ use core::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use zeroize::Zeroizing;
 
+use crate::wire::request::SecretBody;
+
 /// A secret string (password, token, session, device secret). Zeroized on drop; `Debug` prints
 /// `<redacted>`. Read it with [`expose`](Self::expose) only where it must leave the process.
 #[derive(Clone, PartialEq, Eq)]
@@ -24,6 +26,38 @@ impl SecretString {
     /// True when the secret is the empty string.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// `value` serialized as JSON, for what holds secrets (stored [`Tokens`](crate::Tokens),
+    /// [`DeviceCredentials`](crate::DeviceCredentials)). Unlike `serde_json::to_string`, it
+    /// leaves no copy in freed memory: the working buffer is zeroized whenever it grows and
+    /// when it is dropped, and the result is one allocation of exactly the JSON's length.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use cognito_auth::{SecretString, Tokens};
+    /// let stored = r#"{"id_token":"i","access_token":"a","refresh_token":"r",
+    ///     "token_type":"Bearer","expires_in":3600,"expires_at":1700003600,"new_device":null}"#;
+    /// let tokens = Tokens::from_json(stored)?;
+    /// let json = SecretString::json(&tokens)?;
+    /// assert_eq!(Tokens::from_json(json.expose())?, tokens);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// What `value`'s `Serialize` implementation returns (derived ones over strings, numbers
+    /// and string-keyed maps never fail).
+    pub fn json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Self> {
+        let mut body = SecretBody::new();
+        serde_json::to_writer(&mut body, value)?;
+        Self::from_json_body(&body)
+    }
+
+    fn from_json_body(body: &SecretBody) -> serde_json::Result<Self> {
+        // serde_json writes UTF-8 only.
+        let text = core::str::from_utf8(body.bytes())
+            .map_err(|_| <serde_json::Error as serde::ser::Error>::custom("JSON not in UTF-8"))?;
+        Ok(Self::new(text))
     }
 }
 
@@ -66,5 +100,20 @@ mod tests {
         let s = SecretString::new("hunter2");
         assert_eq!(format!("{s:?}"), "<redacted>");
         assert_eq!(s.expose(), "hunter2");
+    }
+
+    #[test]
+    fn json_is_exact_for_small_and_grown_values() {
+        use std::collections::BTreeMap;
+        let json = SecretString::json(&BTreeMap::from([("a", "b")]));
+        assert!(json.is_ok_and(|j| j.expose() == r#"{"a":"b"}"# && j.0.capacity() == 9));
+        // Past the initial 2 KiB the buffer grows, more than once; the text stays whole and
+        // escaped as serde_json escapes it.
+        let long = "a\"b\\c\u{1}é".repeat(900);
+        let value = BTreeMap::from([("a", long.as_str()), ("b", "y")]);
+        let expected = serde_json::to_string(&value).unwrap_or_default();
+        assert!(expected.len() > 8192);
+        let json = SecretString::json(&value);
+        assert!(json.is_ok_and(|j| j.expose() == expected && j.0.capacity() == expected.len()));
     }
 }

@@ -29,11 +29,19 @@ pub struct Request {
 /// capacity never held any). Zeroizing the used length only, not a generous reserve, keeps
 /// the cost of a request proportional to its size.
 #[derive(Clone, PartialEq, Eq)]
-struct SecretBody(Vec<u8>);
+pub(crate) struct SecretBody(Vec<u8>);
 
 impl SecretBody {
     /// Enough for the common requests (an InitiateAuth with SRP_A is about 1 KB).
     const INITIAL_CAPACITY: usize = 2048;
+
+    pub(crate) fn new() -> Self {
+        Self(Vec::with_capacity(Self::INITIAL_CAPACITY))
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 impl std::io::Write for SecretBody {
@@ -68,7 +76,7 @@ impl Request {
         operation: Operation,
         input: &T,
     ) -> Self {
-        let mut body = SecretBody(Vec::with_capacity(SecretBody::INITIAL_CAPACITY));
+        let mut body = SecretBody::new();
         // Writing derived `Serialize` structs of strings and maps into memory cannot fail.
         let _ = serde_json::to_writer(&mut body, input);
         Self {
@@ -260,7 +268,7 @@ mod tests {
     /// A body larger than the initial reserve grows by whole copies and keeps every byte.
     #[test]
     fn a_body_grows_past_its_reserve_intact() {
-        let mut body = SecretBody(Vec::with_capacity(SecretBody::INITIAL_CAPACITY));
+        let mut body = SecretBody::new();
         let chunk: Vec<u8> = (0..=255u8).collect();
         for _ in 0..40 {
             assert!(body.write_all(&chunk).is_ok());

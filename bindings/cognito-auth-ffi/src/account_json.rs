@@ -10,16 +10,14 @@
 // `cognito_auth`, `serde`, `serde_json` and `zeroize`, which both crates depend on.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 
 use cognito_auth::account::{self, Call};
 use cognito_auth::{
     Authorization, Error, HttpResponse, Operation, PoolConfig, Request, SecretString,
 };
 use serde::Deserialize;
-use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroize;
 
 /// Why a generic account call failed.
 #[derive(Debug)]
@@ -540,7 +538,8 @@ pub(crate) fn account_response(
 
 fn typed<C: Call>(response: HttpResponse<'_>) -> Result<SecretString, AccountError> {
     let output = C::parse(response)?;
-    exact_json(&output)
+    SecretString::json(&output)
+        .map_err(|e| AccountError::Reply(format!("cannot write the output: {e}")))
 }
 
 /// A reply without a typed output: errors read by the core's parser (any `Call` reads them the
@@ -556,46 +555,4 @@ fn untyped(response: HttpResponse<'_>) -> Result<SecretString, AccountError> {
     serde_json::from_str::<IgnoredAny>(text)
         .map_err(|e| AccountError::Reply(format!("the reply is not JSON: {e}")))?;
     Ok(SecretString::new(text))
-}
-
-/// `value` as JSON in one allocation of exactly its size (measured first), so no partial
-/// copy of a secret is left in freed memory by a growing buffer.
-fn exact_json<T: Serialize>(value: &T) -> Result<SecretString, AccountError> {
-    struct Count(usize);
-    impl Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 = self.0.saturating_add(buf.len());
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    struct Fixed<'a>(&'a mut Vec<u8>);
-    impl Write for Fixed<'_> {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            if self.0.capacity() - self.0.len() < buf.len() {
-                return Err(std::io::Error::other("the buffer would grow"));
-            }
-            self.0.extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let failed =
-        |e: serde_json::Error| AccountError::Reply(format!("cannot write the output: {e}"));
-    let mut count = Count(0);
-    serde_json::to_writer(&mut count, value).map_err(failed)?;
-    let mut json = Zeroizing::new(Vec::with_capacity(count.0));
-    serde_json::to_writer(Fixed(&mut json), value).map_err(failed)?;
-    match String::from_utf8(std::mem::take(&mut *json)) {
-        Ok(text) => Ok(SecretString::new(text)),
-        Err(error) => {
-            // serde_json writes UTF-8 only; should it not, the bytes are wiped all the same.
-            drop(Zeroizing::new(error.into_bytes()));
-            Err(AccountError::Reply("the output is not UTF-8".into()))
-        }
-    }
 }

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::error::CognitoError;
-use crate::secret::{Secret, secret_json_string};
+use crate::secret::Secret;
 use crate::types::DeviceCredentials;
 
 /// The devices remembered for the users of this app: `insert` after ConfirmDevice,
@@ -52,9 +52,10 @@ impl DeviceStore {
     /// `Internal` when it cannot be serialized, or a call on it panicked earlier.
     pub fn export(&self) -> Result<Arc<Secret>, CognitoError> {
         let store = self.lock()?;
-        let json = secret_json_string(&*store).map_err(|e| CognitoError::Internal {
-            reason: format!("cannot serialize the device store: {e}"),
-        })?;
+        let json =
+            cognito_auth::SecretString::json(&*store).map_err(|e| CognitoError::Internal {
+                reason: format!("cannot serialize the device store: {e}"),
+            })?;
         Ok(Secret::wrap(json))
     }
 

@@ -13,7 +13,7 @@ use cognito_auth::{SecretString, UnixTime};
 
 use crate::PoolConfig;
 use crate::error::CognitoError;
-use crate::secret::{Secret, secret_json_string};
+use crate::secret::Secret;
 use crate::types::{Header, Tokens, body_secret, with_response};
 
 /// Where the pool's managed login lives.
@@ -367,7 +367,7 @@ impl PendingLogin {
     /// # Errors
     /// `Internal` when it cannot be serialized.
     pub fn export(&self) -> Result<Arc<Secret>, CognitoError> {
-        let json = secret_json_string(&self.inner).map_err(|e| CognitoError::Internal {
+        let json = SecretString::json(&self.inner).map_err(|e| CognitoError::Internal {
             reason: format!("cannot serialize the login: {e}"),
         })?;
         Ok(Secret::wrap(json))

@@ -5,12 +5,9 @@
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::io::Write;
 use std::sync::Arc;
 
 use cognito_auth::SecretString;
-use serde::Serialize;
-use zeroize::Zeroizing;
 
 /// A secret. Print it freely: it shows as `<redacted>`. `reveal()` gives the text (to send a
 /// request body, to store a token in the keychain / keystore); do not log what it returns.
@@ -90,66 +87,6 @@ impl Hash for Secret {
     }
 }
 
-/// Counts the bytes written.
-struct Counter(usize);
-
-impl Write for Counter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0 = self.0.saturating_add(buf.len());
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Writes into a buffer allocated once, never growing it (a grown buffer would leave the old
-/// one, with part of the secret, in freed memory).
-struct Fixed<'a>(&'a mut Vec<u8>);
-
-impl Write for Fixed<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.0.capacity() - self.0.len() < buf.len() {
-            return Err(std::io::Error::other("the secret buffer would grow"));
-        }
-        self.0.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// `value` as JSON in a buffer of exactly its length (measured by a first pass), zeroized
-/// when dropped.
-pub(crate) fn secret_json<T: Serialize + ?Sized>(
-    value: &T,
-) -> Result<Zeroizing<Vec<u8>>, serde_json::Error> {
-    let mut counter = Counter(0);
-    serde_json::to_writer(&mut counter, value)?;
-    let mut json = Zeroizing::new(Vec::with_capacity(counter.0));
-    serde_json::to_writer(Fixed(&mut json), value)?;
-    Ok(json)
-}
-
-/// `value` as JSON, in a `SecretString` (one allocation, never grown).
-pub(crate) fn secret_json_string<T: Serialize + ?Sized>(
-    value: &T,
-) -> Result<SecretString, serde_json::Error> {
-    let mut json = secret_json(value)?;
-    let bytes = std::mem::take(&mut *json);
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(SecretString::new(text)),
-        Err(error) => {
-            // serde_json writes UTF-8 only; should it not, the bytes are zeroized all the same.
-            drop(Zeroizing::new(error.into_bytes()));
-            Err(serde::ser::Error::custom("JSON that is not UTF-8"))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -174,18 +111,5 @@ mod tests {
         let shared = Arc::clone(&a);
         assert_eq!(Secret::into_core(shared).expose(), "hunter2-hunter2");
         assert_eq!(Secret::into_core(a).expose(), "hunter2-hunter2");
-    }
-
-    #[test]
-    fn json_is_written_into_one_exact_allocation() {
-        let value = serde_json::json!({"token": "a\"b\\c\u{1}é".repeat(300), "n": 12});
-        let json = secret_json(&value).unwrap();
-        assert_eq!(json.capacity(), json.len());
-        assert_eq!(
-            json.as_slice(),
-            serde_json::to_vec(&value).unwrap().as_slice()
-        );
-        let text = secret_json_string(&value).unwrap();
-        assert_eq!(text.expose(), value.to_string());
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::PoolConfig;
 use crate::error::CognitoError;
-use crate::secret::{Secret, secret_json_string};
+use crate::secret::Secret;
 use crate::types::{DeviceCredentials, Tokens};
 
 /// The format version `export` writes and `import_session` reads.
@@ -130,7 +130,7 @@ impl StoredSession {
     /// # Errors
     /// `Internal` when it cannot be serialized.
     pub fn export(&self) -> Result<Arc<Secret>, CognitoError> {
-        let json = secret_json_string(&V1Out {
+        let json = cognito_auth::SecretString::json(&V1Out {
             version: VERSION,
             pool_id: &self.pool_id,
             client_id: &self.client_id,

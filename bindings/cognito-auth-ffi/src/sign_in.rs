@@ -2,13 +2,13 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use cognito_auth::{SignIn, SuspendedSignIn, UnixTime};
+use cognito_auth::{SecretString, SignIn, SuspendedSignIn, UnixTime};
 use zeroize::Zeroizing;
 
 use crate::PoolConfig;
 use crate::challenge::{ChallengeAnswer, NextStep};
 use crate::error::CognitoError;
-use crate::secret::{Secret, secret_json_string};
+use crate::secret::Secret;
 use crate::types::{AuthFlow, DeviceCredentials, Header, HttpRequest, SignInStatus, with_response};
 
 /// One user's sign-in. `start`, then for each request: send it and pass the reply to
@@ -127,7 +127,7 @@ impl SignInSession {
         let Some(suspended) = self.lock()?.suspend() else {
             return Ok(None);
         };
-        secret_json_string(&suspended)
+        SecretString::json(&suspended)
             .map(|json| Some(Secret::wrap(json)))
             .map_err(|e| CognitoError::Internal {
                 reason: format!("cannot serialize the sign-in: {e}"),

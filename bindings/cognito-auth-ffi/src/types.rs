@@ -7,7 +7,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::error::CognitoError;
-use crate::secret::{Secret, secret_json};
+use crate::secret::Secret;
 
 /// An HTTP header.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -148,9 +148,9 @@ impl TryFrom<&Tokens> for cognito_auth::Tokens {
     type Error = CognitoError;
 
     /// The core type is built through its serialized form (its fields are not constructible
-    /// outside the crate), written into one zeroizing buffer of the exact size.
+    /// outside the crate), written without leaving a copy in freed memory.
     fn try_from(tokens: &Tokens) -> Result<Self, CognitoError> {
-        let json = secret_json(&TokensJson {
+        let json = cognito_auth::SecretString::json(&TokensJson {
             id_token: tokens.id_token.expose(),
             access_token: tokens.access_token.expose(),
             refresh_token: tokens.refresh_token.as_deref().map(Secret::expose),
@@ -163,7 +163,7 @@ impl TryFrom<&Tokens> for cognito_auth::Tokens {
             }),
         })
         .map_err(|e| CognitoError::invalid_input(format!("unusable tokens: {e}")))?;
-        serde_json::from_slice(&json)
+        cognito_auth::Tokens::from_json(json.expose())
             .map_err(|e| CognitoError::invalid_input(format!("unusable tokens: {e}")))
     }
 }

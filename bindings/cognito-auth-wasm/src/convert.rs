@@ -1,9 +1,8 @@
 //! Conversions between the core types and JS values.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 
-use cognito_auth::{AuthFlow, Challenge, MfaType, RefreshFlow, Request, Step};
+use cognito_auth::{AuthFlow, Challenge, MfaType, RefreshFlow, Request, SecretString, Step};
 use js_sys::{JsString, Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -138,7 +137,7 @@ pub(crate) fn step_to_js(step: Step) -> Result<JsValue> {
         Step::Send(request) => object(&[kind("send"), ("request", request_to_js(request))]),
         Step::Challenge(challenge) => {
             let json = secret_json(&challenge_json(&challenge))?;
-            let value = js_sys::JSON::parse(&json)
+            let value = js_sys::JSON::parse(json.expose())
                 .map_err(|_| Failure::invalid_response("unparsable challenge"))?;
             object(&[kind("challenge"), ("challenge", value)])
         }
@@ -182,61 +181,15 @@ pub(crate) fn parse_refresh_flow(flow: Option<&str>) -> Result<RefreshFlow> {
     })
 }
 
-/// A JSON buffer that leaves no copy behind: when it must grow, the old allocation is
-/// zeroized before it is freed (the core's request body does the same, privately). One
-/// serializing pass, where sizing the buffer first took a second serializer per type (~4 KiB
-/// of wasm).
-struct SecretBuffer(Zeroizing<Vec<u8>>);
-
-impl Write for SecretBuffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let needed = self.0.len().saturating_add(buf.len());
-        if needed > self.0.capacity() {
-            let mut grown = Vec::with_capacity(needed.max(self.0.capacity().saturating_mul(2)));
-            grown.extend_from_slice(&self.0);
-            // The old buffer is zeroized as it is dropped here.
-            self.0 = Zeroizing::new(grown);
-        }
-        self.0.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// `value` as JSON in a zeroizing string of exactly its size; no partial copy is left in freed
-/// memory (the working buffer is zeroized when dropped).
-pub(crate) fn secret_json<T: Serialize + ?Sized>(value: &T) -> Result<Zeroizing<String>> {
-    let mut buffer = SecretBuffer(Zeroizing::new(Vec::with_capacity(1024)));
-    serde_json::to_writer(&mut buffer, value)
-        .map_err(|e| Failure::invalid_response(format!("cannot serialize: {e}")))?;
-    let exact = buffer.0.to_vec();
-    match String::from_utf8(exact) {
-        Ok(text) => Ok(Zeroizing::new(text)),
-        Err(error) => {
-            // serde_json writes UTF-8 only; should it not, the bytes are wiped all the same.
-            drop(Zeroizing::new(error.into_bytes()));
-            Err(Failure::invalid_response("serialized JSON is not UTF-8"))
-        }
-    }
+/// `value` as JSON, written without leaving a copy in freed memory.
+pub(crate) fn secret_json<T: Serialize + ?Sized>(value: &T) -> Result<SecretString> {
+    SecretString::json(value)
+        .map_err(|e| Failure::invalid_response(format!("cannot serialize: {e}")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secret_json_is_exact_for_small_and_grown_values() {
-        let json = secret_json(&BTreeMap::from([("a", "b")]));
-        assert!(matches!(json, Ok(j) if j.as_str() == r#"{"a":"b"}"# && j.capacity() == 9));
-        // Past the initial 1 KiB the buffer grows, more than once; the text stays whole.
-        let long = "x".repeat(5000);
-        let json = secret_json(&BTreeMap::from([("a", long.as_str()), ("b", "y")]));
-        let expected = format!(r#"{{"a":"{long}","b":"y"}}"#);
-        assert!(matches!(json, Ok(j) if *j == expected && j.capacity() == expected.len()));
-    }
 
     #[test]
     fn flows_parse() {

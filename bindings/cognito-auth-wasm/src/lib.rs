@@ -228,7 +228,7 @@ impl RawSignIn {
             return Ok(None);
         };
         let json = convert::secret_json(&suspended)?;
-        Ok(Some(JsString::from(json.as_str())))
+        Ok(Some(JsString::from(json.expose())))
     }
 }
 
@@ -314,7 +314,7 @@ impl RawTokens {
     #[wasm_bindgen(js_name = toStorageJson)]
     pub fn to_storage_json(&self) -> Result<JsString> {
         let json = convert::secret_json(&self.inner)?;
-        Ok(JsString::from(json.as_str()))
+        Ok(JsString::from(json.expose()))
     }
 
     /// Tokens stored with `toStorageJson`.
@@ -371,7 +371,7 @@ impl RawDevice {
     #[wasm_bindgen(js_name = toStorageJson)]
     pub fn to_storage_json(&self) -> Result<JsString> {
         let json = convert::secret_json(&self.inner)?;
-        Ok(JsString::from(json.as_str()))
+        Ok(JsString::from(json.expose()))
     }
 
     /// A device stored with `toStorageJson`.

@@ -309,7 +309,7 @@ impl RawPendingLogin {
     /// storage): a secret.
     #[wasm_bindgen(js_name = toStorageJson)]
     pub fn to_storage_json(&self) -> Result<JsString> {
-        Ok(JsString::from(secret_json(&self.inner)?.as_str()))
+        Ok(JsString::from(secret_json(&self.inner)?.expose()))
     }
 
     /// The login `toStorageJson` saved.
