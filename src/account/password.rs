@@ -85,27 +85,11 @@ impl ForgotPassword {
         self
     }
 
-    fn wire<'a>(&'a self, config: &'a PoolConfig) -> ForgotPasswordWire<'a> {
-        ForgotPasswordWire {
-            client_id: config.client_id(),
-            secret_hash: config.secret_hash(&self.username),
-            username: &self.username,
-            context: wire::context(config, self.client_metadata.as_ref()),
-        }
+    fn wire<'a>(&'a self, config: &'a PoolConfig) -> wire::UsernameInput<'a> {
+        wire::UsernameInput::new(config, &self.username, self.client_metadata.as_ref())
     }
 }
 call!(ForgotPassword, ForgotPassword, CodeSent);
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct ForgotPasswordWire<'a> {
-    client_id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    secret_hash: Option<String>,
-    username: &'a str,
-    #[serde(flatten)]
-    context: wire::Context<'a>,
-}
 
 /// `ConfirmForgotPassword`: sets a new password with the code from [`ForgotPassword`].
 ///

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
+
 use crate::config::PoolConfig;
 
 /// `ClientMetadata`, `AnalyticsMetadata` and `UserContextData`, as the sign-in requests send
@@ -24,4 +26,33 @@ pub(super) fn metadata<'a>(
 ) -> Option<&'a BTreeMap<String, String>> {
     own.or(Some(&config.context.client_metadata))
         .filter(|m| !m.is_empty())
+}
+
+/// The input of the operations that name only a user (`ForgotPassword`,
+/// `ResendConfirmationCode`): `ClientId`, `SecretHash` over the user name when the client has
+/// a secret, `Username` and the context.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct UsernameInput<'a> {
+    client_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret_hash: Option<String>,
+    username: &'a str,
+    #[serde(flatten)]
+    context: Context<'a>,
+}
+
+impl<'a> UsernameInput<'a> {
+    pub(super) fn new(
+        config: &'a PoolConfig,
+        username: &'a str,
+        client_metadata: Option<&'a BTreeMap<String, String>>,
+    ) -> Self {
+        Self {
+            client_id: config.client_id(),
+            secret_hash: config.secret_hash(username),
+            username,
+            context: context(config, client_metadata),
+        }
+    }
 }
