@@ -8,13 +8,13 @@ use cognito_auth::account::{
     ConfirmSignUp, ForgetDevice, ForgotPassword, GetUser, GlobalSignOut, ListDevices, MfaSettings,
     ResendConfirmationCode, RevokeToken, SetUserMfaPreference, SignUp, VerifySoftwareToken,
 };
-use cognito_auth::{Refresh, RefreshFlow, totp};
+use cognito_auth::{Refresh, RefreshFlow, SecretString, totp};
 use serde_json::json;
 
 use crate::app::{
     App, Class, Failure, non_empty, now, prompt, prompt_secret, qr_code, shown, stdin_lines,
 };
-use crate::files::{load_device, refuse_symlink, replace_private};
+use crate::files::{load_device, refuse_symlink, replace_private, secret_file_text};
 use crate::tokens::{self, TokenSource};
 
 /// A user name.
@@ -169,7 +169,7 @@ pub(crate) fn parse_attribute(text: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("{text:?} is not name=value"))
 }
 
-fn password(from_stdin: bool, label: &str) -> Result<String, Failure> {
+fn password(from_stdin: bool, label: &str) -> Result<SecretString, Failure> {
     if from_stdin {
         Ok(stdin_lines(1)?.remove(0))
     } else {
@@ -190,7 +190,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
 
 pub(crate) fn sign_up(app: &App, args: &SignUpArgs) -> Result<(), Failure> {
     let password = password(args.password_stdin, "Password")?;
-    let mut call = SignUp::new(&args.username, Some(password.into()));
+    let mut call = SignUp::new(&args.username, Some(password));
     for (name, value) in &args.attributes {
         call = call.with_attribute(name, value);
     }
@@ -267,7 +267,7 @@ pub(crate) fn change_password(app: &App, args: &ChangePasswordArgs) -> Result<()
     };
     app.call(&ChangePassword::new(
         args.source.fresh_access_token(app)?,
-        Some(old.into()),
+        Some(old),
         new,
     ))?;
     app.print(&json!({}), || "Password changed.".to_owned())?;
@@ -315,10 +315,7 @@ pub(crate) fn refresh(app: &App, args: &RefreshArgs) -> Result<(), Failure> {
             }
         })?;
     args.source.save(&tokens)?;
-    if args.print_tokens && !app.json {
-        return crate::app::out(&crate::app::json_line(&tokens::to_json(&tokens)));
-    }
-    app.print(&tokens::to_json(&tokens), || {
+    tokens::print(app, &tokens, args.print_tokens, || {
         let kept = match &args.source.tokens_file {
             Some(path) => format!(" Saved to {}.", path.display()),
             None => " The new tokens were not kept: pass --tokens-file FILE to save them, or \
@@ -420,7 +417,7 @@ pub(crate) fn mfa(app: &App, command: &MfaCommand) -> Result<(), Failure> {
             let access_token = source.fresh_access_token(app)?;
             let secret = app
                 .call(&AssociateSoftwareToken::with_access_token(
-                    access_token.as_str(),
+                    access_token.clone(),
                 ))?
                 .secret_code
                 .ok_or_else(|| {
@@ -432,7 +429,7 @@ pub(crate) fn mfa(app: &App, command: &MfaCommand) -> Result<(), Failure> {
                 })?;
             let code = match totp_secret_file {
                 Some(path) => {
-                    let text = format!("{}\n", secret.expose());
+                    let text = secret_file_text(secret.expose());
                     replace_private(path, &text, "old", "TOTP secret")?;
                     totp::code(secret.expose(), now())?
                 }
@@ -447,7 +444,7 @@ pub(crate) fn mfa(app: &App, command: &MfaCommand) -> Result<(), Failure> {
                     app.paused(|| prompt("Code from your authenticator app"))?
                 }
             };
-            let verify = VerifySoftwareToken::with_access_token(access_token.as_str(), code)
+            let verify = VerifySoftwareToken::with_access_token(access_token.clone(), code)
                 .with_friendly_device_name("cognito-auth CLI");
             let output = app.call(&verify)?;
             if !output.is_success() {

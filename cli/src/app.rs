@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use cognito_auth::account::Call;
-use cognito_auth::{ErrorKind, PoolConfig, Request, ServiceError, UnixTime};
+use cognito_auth::{ErrorKind, PoolConfig, Request, SecretString, ServiceError, UnixTime};
+use zeroize::Zeroizing;
 
 use crate::transport::{Reply, Transport};
 
@@ -305,12 +306,28 @@ pub(crate) fn json_line(value: &serde_json::Value) -> String {
     if !text.chars().any(char::is_control) {
         return text;
     }
-    text.chars()
-        .map(|c| match c {
-            c if c.is_control() => format!("\\u{:04x}", u32::from(c)),
-            c => c.to_string(),
-        })
-        .collect()
+    String::clone(&secret_json_line(&text))
+}
+
+/// [`json_line`] for compact JSON text that holds secrets (tokens): the line is built in
+/// room reserved for it up front (growing would leave copies behind) and wiped when dropped.
+pub(crate) fn secret_json_line(text: &str) -> Zeroizing<String> {
+    use std::fmt::Write as _;
+    // Every control character is at most U+009F: six bytes as `\u00XX`.
+    let length = text
+        .chars()
+        .map(|c| if c.is_control() { 6 } else { c.len_utf8() })
+        .sum();
+    let mut line = Zeroizing::new(String::with_capacity(length));
+    for c in text.chars() {
+        match c.is_control() {
+            true => {
+                let _ = write!(line, "\\u{:04x}", u32::from(c));
+            }
+            false => line.push(c),
+        }
+    }
+    line
 }
 
 impl From<cognito_auth::ConfigError> for Failure {
@@ -449,11 +466,13 @@ pub(crate) const MAX_SECRET_LINE: usize = 4096;
 
 /// Reads one line of at most [`MAX_SECRET_LINE`] bytes from `reader`; `None` at the end of
 /// input. A longer line is refused after reading just past the limit (never read whole).
+/// The line is a secret (a password, a code): read into room reserved for all of it (a buffer
+/// that grew would leave copies behind) and wiped however this ends.
 pub(crate) fn bounded_line(
     reader: &mut impl BufRead,
     what: &str,
-) -> Result<Option<String>, Failure> {
-    let mut bytes = Vec::new();
+) -> Result<Option<SecretString>, Failure> {
+    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_SECRET_LINE + 1));
     reader
         .take(MAX_SECRET_LINE as u64 + 1)
         .read_until(b'\n', &mut bytes)
@@ -464,7 +483,6 @@ pub(crate) fn bounded_line(
     if bytes.last() == Some(&b'\n') {
         bytes.pop();
     } else if bytes.len() > MAX_SECRET_LINE {
-        bytes.fill(0);
         return Err(Failure::usage(format!(
             "{what}: the line is longer than {MAX_SECRET_LINE} bytes; refusing to read more"
         )));
@@ -472,15 +490,17 @@ pub(crate) fn bounded_line(
     if bytes.last() == Some(&b'\r') {
         bytes.pop();
     }
-    String::from_utf8(bytes).map(Some).map_err(|e| {
-        let mut bytes = e.into_bytes();
-        bytes.fill(0);
-        Failure::usage(format!("{what}: not UTF-8 text"))
-    })
+    match String::from_utf8(std::mem::take(&mut *bytes)) {
+        Ok(line) => Ok(Some(SecretString::from(line))),
+        Err(e) => {
+            drop(Zeroizing::new(e.into_bytes()));
+            Err(Failure::usage(format!("{what}: not UTF-8 text")))
+        }
+    }
 }
 
 /// Reads the next line of standard input (a password, a new password, a code), bounded.
-pub(crate) fn stdin_line(what: &str, flag: &str) -> Result<String, Failure> {
+pub(crate) fn stdin_line(what: &str, flag: &str) -> Result<SecretString, Failure> {
     bounded_line(&mut std::io::stdin().lock(), what)?.ok_or_else(|| {
         Failure::of(
             Class::Usage,
@@ -492,7 +512,7 @@ pub(crate) fn stdin_line(what: &str, flag: &str) -> Result<String, Failure> {
 
 /// Reads `count` lines from standard input (passwords given with `--password-stdin`), none
 /// empty.
-pub(crate) fn stdin_lines(count: usize) -> Result<Vec<String>, Failure> {
+pub(crate) fn stdin_lines(count: usize) -> Result<Vec<SecretString>, Failure> {
     let mut lines = Vec::with_capacity(count);
     for n in 1..=count {
         let what = match count {
@@ -508,7 +528,7 @@ pub(crate) fn stdin_lines(count: usize) -> Result<Vec<String>, Failure> {
 }
 
 /// Refuses an empty secret before any request.
-pub(crate) fn non_empty_secret(secret: String, what: &str) -> Result<String, Failure> {
+pub(crate) fn non_empty_secret(secret: SecretString, what: &str) -> Result<SecretString, Failure> {
     match secret.is_empty() {
         true => Err(Failure::usage(format!("{what} is empty"))),
         false => Ok(secret),
@@ -530,7 +550,7 @@ pub(crate) fn at_terminal() -> bool {
 
 /// A hidden prompt on the terminal; fails when there is none (scripts use --password-stdin).
 /// Echo is restored however the prompt ends: a line, an error, or Ctrl-C.
-pub(crate) fn prompt_secret(label: &str) -> Result<String, Failure> {
+pub(crate) fn prompt_secret(label: &str) -> Result<SecretString, Failure> {
     if !at_terminal() {
         return Err(Failure::of(
             Class::Usage,
@@ -560,7 +580,7 @@ pub(crate) fn prompt_or(label: &str, instead: &str) -> Result<String, Failure> {
     std::io::stderr().flush()?;
     let line = bounded_line(&mut std::io::stdin().lock(), label)?
         .ok_or_else(|| Failure::usage(format!("{label}: no answer (end of input)")))?;
-    Ok(line.trim().to_owned())
+    Ok(line.expose().trim().to_owned())
 }
 
 /// A QR code drawn with Unicode half blocks, for an otpauth URI.
@@ -596,6 +616,24 @@ mod tests {
         assert!(text.ends_with("… (20 more bytes)"), "{text}");
         assert_eq!(shown(&"x".repeat(SHOWN_CHARS)), "x".repeat(SHOWN_CHARS));
         assert_eq!(shown_up_to("abcdef", 3), "abc… (3 more bytes)");
+    }
+
+    #[test]
+    fn a_secret_line_is_read_to_its_end_and_bounded() {
+        let mut input: &[u8] = b"pass word\r\nnext\n";
+        let line = bounded_line(&mut input, "the password").ok().flatten();
+        assert_eq!(line.as_ref().map(SecretString::expose), Some("pass word"));
+        let long = "x".repeat(MAX_SECRET_LINE);
+        let mut input = long.as_bytes();
+        let line = bounded_line(&mut input, "the password").ok().flatten();
+        assert_eq!(line.as_ref().map(SecretString::expose), Some(long.as_str()));
+        let mut input = "y".repeat(MAX_SECRET_LINE + 1).into_bytes();
+        input.push(b'\n');
+        let error = bounded_line(&mut input.as_slice(), "the password").err();
+        assert!(error.is_some_and(|e| e.to_string().contains("longer than 4096 bytes")));
+        let mut input: &[u8] = b"\xff\n";
+        let error = bounded_line(&mut input, "the password").err();
+        assert!(error.is_some_and(|e| e.to_string() == "the password: not UTF-8 text"));
     }
 
     #[test]

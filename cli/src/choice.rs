@@ -103,14 +103,13 @@ pub(crate) fn no_passkeys() -> Failure {
 /// The password read when the chosen first factor needs it: the next line of standard input
 /// with --password-stdin, else asked on the terminal.
 fn password_now(args: &SignInArgs) -> Result<SecretString, Failure> {
-    let password = match args.password_stdin {
+    match args.password_stdin {
         true => non_empty_secret(
             stdin_line("the password", "--password-stdin")?,
             "the password",
-        )?,
-        false => prompt_secret("Password")?,
-    };
-    Ok(SecretString::from(password))
+        ),
+        false => prompt_secret("Password"),
+    }
 }
 
 /// SELECT_CHALLENGE: the first factor from --preferred-challenge when the pool offers it,
@@ -199,14 +198,12 @@ pub(crate) fn custom_answer(
     let what = "the answer to the custom challenge";
     let answer = match args.code_stdin {
         true => stdin_line(what, "--code-stdin")?,
-        false => prompt_or(
+        false => SecretString::from(prompt_or(
             "Answer",
             " (pass --code-stdin with the answers on standard input, one per line)",
-        )?,
+        )?),
     };
-    Ok(ChallengeAnswer::Custom(
-        non_empty_secret(answer, what)?.into(),
-    ))
+    Ok(ChallengeAnswer::Custom(non_empty_secret(answer, what)?))
 }
 
 /// A custom challenge's parameters as lines for the terminal: each name and value escaped and

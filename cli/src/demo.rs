@@ -97,8 +97,8 @@ fn journey(app: &App, server: &Server, dir: &std::path::Path) -> Result<Vec<Stri
         mfa_email: None,
     };
     let tokens = sign_in::sign_in(app, &args, Some(FIRST_PASSWORD.into()))?;
-    let secret = read_file(&totp_file)?.trim().to_owned();
-    let uri = totp::otpauth_uri(&secret, "cognito-auth demo", USER);
+    let secret = read_file(&totp_file)?;
+    let uri = totp::otpauth_uri(secret.trim(), "cognito-auth demo", USER);
     out(&format!("{}\n{uri}", qr_code(&uri)))?;
     step(
         &mut steps,

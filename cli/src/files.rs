@@ -5,7 +5,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use cognito_auth::SecretString;
 use serde::de::DeserializeOwned;
+use zeroize::Zeroizing;
 
 use crate::app::Failure;
 
@@ -19,32 +21,48 @@ impl From<crate::stored::FileError> for Failure {
 }
 
 /// Reads a file of at most [`MAX_FILE_BYTES`], naming it in the error; a larger one (or a
-/// device such as /dev/zero) is refused after reading just past the limit.
-pub(crate) fn read_file(path: &Path) -> Result<String, Failure> {
+/// device such as /dev/zero) is refused after reading just past the limit. The files hold
+/// secrets: read into room reserved for the largest (a buffer that grew would leave copies
+/// behind), and wiped when dropped.
+pub(crate) fn read_file(path: &Path) -> Result<Zeroizing<String>, Failure> {
     use std::io::Read;
     let cannot = |e: std::io::Error| Failure::file(format!("cannot read {}: {e}", path.display()));
     let file = std::fs::File::open(path).map_err(cannot)?;
-    let mut bytes = Vec::new();
+    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_FILE_BYTES as usize + 1));
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
-    Ok(crate::stored::text(path, bytes)?)
+    Ok(crate::stored::text(path, std::mem::take(&mut *bytes))?)
 }
 
-/// The first line of a secret file (`--client-secret-file`), at most 4 KiB, not empty.
-pub(crate) fn read_secret_line(path: &Path, what: &str) -> Result<String, Failure> {
-    use std::io::BufReader;
-    let file = std::fs::File::open(path)
-        .map_err(|e| Failure::file(format!("cannot read {}: {e}", path.display())))?;
-    let line = crate::app::bounded_line(&mut BufReader::new(file), &path.display().to_string())
+/// The first line of a secret file (`--client-secret-file`), at most 4 KiB, not empty, trimmed.
+pub(crate) fn read_secret_line(path: &Path, what: &str) -> Result<SecretString, Failure> {
+    use crate::app::MAX_SECRET_LINE;
+    use std::io::Read;
+    let cannot = |e: std::io::Error| Failure::file(format!("cannot read {}: {e}", path.display()));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    // Read up to the first newline (or just past the limit) into a buffer that is wiped,
+    // not through a BufReader, whose buffer would be freed with the secret in it.
+    let mut bytes = Zeroizing::new(vec![0; MAX_SECRET_LINE + 1]);
+    let mut filled = 0;
+    while filled < bytes.len() && !bytes[..filled].contains(&b'\n') {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(cannot(e)),
+        }
+    }
+    let line = crate::app::bounded_line(&mut &bytes[..filled], &path.display().to_string())
         .map_err(|e| Failure::file(e.to_string()))?
-        .unwrap_or_default();
-    match line.trim().is_empty() {
-        true => Err(Failure::file(format!(
+        .unwrap_or_else(|| SecretString::from(""));
+    match line.expose().trim() {
+        "" => Err(Failure::file(format!(
             "{}: no {what} in it",
             path.display()
         ))),
-        false => Ok(line.trim().to_owned()),
+        trimmed if trimmed.len() == line.expose().len() => Ok(line),
+        trimmed => Ok(SecretString::from(trimmed)),
     }
 }
 
@@ -65,12 +83,25 @@ pub(crate) fn load_device_file(path: &Path) -> Result<DeviceFile, Failure> {
     load(path, "device")
 }
 
-/// The contents of a device file: the credentials and the user name typed at the sign-in.
+/// The contents of a device file: the credentials and the user name typed at the sign-in
+/// (the device password among them: wiped when dropped).
 pub(crate) fn device_json(
     credentials: &cognito_auth::DeviceCredentials,
     username: &str,
-) -> Result<String, Failure> {
-    Ok(crate::stored::device_json(credentials, username)?)
+) -> Result<Zeroizing<String>, Failure> {
+    Ok(Zeroizing::new(crate::stored::device_json(
+        credentials,
+        username,
+    )?))
+}
+
+/// A secret and a newline, as a TOTP secret file holds it: built in room reserved for it (a
+/// `format!` that grew would leave copies behind) and wiped when dropped.
+pub(crate) fn secret_file_text(secret: &str) -> Zeroizing<String> {
+    let mut text = Zeroizing::new(String::with_capacity(secret.len() + 1));
+    text.push_str(secret);
+    text.push('\n');
+    text
 }
 
 /// Fails when `path` is a symbolic link: a secret is never written through one (it could point
@@ -213,6 +244,24 @@ mod tests {
         let error = write_private(&path, "new").unwrap_err().to_string();
         assert!(error.contains("symbolic link"), "{error}");
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+    }
+
+    #[test]
+    fn a_secret_file_gives_its_first_line_trimmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret");
+        let read = |contents: &str| {
+            std::fs::write(&path, contents).unwrap();
+            read_secret_line(&path, "client secret").map(|s| s.expose().to_owned())
+        };
+        assert_eq!(read(" s3cr\u{e9}t \r\nnext\n").unwrap(), "s3cr\u{e9}t");
+        assert_eq!(read("s3cret").unwrap(), "s3cret");
+        let long = "x".repeat(crate::app::MAX_SECRET_LINE);
+        assert_eq!(read(&format!("{long}\nnext")).unwrap(), long);
+        let error = read(&format!("{long}x\n")).unwrap_err().to_string();
+        assert!(error.contains("longer than 4096 bytes"), "{error}");
+        let error = read("  \nsecret\n").unwrap_err().to_string();
+        assert!(error.ends_with(": no client secret in it"), "{error}");
     }
 
     #[test]

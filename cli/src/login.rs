@@ -190,10 +190,7 @@ pub(crate) fn run(app: &App, args: &LoginArgs) -> Result<(), Failure> {
     if let Some(path) = &args.tokens_file {
         tokens::save(path, &tokens)?;
     }
-    if args.print_tokens && !app.json {
-        return crate::app::out(&crate::app::json_line(&tokens::to_json(&tokens)));
-    }
-    app.print(&tokens::to_json(&tokens), || {
+    tokens::print(app, &tokens, args.print_tokens, || {
         let who = id
             .payload
             .get("cognito:username")

@@ -22,7 +22,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use cognito_auth::PoolConfig;
+use cognito_auth::{PoolConfig, SecretString};
 
 use app::{App, DEFAULT_TIMEOUT_SECS, EXIT_CODES_HELP, Failure, shown_up_to};
 
@@ -211,11 +211,11 @@ fn pool_config(cli: &Cli) -> Result<PoolConfig, Failure> {
         (Some(secret), None) if secret.is_empty() => {
             return Err(Failure::usage("the client secret is empty"));
         }
-        (secret, None) => secret.clone(),
+        (secret, None) => secret.as_deref().map(SecretString::from),
     };
     app::set_client_secret_given(secret.is_some());
     if let Some(secret) = &secret {
-        config = config.with_client_secret(secret);
+        config = config.with_client_secret(secret.expose());
     }
     if let Some(endpoint) = &cli.endpoint {
         config = config.with_endpoint(endpoint);

@@ -15,8 +15,8 @@ use crate::app::{
 };
 use crate::choice::{self, Factor, password_first};
 use crate::files::{
-    device_json, load_device_file, read_file, refuse_symlink, replace_private, set_aside,
-    write_private,
+    device_json, load_device_file, read_file, refuse_symlink, replace_private, secret_file_text,
+    set_aside, write_private,
 };
 use crate::tokens;
 
@@ -134,11 +134,8 @@ pub(crate) fn run(app: &App, args: &SignInArgs) -> Result<(), Failure> {
     if let Some(path) = &args.tokens_file {
         tokens::save(path, &tokens)?;
     }
-    if args.print_tokens && !app.json {
-        return crate::app::out(&crate::app::json_line(&tokens::to_json(&tokens)));
-    }
     let claims = tokens.access_claims().ok();
-    app.print(&tokens::to_json(&tokens), || {
+    tokens::print(app, &tokens, args.print_tokens, || {
         let who = shown(
             &claims
                 .as_ref()
@@ -205,9 +202,8 @@ fn answering(request: &Request) -> Option<String> {
 pub(crate) fn sign_in(
     app: &App,
     args: &SignInArgs,
-    password: Option<String>,
+    password: Option<SecretString>,
 ) -> Result<Tokens, Failure> {
-    let password = password.map(SecretString::from);
     let retry_new_password =
         args.new_password.is_none() && !args.new_password_stdin && at_terminal();
     let mut tries = 0;
@@ -451,7 +447,7 @@ fn explain(failure: Failure, answering: Option<&str>, args: &SignInArgs) -> Fail
 
 /// A one-time code: from standard input (--code-stdin), else asked on the terminal; without
 /// either, a failure that names the options.
-fn code(args: &SignInArgs, label: &str, totp: bool) -> Result<String, Failure> {
+fn code(args: &SignInArgs, label: &str, totp: bool) -> Result<SecretString, Failure> {
     if args.code_stdin {
         return stdin_line(&format!("{label} (a one-time code)"), "--code-stdin");
     }
@@ -462,7 +458,7 @@ fn code(args: &SignInArgs, label: &str, totp: bool) -> Result<String, Failure> {
         }
         false => " (pass --code-stdin with the code on its line of standard input)",
     };
-    prompt_or(label, instead)
+    prompt_or(label, instead).map(SecretString::from)
 }
 
 /// The answer to a challenge: from the options when they give it, else asked on the terminal.
@@ -474,13 +470,13 @@ fn answer(
     Ok(match challenge {
         Challenge::SoftwareTokenMfa => match &args.totp_secret_file {
             Some(path) => ChallengeAnswer::code(totp::code(read_file(path)?.trim(), now())?),
-            None => ChallengeAnswer::code(code(args, "Code from your authenticator app", true)?),
+            None => ChallengeAnswer::Code(code(args, "Code from your authenticator app", true)?),
         },
         Challenge::SmsMfa(delivery)
         | Challenge::EmailOtp(delivery)
         | Challenge::SmsOtp(delivery) => {
             let to = shown(delivery.destination.as_deref().unwrap_or("you"));
-            ChallengeAnswer::code(code(args, &format!("Code sent to {to}"), false)?)
+            ChallengeAnswer::Code(code(args, &format!("Code sent to {to}"), false)?)
         }
         Challenge::SelectMfaType(options) => {
             let choice =
@@ -505,10 +501,10 @@ fn answer(
         Challenge::TotpSetup(setup) => {
             let code = match &args.totp_secret_file {
                 Some(path) => {
-                    let secret = format!("{}\n", setup.secret().expose());
+                    let secret = secret_file_text(setup.secret().expose());
                     replace_private(path, &secret, "old", "TOTP secret")?;
                     eprintln!("Enrolled a TOTP secret, saved to {}.", path.display());
-                    totp::code(setup.secret().expose(), now())?
+                    SecretString::from(totp::code(setup.secret().expose(), now())?)
                 }
                 None if args.code_stdin => code(args, "Code from your authenticator app", true)?,
                 None => {
@@ -521,7 +517,7 @@ fn answer(
                 }
             };
             ChallengeAnswer::VerifyTotp {
-                code: code.into(),
+                code,
                 friendly_name: Some("cognito-auth CLI".into()),
             }
         }
@@ -530,7 +526,9 @@ fn answer(
             ..
         } => {
             let password = match &args.new_password {
-                Some(password) => crate::app::non_empty_secret(password.clone(), "--new-password")?,
+                Some(password) => {
+                    crate::app::non_empty_secret(password.as_str().into(), "--new-password")?
+                }
                 None if args.new_password_stdin => crate::app::non_empty_secret(
                     stdin_line("the new password", "--new-password-stdin")?,
                     "the new password",
@@ -543,7 +541,7 @@ fn answer(
                 attributes.insert(name.clone(), prompt(&label)?);
             }
             ChallengeAnswer::NewPassword {
-                password: password.into(),
+                password,
                 attributes,
             }
         }

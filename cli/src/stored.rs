@@ -3,11 +3,13 @@
 //! same file (fuzz-drivers/src/cli_files.rs) and check what every command reads.
 
 use std::fmt;
+use std::io;
 use std::path::Path;
 
-use cognito_auth::{DeviceCredentials, Tokens};
+use cognito_auth::{DeviceCredentials, SecretString, Tokens};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use zeroize::Zeroizing;
 
 /// The largest file the command line reads (tokens, device credentials, a TOTP secret, a
 /// pool configuration are a few KiB).
@@ -24,8 +26,10 @@ impl fmt::Display for FileError {
 }
 
 /// The bytes read from `path` (at most one past [`MAX_FILE_BYTES`]) as the text of a file
-/// the command line reads: not larger than that, and UTF-8.
-pub(crate) fn text(path: &Path, bytes: Vec<u8>) -> Result<String, FileError> {
+/// the command line reads: not larger than that, and UTF-8. The bytes are wiped when the
+/// file is refused, the text when it is dropped (the files hold secrets).
+pub(crate) fn text(path: &Path, bytes: Vec<u8>) -> Result<Zeroizing<String>, FileError> {
+    let mut bytes = Zeroizing::new(bytes);
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(FileError(format!(
             "{}: larger than {} KiB; not a file this command reads",
@@ -33,7 +37,13 @@ pub(crate) fn text(path: &Path, bytes: Vec<u8>) -> Result<String, FileError> {
             MAX_FILE_BYTES / 1024
         )));
     }
-    String::from_utf8(bytes).map_err(|_| FileError(format!("{}: not UTF-8 text", path.display())))
+    match String::from_utf8(std::mem::take(&mut *bytes)) {
+        Ok(text) => Ok(Zeroizing::new(text)),
+        Err(e) => {
+            drop(Zeroizing::new(e.into_bytes()));
+            Err(FileError(format!("{}: not UTF-8 text", path.display())))
+        }
+    }
 }
 
 /// One of the command line's JSON files; `kind` names it in the error ("tokens", "device"):
@@ -63,9 +73,9 @@ pub(crate) struct TokensFile {
 #[derive(Clone, PartialEq, Eq, serde::Deserialize)]
 pub(crate) struct StoredTokens {
     #[serde(rename = "AccessToken")]
-    pub(crate) access_token: String,
+    pub(crate) access_token: SecretString,
     #[serde(rename = "RefreshToken")]
-    pub(crate) refresh_token: Option<String>,
+    pub(crate) refresh_token: Option<SecretString>,
 }
 
 impl fmt::Debug for StoredTokens {
@@ -81,22 +91,99 @@ impl fmt::Debug for StoredTokens {
 }
 
 /// Tokens in the service's own JSON form, `{"AuthenticationResult": {...}}` with the members
-/// as Cognito names them: what `--tokens-file` holds and `--print-tokens` shows.
-pub(crate) fn tokens_json(tokens: &Tokens) -> Value {
-    let mut result = json!({
-        "AccessToken": tokens.access_token.expose(),
-        "IdToken": tokens.id_token.expose(),
-        "ExpiresIn": tokens.expires_in,
-        "TokenType": tokens.token_type,
-    });
-    if let Some(refresh) = &tokens.refresh_token {
-        result["RefreshToken"] = json!(refresh.expose());
+/// as Cognito names them: what `--tokens-file` holds and `--print-tokens` shows. It borrows
+/// the tokens (no copy to wipe); write it with `SecretString::json` or [`pretty_json`].
+pub(crate) fn tokens_json(tokens: &Tokens) -> TokensJson<'_> {
+    TokensJson {
+        result: AuthenticationResult {
+            access_token: &tokens.access_token,
+            expires_in: tokens.expires_in,
+            id_token: &tokens.id_token,
+            new_device: tokens.new_device.as_ref().map(|device| DeviceMetadata {
+                device_group_key: &device.device_group_key,
+                device_key: &device.device_key,
+            }),
+            refresh_token: tokens.refresh_token.as_ref(),
+            token_type: &tokens.token_type,
+        },
     }
-    if let Some(device) = &tokens.new_device {
-        result["NewDeviceMetadata"] =
-            json!({"DeviceKey": device.device_key, "DeviceGroupKey": device.device_group_key});
+}
+
+/// [`tokens_json`]. The members are in the order (sorted) the files and outputs have always
+/// had them.
+#[derive(Serialize)]
+pub(crate) struct TokensJson<'a> {
+    #[serde(rename = "AuthenticationResult")]
+    result: AuthenticationResult<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AuthenticationResult<'a> {
+    access_token: &'a SecretString,
+    expires_in: u64,
+    id_token: &'a SecretString,
+    #[serde(rename = "NewDeviceMetadata", skip_serializing_if = "Option::is_none")]
+    new_device: Option<DeviceMetadata<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<&'a SecretString>,
+    token_type: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DeviceMetadata<'a> {
+    device_group_key: &'a str,
+    device_key: &'a str,
+}
+
+/// `value` as pretty JSON followed by `suffix`, in one allocation of exactly that length, so
+/// that no copy of a secret in it is left in freed memory: the JSON is measured first, then
+/// written into room reserved for it. The caller wipes the result (`Zeroizing`).
+pub(crate) fn pretty_json<T: Serialize + ?Sized>(
+    value: &T,
+    suffix: &str,
+) -> serde_json::Result<String> {
+    let mut count = Count(0);
+    serde_json::to_writer_pretty(&mut count, value)?;
+    let mut bytes = Zeroizing::new(Vec::with_capacity(count.0 + suffix.len()));
+    serde_json::to_writer_pretty(Exact(&mut bytes), value)?;
+    bytes.extend_from_slice(suffix.as_bytes());
+    String::from_utf8(std::mem::take(&mut *bytes)).map_err(|e| {
+        drop(Zeroizing::new(e.into_bytes()));
+        <serde_json::Error as serde::ser::Error>::custom("JSON not in UTF-8")
+    })
+}
+
+/// Counts the bytes written to it.
+struct Count(usize);
+
+impl io::Write for Count {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
     }
-    json!({ "AuthenticationResult": result })
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Appends within the vector's capacity, never growing it (which would leave a copy behind).
+struct Exact<'a>(&'a mut Vec<u8>);
+
+impl io::Write for Exact<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if buf.len() > self.0.capacity() - self.0.len() {
+            return Err(io::Error::other("the JSON is longer than measured"));
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A device file: the credentials, and the user name they were saved for (files written
@@ -109,14 +196,36 @@ pub(crate) struct DeviceFile {
     pub(crate) username: Option<String>,
 }
 
-/// The contents of a device file: the credentials and the user name typed at the sign-in.
+/// The contents of a device file: the credentials and the user name typed at the sign-in
+/// (pretty JSON, the members sorted as they have always been). It holds the device password:
+/// the caller wipes it ([`pretty_json`]).
 pub(crate) fn device_json(
     credentials: &DeviceCredentials,
     username: &str,
 ) -> Result<String, serde_json::Error> {
-    let mut value = serde_json::to_value(credentials)?;
-    if let Some(object) = value.as_object_mut() {
-        object.insert("username".into(), Value::from(username));
+    #[derive(Serialize)]
+    struct Contents<'a> {
+        device_group_key: &'a str,
+        device_key: &'a str,
+        device_password: &'a SecretString,
+        user_sub: &'a str,
+        username: &'a str,
     }
-    serde_json::to_string_pretty(&value)
+    // Every member, named: a member added to the credentials does not build until it is here.
+    let DeviceCredentials {
+        device_key,
+        device_group_key,
+        device_password,
+        user_sub,
+    } = credentials;
+    pretty_json(
+        &Contents {
+            device_group_key,
+            device_key,
+            device_password,
+            user_sub,
+            username,
+        },
+        "",
+    )
 }

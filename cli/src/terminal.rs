@@ -4,6 +4,8 @@
 use std::sync::mpsc::Sender;
 use std::sync::{Mutex, OnceLock};
 
+use cognito_auth::SecretString;
+
 use crate::app::{Class, Failure};
 
 /// The terminal settings to restore (`stty -g`) while a hidden prompt is up.
@@ -79,7 +81,7 @@ fn stty(_args: &[&str]) -> Result<String, Failure> {
 
 /// Reads a line from the terminal without echo; the echo comes back however this ends.
 #[cfg(unix)]
-pub(crate) fn read_hidden(prompt: &str) -> Result<String, Failure> {
+pub(crate) fn read_hidden(prompt: &str) -> Result<SecretString, Failure> {
     use std::io::Write;
     install_handler()?;
     let saved = stty(&["-g"])?;
@@ -99,7 +101,9 @@ pub(crate) fn read_hidden(prompt: &str) -> Result<String, Failure> {
 
 /// Reads a line from the terminal without echo.
 #[cfg(not(unix))]
-pub(crate) fn read_hidden(prompt: &str) -> Result<String, Failure> {
+pub(crate) fn read_hidden(prompt: &str) -> Result<SecretString, Failure> {
     let _guard = Restore;
-    rpassword::prompt_password(prompt).map_err(Failure::from)
+    rpassword::prompt_password(prompt)
+        .map(SecretString::from)
+        .map_err(Failure::from)
 }

@@ -2,13 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use cognito_auth::{Claims, Refresh, Tokens};
+use cognito_auth::{Claims, Refresh, SecretString, Tokens};
+use zeroize::Zeroizing;
 
-use crate::app::{App, Class, Failure, now};
+use crate::app::{App, Class, Failure, now, out, secret_json_line};
 use crate::files::{load, refuse_symlink, write_private};
-use crate::stored::{StoredTokens, TokensFile};
-
-pub(crate) use crate::stored::tokens_json as to_json;
+use crate::stored::{StoredTokens, TokensFile, pretty_json, tokens_json};
 
 /// Where a command takes its tokens from: `--tokens-file`, or a token given directly.
 // No `Debug` on the command line's arguments: they hold secrets (client secret, new
@@ -45,9 +44,9 @@ impl TokenSource {
         }
     }
 
-    pub(crate) fn access_token(&self) -> Result<String, Failure> {
+    pub(crate) fn access_token(&self) -> Result<SecretString, Failure> {
         match &self.access_token {
-            Some(token) => Ok(token.clone()),
+            Some(token) => Ok(SecretString::from(token.as_str())),
             None => self.stored()?.map(|s| s.access_token).ok_or_else(|| {
                 Failure::usage("no access token: pass --tokens-file or --access-token")
             }),
@@ -57,20 +56,20 @@ impl TokenSource {
     /// The access token for an account command. One from a tokens file that has expired (or
     /// expires within a minute) is refreshed first with the file's refresh token, and the new
     /// tokens are saved back.
-    pub(crate) fn fresh_access_token(&self, app: &App) -> Result<String, Failure> {
+    pub(crate) fn fresh_access_token(&self, app: &App) -> Result<SecretString, Failure> {
         let (Some(path), None) = (&self.tokens_file, &self.access_token) else {
             return self.access_token();
         };
         let Some(stored) = self.stored()? else {
             return self.access_token();
         };
-        let claims = Claims::decode(&stored.access_token).ok();
+        let claims = Claims::decode(stored.access_token.expose()).ok();
         let expired = claims
             .as_ref()
             .and_then(|c| c.exp)
             .is_some_and(|exp| exp <= now().as_secs().saturating_add(60));
         let refresh_token = match (&self.refresh_token, stored.refresh_token) {
-            (Some(token), _) => Some(token.clone()),
+            (Some(token), _) => Some(SecretString::from(token.as_str())),
             (None, token) => token,
         };
         let Some(refresh_token) = refresh_token.filter(|_| expired) else {
@@ -100,12 +99,12 @@ impl TokenSource {
             "The access token had expired: refreshed, and the new tokens saved to {}.",
             path.display()
         );
-        Ok(tokens.access_token.expose().to_owned())
+        Ok(tokens.access_token.clone())
     }
 
-    pub(crate) fn refresh_token(&self) -> Result<String, Failure> {
+    pub(crate) fn refresh_token(&self) -> Result<SecretString, Failure> {
         if let Some(token) = &self.refresh_token {
-            return Ok(token.clone());
+            return Ok(SecretString::from(token.as_str()));
         }
         match (&self.tokens_file, self.stored()?) {
             (Some(path), Some(stored)) => stored.refresh_token.ok_or_else(|| {
@@ -129,7 +128,7 @@ impl TokenSource {
     pub(crate) fn access_claims(&self) -> Option<Claims> {
         self.access_token()
             .ok()
-            .and_then(|token| Claims::decode(&token).ok())
+            .and_then(|token| Claims::decode(token.expose()).ok())
     }
 
     /// Saves refreshed tokens back to the tokens file, when one is used.
@@ -141,7 +140,97 @@ impl TokenSource {
     }
 }
 
-/// Writes tokens to `path`, readable by the owner only.
+/// Writes tokens to `path`, readable by the owner only: pretty JSON and a newline.
 pub(crate) fn save(path: &Path, tokens: &Tokens) -> Result<(), Failure> {
-    write_private(path, &format!("{:#}\n", to_json(tokens)))
+    let text = Zeroizing::new(pretty_json(&tokens_json(tokens), "\n")?);
+    write_private(path, &text)
+}
+
+/// Prints tokens received: their JSON on one line with `--json` or `print_tokens`
+/// (`--print-tokens`), else `human`.
+pub(crate) fn print(
+    app: &App,
+    tokens: &Tokens,
+    print_tokens: bool,
+    human: impl FnOnce() -> String,
+) -> Result<(), Failure> {
+    match print_tokens || app.json {
+        true => out(&secret_json_line(
+            SecretString::json(&tokens_json(tokens))?.expose(),
+        )),
+        false => out(&human()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::app::json_line;
+
+    /// The JSON as it was built before (a `serde_json::Value`, members sorted).
+    fn as_value(tokens: &Tokens) -> Value {
+        let mut result = json!({
+            "AccessToken": tokens.access_token.expose(),
+            "IdToken": tokens.id_token.expose(),
+            "ExpiresIn": tokens.expires_in,
+            "TokenType": tokens.token_type,
+        });
+        if let Some(refresh) = &tokens.refresh_token {
+            result["RefreshToken"] = json!(refresh.expose());
+        }
+        if let Some(device) = &tokens.new_device {
+            result["NewDeviceMetadata"] =
+                json!({"DeviceKey": device.device_key, "DeviceGroupKey": device.device_group_key});
+        }
+        json!({ "AuthenticationResult": result })
+    }
+
+    #[test]
+    fn tokens_print_and_save_byte_for_byte_as_before() {
+        let hostile = "a\"b\\c\u{1b}[2J\u{7f}\u{9b}31m\u{85}é\u{202e}";
+        let device = json!({"device_key": format!("k{hostile}"), "device_group_key": "g"});
+        for (refresh, new_device) in [
+            (Value::Null, Value::Null),
+            (json!(format!("r{hostile}")), device),
+        ] {
+            let tokens: Tokens = serde_json::from_value(json!({
+                "id_token": format!("i{hostile}"),
+                "access_token": format!("a{hostile}"),
+                "refresh_token": refresh,
+                "token_type": format!("Bearer{hostile}"),
+                "expires_in": 3600,
+                "expires_at": 1_700_003_600,
+                "new_device": new_device,
+            }))
+            .unwrap();
+            let value = as_value(&tokens);
+            let compact = SecretString::json(&tokens_json(&tokens)).unwrap();
+            assert_eq!(compact.expose(), value.to_string());
+            assert_eq!(*secret_json_line(compact.expose()), json_line(&value));
+            let file = pretty_json(&tokens_json(&tokens), "\n").unwrap();
+            assert_eq!(file, format!("{value:#}\n"));
+            assert_eq!(file.capacity(), file.len());
+        }
+    }
+
+    #[test]
+    fn device_files_byte_for_byte_as_before() {
+        let credentials = cognito_auth::DeviceCredentials {
+            device_key: "us-east-1_k\u{9b}".into(),
+            device_group_key: "g\"".into(),
+            device_password: "p\\\u{1}".into(),
+            user_sub: "s".into(),
+        };
+        let mut value = serde_json::to_value(&credentials).unwrap();
+        value
+            .as_object_mut()
+            .unwrap()
+            .insert("username".into(), Value::from("alice\u{7f}"));
+        let text = crate::stored::device_json(&credentials, "alice\u{7f}").unwrap();
+        assert_eq!(text, serde_json::to_string_pretty(&value).unwrap());
+    }
 }

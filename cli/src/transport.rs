@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use cognito_auth::{HttpResponse, Request};
+use zeroize::Zeroizing;
 
 use crate::app::{Class, Failure, shown};
 
@@ -18,7 +19,9 @@ pub(crate) struct Transport {
 pub(crate) struct Reply {
     pub(crate) status: u16,
     headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    /// Tokens, a Session, a secret code: wiped when dropped (ureq's own buffers are beyond
+    /// reach).
+    body: Zeroizing<Vec<u8>>,
 }
 
 impl Reply {
@@ -94,7 +97,7 @@ impl Transport {
         Ok(Reply {
             status,
             headers,
-            body,
+            body: Zeroizing::new(body),
         })
     }
 }
@@ -176,7 +179,7 @@ impl Transport {
         Ok(Reply {
             status,
             headers,
-            body,
+            body: Zeroizing::new(body),
         })
     }
 }

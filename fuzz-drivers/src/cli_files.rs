@@ -34,7 +34,10 @@ fn tokens_file() -> String {
         None,
     );
     match serde_json::from_value::<Tokens>(value) {
-        Ok(tokens) => format!("{:#}\n", stored::tokens_json(&tokens)),
+        Ok(tokens) => match stored::pretty_json(&stored::tokens_json(&tokens), "\n") {
+            Ok(text) => text,
+            Err(e) => panic!("the tokens template does not serialize: {e}"),
+        },
         Err(e) => panic!("the tokens template does not deserialize: {e}"),
     }
 }
@@ -150,7 +153,10 @@ fn tokens_round_trip(data: &[u8], path: &Path, stored_tokens: &stored::StoredTok
         Ok(tokens) => tokens,
         Err(e) => panic!("tokens from a tokens file do not make Tokens: {e}"),
     };
-    let written = format!("{:#}\n", stored::tokens_json(&tokens));
+    let written = match stored::pretty_json(&stored::tokens_json(&tokens), "\n") {
+        Ok(text) => text,
+        Err(e) => panic!("tokens read back do not serialize: {e}"),
+    };
     match stored::parse::<TokensFile>(path, "tokens", &written) {
         Ok(again) => assert_eq!(
             &again.result, stored_tokens,
