@@ -53,6 +53,18 @@ impl SecretString {
         Self::from_json_body(&body)
     }
 
+    /// [`json`](Self::json), indented as `serde_json::to_string_pretty` writes it (for a file a
+    /// person may read).
+    ///
+    /// # Errors
+    /// As [`json`](Self::json).
+    pub fn json_pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Self> {
+        let mut body = SecretBody::new();
+        serde_json::to_writer_pretty(&mut body, value)?;
+        Self::from_json_body(&body)
+    }
+
+    /// Not generic, so one copy serves every `T`.
     fn from_json_body(body: &SecretBody) -> serde_json::Result<Self> {
         // serde_json writes UTF-8 only.
         let text = core::str::from_utf8(body.bytes())
@@ -115,5 +127,8 @@ mod tests {
         assert!(expected.len() > 8192);
         let json = SecretString::json(&value);
         assert!(json.is_ok_and(|j| j.expose() == expected && j.0.capacity() == expected.len()));
+        let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+        let json = SecretString::json_pretty(&value);
+        assert!(json.is_ok_and(|j| j.expose() == pretty && j.0.capacity() == pretty.len()));
     }
 }

@@ -20,40 +20,31 @@ impl From<crate::stored::FileError> for Failure {
     }
 }
 
-/// Reads a file of at most [`MAX_FILE_BYTES`], naming it in the error; a larger one (or a
-/// device such as /dev/zero) is refused after reading just past the limit. The files hold
-/// secrets: read into room reserved for the largest (a buffer that grew would leave copies
-/// behind), and wiped when dropped.
-pub(crate) fn read_file(path: &Path) -> Result<Zeroizing<String>, Failure> {
+/// Up to `limit` bytes of `path`, and one more to tell a longer file (or a device such as
+/// /dev/zero) after reading just past the limit. The files hold secrets: read into room
+/// reserved for all of it (a buffer that grew would leave copies behind), wiped when dropped.
+fn read_bounded(path: &Path, limit: usize) -> Result<Zeroizing<Vec<u8>>, Failure> {
     use std::io::Read;
     let cannot = |e: std::io::Error| Failure::file(format!("cannot read {}: {e}", path.display()));
     let file = std::fs::File::open(path).map_err(cannot)?;
-    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_FILE_BYTES as usize + 1));
-    file.take(MAX_FILE_BYTES + 1)
+    let mut bytes = Zeroizing::new(Vec::with_capacity(limit + 1));
+    file.take(limit as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
+    Ok(bytes)
+}
+
+/// Reads a file of at most [`MAX_FILE_BYTES`], naming it in the error; a larger one is refused.
+pub(crate) fn read_file(path: &Path) -> Result<Zeroizing<String>, Failure> {
+    let mut bytes = read_bounded(path, MAX_FILE_BYTES as usize)?;
     Ok(crate::stored::text(path, std::mem::take(&mut *bytes))?)
 }
 
 /// The first line of a secret file (`--client-secret-file`), at most 4 KiB, not empty, trimmed.
 pub(crate) fn read_secret_line(path: &Path, what: &str) -> Result<SecretString, Failure> {
-    use crate::app::MAX_SECRET_LINE;
-    use std::io::Read;
-    let cannot = |e: std::io::Error| Failure::file(format!("cannot read {}: {e}", path.display()));
-    let mut file = std::fs::File::open(path).map_err(cannot)?;
-    // Read up to the first newline (or just past the limit) into a buffer that is wiped,
-    // not through a BufReader, whose buffer would be freed with the secret in it.
-    let mut bytes = Zeroizing::new(vec![0; MAX_SECRET_LINE + 1]);
-    let mut filled = 0;
-    while filled < bytes.len() && !bytes[..filled].contains(&b'\n') {
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(cannot(e)),
-        }
-    }
-    let line = crate::app::bounded_line(&mut &bytes[..filled], &path.display().to_string())
+    // Not through a BufReader, whose buffer would be freed with the secret in it.
+    let bytes = read_bounded(path, crate::app::MAX_SECRET_LINE)?;
+    let line = crate::app::bounded_line(&mut bytes.as_slice(), &path.display().to_string())
         .map_err(|e| Failure::file(e.to_string()))?
         .unwrap_or_else(|| SecretString::from(""));
     match line.expose().trim() {
@@ -84,15 +75,12 @@ pub(crate) fn load_device_file(path: &Path) -> Result<DeviceFile, Failure> {
 }
 
 /// The contents of a device file: the credentials and the user name typed at the sign-in
-/// (the device password among them: wiped when dropped).
+/// (the device password among them).
 pub(crate) fn device_json(
     credentials: &cognito_auth::DeviceCredentials,
     username: &str,
-) -> Result<Zeroizing<String>, Failure> {
-    Ok(Zeroizing::new(crate::stored::device_json(
-        credentials,
-        username,
-    )?))
+) -> Result<SecretString, Failure> {
+    Ok(crate::stored::device_json(credentials, username)?)
 }
 
 /// A secret and a newline, as a TOTP secret file holds it: built in room reserved for it (a

@@ -575,7 +575,10 @@ fn confirm_device(
         let reply = app.send(&confirmation.remember(true)?)?;
         confirmation.handle_status_response(reply.response())?;
     }
-    write_private(path, &device_json(&confirmed.credentials, &args.username)?)?;
+    write_private(
+        path,
+        device_json(&confirmed.credentials, &args.username)?.expose(),
+    )?;
     let state = if confirmed.user_confirmation_necessary && !remember {
         "confirmed (not remembered)"
     } else {

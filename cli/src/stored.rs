@@ -3,7 +3,6 @@
 //! same file (fuzz-drivers/src/cli_files.rs) and check what every command reads.
 
 use std::fmt;
-use std::io;
 use std::path::Path;
 
 use cognito_auth::{DeviceCredentials, SecretString, Tokens};
@@ -137,53 +136,17 @@ struct DeviceMetadata<'a> {
     device_key: &'a str,
 }
 
-/// `value` as pretty JSON followed by `suffix`, in one allocation of exactly that length, so
-/// that no copy of a secret in it is left in freed memory: the JSON is measured first, then
-/// written into room reserved for it. The caller wipes the result (`Zeroizing`).
+/// `value` as pretty JSON followed by `suffix` (a file's last newline), in one allocation of
+/// exactly that length and wiped when dropped: tokens files hold secrets.
 pub(crate) fn pretty_json<T: Serialize + ?Sized>(
     value: &T,
     suffix: &str,
-) -> serde_json::Result<String> {
-    let mut count = Count(0);
-    serde_json::to_writer_pretty(&mut count, value)?;
-    let mut bytes = Zeroizing::new(Vec::with_capacity(count.0 + suffix.len()));
-    serde_json::to_writer_pretty(Exact(&mut bytes), value)?;
-    bytes.extend_from_slice(suffix.as_bytes());
-    String::from_utf8(std::mem::take(&mut *bytes)).map_err(|e| {
-        drop(Zeroizing::new(e.into_bytes()));
-        <serde_json::Error as serde::ser::Error>::custom("JSON not in UTF-8")
-    })
-}
-
-/// Counts the bytes written to it.
-struct Count(usize);
-
-impl io::Write for Count {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0 += buf.len();
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Appends within the vector's capacity, never growing it (which would leave a copy behind).
-struct Exact<'a>(&'a mut Vec<u8>);
-
-impl io::Write for Exact<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if buf.len() > self.0.capacity() - self.0.len() {
-            return Err(io::Error::other("the JSON is longer than measured"));
-        }
-        self.0.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
+) -> serde_json::Result<Zeroizing<String>> {
+    let json = SecretString::json_pretty(value)?;
+    let mut text = Zeroizing::new(String::with_capacity(json.expose().len() + suffix.len()));
+    text.push_str(json.expose());
+    text.push_str(suffix);
+    Ok(text)
 }
 
 /// A device file: the credentials, and the user name they were saved for (files written
@@ -197,12 +160,11 @@ pub(crate) struct DeviceFile {
 }
 
 /// The contents of a device file: the credentials and the user name typed at the sign-in
-/// (pretty JSON, the members sorted as they have always been). It holds the device password:
-/// the caller wipes it ([`pretty_json`]).
+/// (pretty JSON, the members sorted as they have always been); it holds the device password.
 pub(crate) fn device_json(
     credentials: &DeviceCredentials,
     username: &str,
-) -> Result<String, serde_json::Error> {
+) -> serde_json::Result<SecretString> {
     #[derive(Serialize)]
     struct Contents<'a> {
         device_group_key: &'a str,
@@ -218,14 +180,11 @@ pub(crate) fn device_json(
         device_password,
         user_sub,
     } = credentials;
-    pretty_json(
-        &Contents {
-            device_group_key,
-            device_key,
-            device_password,
-            user_sub,
-            username,
-        },
-        "",
-    )
+    SecretString::json_pretty(&Contents {
+        device_group_key,
+        device_key,
+        device_password,
+        user_sub,
+        username,
+    })
 }

@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use cognito_auth::{Claims, Refresh, SecretString, Tokens};
-use zeroize::Zeroizing;
 
 use crate::app::{App, Class, Failure, now, out, secret_json_line};
 use crate::files::{load, refuse_symlink, write_private};
@@ -142,7 +141,7 @@ impl TokenSource {
 
 /// Writes tokens to `path`, readable by the owner only: pretty JSON and a newline.
 pub(crate) fn save(path: &Path, tokens: &Tokens) -> Result<(), Failure> {
-    let text = Zeroizing::new(pretty_json(&tokens_json(tokens), "\n")?);
+    let text = pretty_json(&tokens_json(tokens), "\n")?;
     write_private(path, &text)
 }
 
@@ -212,7 +211,7 @@ mod tests {
             assert_eq!(compact.expose(), value.to_string());
             assert_eq!(*secret_json_line(compact.expose()), json_line(&value));
             let file = pretty_json(&tokens_json(&tokens), "\n").unwrap();
-            assert_eq!(file, format!("{value:#}\n"));
+            assert_eq!(*file, format!("{value:#}\n"));
             assert_eq!(file.capacity(), file.len());
         }
     }
@@ -231,6 +230,6 @@ mod tests {
             .unwrap()
             .insert("username".into(), Value::from("alice\u{7f}"));
         let text = crate::stored::device_json(&credentials, "alice\u{7f}").unwrap();
-        assert_eq!(text, serde_json::to_string_pretty(&value).unwrap());
+        assert_eq!(text.expose(), serde_json::to_string_pretty(&value).unwrap());
     }
 }

@@ -35,7 +35,7 @@ fn tokens_file() -> String {
     );
     match serde_json::from_value::<Tokens>(value) {
         Ok(tokens) => match stored::pretty_json(&stored::tokens_json(&tokens), "\n") {
-            Ok(text) => text,
+            Ok(text) => String::clone(&text),
             Err(e) => panic!("the tokens template does not serialize: {e}"),
         },
         Err(e) => panic!("the tokens template does not deserialize: {e}"),
@@ -51,7 +51,7 @@ fn device_file() -> String {
         user_sub: "5f0c".into(),
     };
     match stored::device_json(&credentials, USERNAME) {
-        Ok(json) => json,
+        Ok(json) => json.expose().to_owned(),
         Err(e) => panic!("the device template does not serialize: {e}"),
     }
 }
@@ -126,7 +126,7 @@ fn device_round_trip(data: &[u8], path: &Path, file: &DeviceFile) {
         Ok(json) => json,
         Err(e) => panic!("a device file read does not write: {e}"),
     };
-    match stored::parse::<DeviceFile>(path, "device", &written) {
+    match stored::parse::<DeviceFile>(path, "device", written.expose()) {
         Ok(again) => {
             assert_eq!(
                 again.credentials, file.credentials,
